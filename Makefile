@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hsb build. `make` builds hsbd and hsbctl; `make check` runs every test
+# (unit, BPF, integration; the integration tests need root). See README.md.
+#
+#   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
+#   make format / make lint      clang-format in place / format check + cppcheck
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+
+PKGS := libbpf libelf zlib libmnl libcrypto json-c
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
+	-Wno-missing-field-initializers -D_GNU_SOURCE \
+	-Iinclude -Iuser -Iuser/lib -Iuser/config -I$(BUILD)/skel \
+	$(PKG_CFLAGS) $(SAN_FLAGS)
+override LDFLAGS += $(SAN_FLAGS)
+
+BPF_CFLAGS := -target bpf -g -O2 -mcpu=v3 -Wall -Werror \
+	-Iinclude -I$(ARCH_INC)
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
+
+LIB_SRCS := $(wildcard user/lib/*.c)
+CONFIG_SRCS := $(wildcard user/config/*.c)
+HSBD_SRCS := $(wildcard user/hsbd/*.c)
+HSBCTL_SRCS := $(wildcard user/hsbctl/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIBHSB := $(BUILD)/libhsb.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c)
+BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all check check-unit check-bpf check-integration format lint clean \
+	install
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/hsbd $(BUILD)/hsbctl
+
+$(DEPS_STAMP): scripts/check-build-deps.sh
+	$(Q)scripts/check-build-deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+# --- BPF: compile, link with bpftool (BTF dedup), generate skeletons ------
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/hsb/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  BPF     $<"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.o: $(BUILD)/bpf/%.bpf.o
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.o
+	@mkdir -p $(@D)
+	@echo "  SKEL    $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@ 2>/dev/null
+
+# --- userspace ----------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Userspace that includes a skeleton needs it generated first.
+$(call obj,$(HSBD_SRCS)) $(call obj,$(BPF_TEST_SRCS)): $(SKELS)
+
+$(LIBHSB): $(call obj,$(LIB_SRCS) $(CONFIG_SRCS))
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/hsbd: $(call obj,$(HSBD_SRCS)) $(LIBHSB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/hsbctl: $(call obj,$(HSBCTL_SRCS)) $(LIBHSB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests may link daemon modules that carry no main(); hsbd's main.c
+# stays out so each test brings its own.
+HSBD_MODS := $(call obj,$(filter-out user/hsbd/main.c,$(HSBD_SRCS)))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(HSBD_MODS) $(LIBHSB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# BPF tests embed the object through its skeleton.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(HSBD_MODS) $(LIBHSB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# --- tests --------------------------------------------------------------
+check: all $(UNIT_BINS) $(BPF_TEST_BINS)
+	$(Q)HSB_BUILD=$(BUILD) tests/run-all.sh
+
+check-unit: $(UNIT_BINS)
+	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+check-bpf: $(BPF_TEST_BINS)
+	$(Q)tests/run-unit.sh $(BPF_TEST_BINS)
+
+check-integration: all
+	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
+
+# --- style --------------------------------------------------------------
+STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(STYLE_SRCS)
+
+lint:
+	$(Q)clang-format --dry-run --Werror $(STYLE_SRCS)
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance \
+		--inline-suppr --suppress=missingIncludeSystem \
+		-Iinclude -Iuser/lib -Iuser/config user/
+
+PREFIX ?= /usr/local
+install: all
+	install -D -m 0755 $(BUILD)/hsbd $(DESTDIR)$(PREFIX)/sbin/hsbd
+	install -D -m 0755 $(BUILD)/hsbctl $(DESTDIR)$(PREFIX)/sbin/hsbctl
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

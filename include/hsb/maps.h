@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Map keys and values. Map names are the pin names under the pin directory
+ * (default /sys/fs/bpf/hsb/) and stay within the kernel's 15-character limit
+ * for object names (BPF_OBJ_NAME_LEN - 1).
+ */
+#ifndef HSB_MAPS_H
+#define HSB_MAPS_H
+
+#include "abi.h"
+#include "counters.h"
+
+#define HSB_MAP_IFACES "hsb_ifaces"
+#define HSB_MAP_STATS "hsb_stats"
+#define HSB_MAP_IF_STATS "hsb_if_stats"
+
+/* hsb_ifaces: key __u32 ifindex -> struct hsb_iface. Written by hsbd when it
+ * attaches to an interface; a packet on an ifindex missing here is passed
+ * and counted as UNMANAGED_IFACE (a stale attachment, never a crash). */
+struct hsb_iface {
+	__u32 slot; /* index into hsb_if_stats, < HSB_MAX_IFACES */
+	__u32 zone_id; /* HSB_ZONE_NONE or a zone id */
+	__u32 flags; /* HSB_IFACE_F_* */
+	__u32 pad;
+};
+HSB_ASSERT_SIZE(struct hsb_iface, 16);
+
+#define HSB_IFACE_F_XDP_GENERIC (1U << 0) /* attached in generic (skb) mode */
+
+#endif /* HSB_MAPS_H */

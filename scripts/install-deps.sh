@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install every Debian 12 / Ubuntu package that hsb needs to build, test,
+# run the demo and run the benchmarks. Idempotent: packages already present
+# are left alone, and apt is only touched when something is missing.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: must run as root (apt-get)" >&2
+	exit 1
+fi
+
+# Build toolchain and libraries (see docs/architecture.md "Dependencies").
+build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
+	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
+	libclang-rt-14-dev clang-format cppcheck"
+# Runtime and test tools: namespaces, traffic, captures, kernel baselines.
+test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables
+	netcat-openbsd procps psmisc python3 kmod"
+
+missing=""
+for p in $build_pkgs $test_pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps.sh: all packages present"
+	exit 0
+fi
+
+echo "install-deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

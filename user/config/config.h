@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The running configuration: a model built by applying commands of the hsb
+ * command language (docs/configuration.md) one line at a time.
+ *
+ * The same language serves the config file, `hsbctl config` and (later) HRP
+ * configuration replication. Each command is either BACKED_UP (shared
+ * policy, replicated from HRP_M to HRP_S) or LOCAL (describes this host).
+ * The model, not the text, is the truth: `hsb_config_render()` prints a
+ * canonical command list that parses back to an equal model.
+ */
+#ifndef HSB_CONFIG_H
+#define HSB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config_model.h"
+
+enum hsb_cmd_scope {
+	HSB_SCOPE_LOCAL = 0,
+	HSB_SCOPE_BACKED_UP = 1,
+};
+
+/* Which commands a caller accepts. hsbd passes HSB_CFG_IMPLEMENTED: commands
+ * the grammar knows but this build does not act on yet are refused with a
+ * clear message. Tools and tests may pass HSB_CFG_ALL_KNOWN. */
+enum hsb_cfg_accept {
+	HSB_CFG_IMPLEMENTED = 0,
+	HSB_CFG_ALL_KNOWN = 1,
+};
+
+struct hsb_cfg_error {
+	char file[128];    /* "" when not from a file */
+	unsigned int line;   /* 1-based; 0 when not line oriented */
+	unsigned int column; /* 1-based column of the offending token */
+	char msg[256];       /* "expected X, got 'Y'" style */
+};
+
+/* Formats "FILE:LINE:COL: MSG" (parts that are unset are left out). */
+int hsb_cfg_error_format(const struct hsb_cfg_error *err, char *buf,
+			 size_t len);
+
+struct hsb_config *hsb_config_new(void);
+void hsb_config_free(struct hsb_config *cfg);
+struct hsb_config *hsb_config_clone(const struct hsb_config *cfg);
+bool hsb_config_equal(const struct hsb_config *a, const struct hsb_config *b);
+
+/*
+ * Apply one command line. Blank lines and '#' comments are accepted and do
+ * nothing. On error, returns -1, fills *err and leaves cfg unchanged.
+ * On success returns 0 and, when scope is not NULL, stores the command's
+ * scope there.
+ */
+int hsb_config_apply_line(struct hsb_config *cfg, const char *line,
+			  enum hsb_cfg_accept accept, const char *file,
+			  unsigned int lineno, enum hsb_cmd_scope *scope,
+			  struct hsb_cfg_error *err);
+
+/*
+ * Apply a batch of lines (NUL-terminated text, '\n' separated) all or
+ * nothing: on the first error cfg is left exactly as it was.
+ */
+int hsb_config_apply_text(struct hsb_config *cfg, const char *text,
+			  enum hsb_cfg_accept accept, const char *file,
+			  struct hsb_cfg_error *err);
+
+/* Read and apply a file, all or nothing. A missing file is an error. */
+int hsb_config_load_file(struct hsb_config *cfg, const char *path,
+			 enum hsb_cfg_accept accept, struct hsb_cfg_error *err);
+
+/* Callback for each canonical command line (without '\n'). Return non-zero
+ * to stop the walk; that value is returned by hsb_config_foreach(). */
+typedef int (*hsb_config_line_fn)(const char *line, enum hsb_cmd_scope scope,
+				  void *ctx);
+int hsb_config_foreach(const struct hsb_config *cfg, hsb_config_line_fn fn,
+		       void *ctx);
+
+/* The canonical text: every command of the running config, one per line,
+ * in an order that parses back (dependencies first). malloc()ed. */
+char *hsb_config_render(const struct hsb_config *cfg);
+
+/*
+ * Persist the canonical text to path atomically: write a temporary file in
+ * the same directory, fsync it, rename() over path, fsync the directory.
+ * A crash at any point leaves either the old or the new file, never a mix.
+ */
+int hsb_config_save(const struct hsb_config *cfg, const char *path,
+		    struct hsb_cfg_error *err);
+
+#endif /* HSB_CONFIG_H */

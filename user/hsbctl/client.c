@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "clock.h"
+
+static int wait_fd(int fd, short events, uint64_t deadline_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t now = hsb_now_ms();
+	int n;
+
+	if (now >= deadline_ms)
+		return -ETIMEDOUT;
+	n = poll(&p, 1, (int)(deadline_ms - now));
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n == 0 ? -ETIMEDOUT : 0;
+}
+
+static int send_all(int fd, const char *buf, size_t len, uint64_t deadline)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			int ret;
+
+			if (errno != EAGAIN && errno != EINTR)
+				return -errno;
+			ret = wait_fd(fd, POLLOUT, deadline);
+			if (ret)
+				return ret;
+			continue;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Read until EOF: the server closes after its reply. */
+static int recv_all(int fd, char **out, size_t *out_len, uint64_t deadline)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap * 2);
+
+			if (!bigger) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			int ret = errno == EAGAIN || errno == EINTR ?
+					  wait_fd(fd, POLLIN, deadline) :
+					  -errno;
+
+			if (ret) {
+				free(buf);
+				return ret;
+			}
+			continue;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+static int split_reply(char *raw, struct hsbctl_reply *reply)
+{
+	char *nl = strchr(raw, '\n');
+
+	if (!nl)
+		return -EPROTO;
+	*nl = '\0';
+	if (!strcmp(raw, "ok")) {
+		reply->ok = 1;
+	} else if (!strncmp(raw, "error ", 6)) {
+		reply->ok = 0;
+		reply->msg = strdup(raw + 6);
+	} else {
+		return -EPROTO;
+	}
+	reply->body = strdup(nl + 1);
+	return reply->body ? 0 : -ENOMEM;
+}
+
+int hsbctl_request(const char *sock_path, const char *line, const char *body,
+		   size_t body_len, int timeout_ms, struct hsbctl_reply *reply)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	uint64_t deadline = hsb_now_ms() + (uint64_t)timeout_ms;
+	char *raw = NULL;
+	size_t raw_len;
+	int fd, ret;
+
+	memset(reply, 0, sizeof(*reply));
+	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "hsbctl: socket path too long: %s\n",
+			sock_path);
+		return HSBCTL_NO_DAEMON;
+	}
+	strcpy(sun.sun_path, sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		fprintf(stderr, "hsbctl: cannot reach hsbd at %s: %s\n",
+			sock_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return HSBCTL_NO_DAEMON;
+	}
+	ret = send_all(fd, line, strlen(line), deadline);
+	if (!ret)
+		ret = send_all(fd, "\n", 1, deadline);
+	if (!ret && body_len)
+		ret = send_all(fd, body, body_len, deadline);
+	if (!ret)
+		ret = recv_all(fd, &raw, &raw_len, deadline);
+	close(fd);
+	if (!ret)
+		ret = split_reply(raw, reply);
+	free(raw);
+	if (ret) {
+		fprintf(stderr, "hsbctl: no valid answer from hsbd at %s: %s\n",
+			sock_path, strerror(-ret));
+		hsbctl_reply_free(reply);
+		return HSBCTL_NO_DAEMON;
+	}
+	return HSBCTL_OK;
+}
+
+void hsbctl_reply_free(struct hsbctl_reply *reply)
+{
+	free(reply->msg);
+	free(reply->body);
+	memset(reply, 0, sizeof(*reply));
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Engine orchestration: start, stop, and all-or-nothing config changes. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "hsbd.h"
+#include "log.h"
+
+/* Host settings that need no engine of their own. */
+static int core_reconcile(struct hsbd *d, const struct hsb_config *cfg,
+			  char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	hsb_log_set_level(d->opt.debug ? HSB_LOG_DEBUG : cfg->log_level);
+	return 0;
+}
+
+static const struct hsb_engine core_engine = {
+	.name = "core",
+	.reconcile = core_reconcile,
+};
+
+/* Started in this order, stopped in reverse. */
+static const struct hsb_engine *const engines[] = {
+	&core_engine,
+	&hsb_datapath_engine,
+};
+
+#define N_ENGINES (sizeof(engines) / sizeof(engines[0]))
+
+/* Reconcile engines[0..n) back to cfg after a failure further on. */
+static void roll_back(struct hsbd *d, size_t n, const struct hsb_config *cfg)
+{
+	char err[256];
+
+	while (n--) {
+		if (engines[n]->reconcile(d, cfg, err, sizeof(err)))
+			hsb_err("%s: rollback failed: %s", engines[n]->name,
+				err);
+	}
+}
+
+int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < N_ENGINES; i++) {
+		ret = engines[i]->reconcile(d, d->cfg, err, errlen);
+		if (ret) {
+			while (i--)
+				if (engines[i]->stop)
+					engines[i]->stop(d);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void hsbd_stop_engines(struct hsbd *d)
+{
+	size_t i = N_ENGINES;
+
+	while (i--)
+		if (engines[i]->stop)
+			engines[i]->stop(d);
+}
+
+void hsbd_engine_counters(struct hsbd *d, struct json_object *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_ENGINES; i++) {
+		struct json_object *o;
+
+		if (!engines[i]->counters)
+			continue;
+		o = json_object_new_object();
+		engines[i]->counters(d, o);
+		json_object_object_add(out, engines[i]->name, o);
+	}
+}
+
+int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
+		      size_t errlen)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < N_ENGINES; i++) {
+		ret = engines[i]->reconcile(d, next, err, errlen);
+		if (ret) {
+			/* The failing engine may be half-way: include it. */
+			roll_back(d, i + 1, d->cfg);
+			d->stats.config_refused++;
+			return ret;
+		}
+	}
+	hsb_config_free(d->cfg);
+	d->cfg = next;
+	d->stats.config_applied++;
+	return 0;
+}
+
+int hsbd_reload(struct hsbd *d)
+{
+	struct hsb_config *next = hsb_config_new();
+	struct hsb_cfg_error cerr;
+	char msg[512];
+	int ret;
+
+	d->stats.reloads++;
+	if (!next)
+		return -ENOMEM;
+	if (hsb_config_load_file(next, d->opt.config_path, HSB_CFG_IMPLEMENTED,
+				 &cerr)) {
+		hsb_cfg_error_format(&cerr, msg, sizeof(msg));
+		hsb_err("reload: %s; keeping the running configuration", msg);
+		hsb_config_free(next);
+		d->stats.reload_failures++;
+		return -EINVAL;
+	}
+	ret = hsbd_apply_config(d, next, msg, sizeof(msg));
+	if (ret) {
+		hsb_err("reload: %s; keeping the running configuration", msg);
+		hsb_config_free(next);
+		d->stats.reload_failures++;
+		return ret;
+	}
+	hsb_info("reloaded %s", d->opt.config_path);
+	return 0;
+}

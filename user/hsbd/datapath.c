@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The datapath engine. See datapath.h.
+ *
+ * hsb_xdp is loaded once (maps pinned by name, so a restarted hsbd finds the
+ * same maps and the datapath keeps its state) and attached to every
+ * configured interface. hsb owns the interface's XDP hook:
+ * it refuses to replace a foreign program, and it atomically replaces an
+ * hsb_xdp left behind by an earlier hsbd (--keep-datapath, or an upgrade).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <linux/if_link.h>
+
+#include "datapath.h"
+#include "hsbd.h"
+#include "log.h"
+#include "pindir.h"
+#include "hsb/maps.h"
+#include "hsb_xdp.skel.h"
+
+#define PROG_NAME "hsb_xdp"
+
+struct dp_iface {
+	bool used;
+	bool stale_prog; /* adopted from an earlier hsbd: replace its prog */
+	bool generic;
+	char name[IF_NAMESIZE];
+	char zone[HSB_CFG_NAME_SIZE];
+	uint32_t ifindex;
+	uint32_t zone_id;
+	enum hsb_xdp_mode mode;
+};
+
+struct hsb_datapath {
+	struct hsb_xdp_bpf *skel;
+	int nr_cpus;
+	/* index == slot in hsb_if_stats */
+	struct dp_iface ifaces[HSB_MAX_IFACES];
+};
+
+static const char *const builtin_zones[] = { "local", "trust", "untrust",
+					     "dmz" };
+
+/* Zone ids as the datapath sees them: built-in zones 1..4, user zones
+ * after them in definition order; 0 for no zone. */
+static uint32_t zone_id_of(const struct hsb_config *cfg, const char *zone)
+{
+	unsigned int i, n = sizeof(builtin_zones) / sizeof(builtin_zones[0]);
+
+	if (!zone[0])
+		return HSB_ZONE_NONE;
+	for (i = 0; i < n; i++)
+		if (!strcmp(zone, builtin_zones[i]))
+			return i + 1;
+	for (i = 0; i < cfg->n_zones; i++)
+		if (!strcmp(zone, cfg->zones[i].name))
+			return n + 1 + i;
+	return HSB_ZONE_NONE; /* unreachable: the model checks references */
+}
+
+static int libbpf_to_log(enum libbpf_print_level level, const char *fmt,
+			 va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)level;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	/* libbpf warns about expected fallbacks (feature probes): keep it at
+	 * debug; hsbd's own messages carry the errors that matter. */
+	hsb_dbg("libbpf: %s", line);
+	return 0;
+}
+
+static struct dp_iface *find_iface(struct hsb_datapath *dp, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < HSB_MAX_IFACES; i++)
+		if (dp->ifaces[i].used && !strcmp(dp->ifaces[i].name, name))
+			return &dp->ifaces[i];
+	return NULL;
+}
+
+static struct dp_iface *alloc_slot(struct hsb_datapath *dp)
+{
+	unsigned int i;
+
+	for (i = 0; i < HSB_MAX_IFACES; i++)
+		if (!dp->ifaces[i].used)
+			return &dp->ifaces[i];
+	return NULL;
+}
+
+static uint32_t slot_of(struct hsb_datapath *dp, struct dp_iface *ifc)
+{
+	return (uint32_t)(ifc - dp->ifaces);
+}
+
+static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
+{
+	struct hsb_iface val = {
+		.slot = slot_of(dp, ifc),
+		.zone_id = ifc->zone_id,
+		.flags = ifc->generic ? HSB_IFACE_F_XDP_GENERIC : 0,
+	};
+
+	return bpf_map_update_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
+				   &ifc->ifindex, &val, BPF_ANY);
+}
+
+static int zero_if_stats(struct hsb_datapath *dp, uint32_t slot)
+{
+	struct hsb_iface_stats *zero = calloc(dp->nr_cpus, sizeof(*zero));
+	int ret;
+
+	if (!zero)
+		return -ENOMEM;
+	ret = bpf_map_update_elem(bpf_map__fd(dp->skel->maps.hsb_if_stats),
+				  &slot, zero, BPF_ANY);
+	free(zero);
+	return ret;
+}
+
+static __u32 mode_flags(bool generic)
+{
+	return generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+/* The XDP program on ifindex: 0 none, 1 an hsb_xdp (a new fd to it and its
+ * mode returned), -EBUSY a foreign one (named in err). */
+static int query_attached(uint32_t ifindex, int *fd, bool *generic, char *err,
+			  size_t errlen)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	int ret;
+
+	*fd = -1;
+	ret = bpf_xdp_query((int)ifindex, 0, &q);
+	if (ret)
+		return ret == -ENODEV ? -ENODEV : 0;
+	if (q.attach_mode == XDP_ATTACHED_NONE)
+		return 0;
+	if (q.attach_mode == XDP_ATTACHED_MULTI) {
+		snprintf(
+			err, errlen,
+			"XDP programs in more than one mode are attached (ids %u, %u); hsb does not replace foreign programs",
+			q.drv_prog_id, q.skb_prog_id);
+		return -EBUSY;
+	}
+	*generic = q.attach_mode == XDP_ATTACHED_SKB;
+	*fd = bpf_prog_get_fd_by_id(q.prog_id);
+	if (*fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(*fd, &info, &len) == 0 &&
+	    strcmp(info.name, PROG_NAME) == 0)
+		return 1;
+	snprintf(
+		err, errlen,
+		"XDP program '%s' (id %u) is already attached; hsb does not replace foreign programs",
+		info.name, q.prog_id);
+	close(*fd);
+	*fd = -1;
+	return -EBUSY;
+}
+
+/*
+ * Attach with libbpf's netlink API rather than libxdp: hsb must own the
+ * interface's first XDP hook, so libxdp's multi-program dispatcher is of no
+ * use here, and Debian 12's libxdp 1.3.1 probes that dispatcher on every
+ * attach (it fails on 6.x kernels, and crashes without CAP_SYS_ADMIN).
+ * XDP_FLAGS_UPDATE_IF_NOEXIST: never silently replace a program that
+ * appeared since the query.
+ */
+static int attach_mode(struct hsb_datapath *dp, struct dp_iface *ifc,
+		       bool generic, int old_fd)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = old_fd);
+	int fd = bpf_program__fd(dp->skel->progs.hsb_xdp);
+
+	if (old_fd < 0)
+		return bpf_xdp_attach((int)ifc->ifindex, fd,
+				      mode_flags(generic) |
+					      XDP_FLAGS_UPDATE_IF_NOEXIST,
+				      NULL);
+	/* An earlier hsbd's program: swap it in one netlink request so no
+	 * packet sees the interface without hsb. */
+	return bpf_xdp_attach((int)ifc->ifindex, fd,
+			      mode_flags(generic) | XDP_FLAGS_REPLACE, &opts);
+}
+
+/* Detach prog_fd from ifindex, and only it: a program someone attached
+ * since stays. */
+static int detach_prog(uint32_t ifindex, int prog_fd, bool generic)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+
+	return bpf_xdp_attach((int)ifindex, -1,
+			      mode_flags(generic) | XDP_FLAGS_REPLACE, &opts);
+}
+
+static int attach(struct hsb_datapath *dp, struct dp_iface *ifc, char *err,
+		  size_t errlen)
+{
+	bool old_generic = false, generic;
+	int old_fd, ret;
+
+	ret = query_attached(ifc->ifindex, &old_fd, &old_generic, err, errlen);
+	if (ret < 0)
+		return ret;
+	generic = ifc->mode == HSB_XDP_MODE_GENERIC;
+	/* auto keeps whatever mode an earlier hsbd's program runs in. */
+	if (old_fd >= 0 && ifc->mode == HSB_XDP_MODE_AUTO)
+		generic = old_generic;
+	if (old_fd >= 0 && old_generic != generic) {
+		/* REPLACE cannot change mode: detach, then attach fresh. */
+		detach_prog(ifc->ifindex, old_fd, old_generic);
+		close(old_fd);
+		old_fd = -1;
+	}
+	ret = attach_mode(dp, ifc, generic, old_fd);
+	if (ret && !generic && ifc->mode == HSB_XDP_MODE_AUTO) {
+		hsb_warn(
+			"%s: native XDP attach failed (%s); falling back to generic XDP, which is much slower",
+			ifc->name, strerror(-ret));
+		generic = true;
+		ret = attach_mode(dp, ifc, generic, -1);
+	}
+	if (old_fd >= 0)
+		close(old_fd);
+	if (ret) {
+		snprintf(err, errlen, "cannot attach XDP (%s mode): %s",
+			 generic ? "generic" : "native", strerror(-ret));
+		return ret;
+	}
+	ifc->generic = generic;
+	ifc->stale_prog = false;
+	hsb_info("%s: hsb_xdp attached (%s mode)", ifc->name,
+		 generic ? "generic" : "native");
+	return 0;
+}
+
+/* Detach whatever hsb_xdp sits on ifindex: ours, or an earlier hsbd's. */
+static void detach(struct dp_iface *ifc)
+{
+	bool generic = false;
+	char err[256];
+	int fd, ret;
+
+	if (query_attached(ifc->ifindex, &fd, &generic, err, sizeof(err)) <= 0)
+		return;
+	ret = detach_prog(ifc->ifindex, fd, generic);
+	close(fd);
+	if (ret)
+		hsb_warn("%s: cannot detach XDP: %s", ifc->name,
+			 strerror(-ret));
+	else
+		hsb_info("%s: hsb_xdp detached", ifc->name);
+}
+
+static void release_iface(struct hsb_datapath *dp, struct dp_iface *ifc)
+{
+	detach(ifc);
+	bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
+			    &ifc->ifindex);
+	memset(ifc, 0, sizeof(*ifc));
+}
+
+static int add_iface(struct hsb_datapath *dp, const struct hsb_config *cfg,
+		     const struct hsb_cfg_iface *want, char *err, size_t errlen)
+{
+	struct dp_iface *ifc = alloc_slot(dp);
+	char why[200];
+	int ret;
+
+	if (!ifc) {
+		snprintf(err, errlen, "interface %s: more than %d interfaces",
+			 want->name, HSB_MAX_IFACES);
+		return -ENOSPC;
+	}
+	ifc->ifindex = if_nametoindex(want->name);
+	if (!ifc->ifindex) {
+		snprintf(err, errlen, "interface %s: %s", want->name,
+			 strerror(errno));
+		return -ENODEV;
+	}
+	snprintf(ifc->name, sizeof(ifc->name), "%s", want->name);
+	snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
+	ifc->zone_id = zone_id_of(cfg, want->zone);
+	ifc->mode = want->xdp_mode;
+	ifc->used = true;
+	/* Entry first, so the very first packet is accounted. */
+	ret = zero_if_stats(dp, slot_of(dp, ifc));
+	if (!ret)
+		ret = write_iface_map(dp, ifc);
+	if (ret) {
+		snprintf(err, errlen, "interface %s: cannot update maps: %s",
+			 want->name, strerror(errno));
+		release_iface(dp, ifc);
+		return ret;
+	}
+	ret = attach(dp, ifc, why, sizeof(why));
+	if (ret) {
+		snprintf(err, errlen, "interface %s: %s", want->name, why);
+		release_iface(dp, ifc);
+		return ret;
+	}
+	/* attach() may have fallen back to generic: record it. */
+	return write_iface_map(dp, ifc);
+}
+
+static const struct hsb_cfg_iface *cfg_iface(const struct hsb_config *cfg,
+					     const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_ifaces; i++)
+		if (!strcmp(cfg->ifaces[i].name, name))
+			return &cfg->ifaces[i];
+	return NULL;
+}
+
+/* Whether an attached interface can stay as it is under a wanted mode. An
+ * interface adopted from an earlier hsbd is judged by the mode its program
+ * actually runs in, so a restart does not re-attach needlessly. */
+static bool mode_satisfies(enum hsb_xdp_mode want, const struct dp_iface *ifc)
+{
+	if (!ifc->stale_prog)
+		return want == ifc->mode;
+	switch (want) {
+	case HSB_XDP_MODE_NATIVE:
+		return !ifc->generic;
+	case HSB_XDP_MODE_GENERIC:
+		return ifc->generic;
+	case HSB_XDP_MODE_AUTO:
+		break;
+	}
+	return true;
+}
+
+static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
+			size_t errlen)
+{
+	struct hsb_datapath *dp = d->dp;
+	const struct hsb_cfg_iface *want;
+	unsigned int i;
+	int ret;
+
+	/* Drop what the configuration no longer has, or has in another XDP
+	 * mode (re-added below). */
+	for (i = 0; i < HSB_MAX_IFACES; i++) {
+		struct dp_iface *ifc = &dp->ifaces[i];
+
+		if (!ifc->used)
+			continue;
+		want = cfg_iface(cfg, ifc->name);
+		if (!want || !mode_satisfies(want->xdp_mode, ifc))
+			release_iface(dp, ifc);
+		else
+			ifc->mode = want->xdp_mode;
+	}
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		struct dp_iface *ifc;
+
+		want = &cfg->ifaces[i];
+		ifc = find_iface(dp, want->name);
+		if (!ifc) {
+			ret = add_iface(dp, cfg, want, err, errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
+		ifc->zone_id = zone_id_of(cfg, want->zone);
+		if (ifc->stale_prog) {
+			char why[200];
+
+			ret = attach(dp, ifc, why, sizeof(why));
+			if (ret) {
+				snprintf(err, errlen, "interface %s: %s",
+					 ifc->name, why);
+				return ret;
+			}
+		}
+		ret = write_iface_map(dp, ifc);
+		if (ret) {
+			snprintf(err, errlen, "interface %s: %s", ifc->name,
+				 strerror(errno));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Take over interfaces an earlier hsbd left attached (hsb_ifaces is
+ * pinned): they keep their stats slot and get the new program on the next
+ * reconcile, or are detached if no longer configured. */
+static void adopt_pinned_ifaces(struct hsb_datapath *dp)
+{
+	int fd = bpf_map__fd(dp->skel->maps.hsb_ifaces);
+	__u32 key, next, *prev = NULL;
+	struct hsb_iface val;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val) ||
+		    val.slot >= HSB_MAX_IFACES || dp->ifaces[val.slot].used ||
+		    !if_indextoname(key, dp->ifaces[val.slot].name)) {
+			bpf_map_delete_elem(fd, &key);
+			prev = NULL; /* restart: the walk lost its place */
+			continue;
+		}
+		dp->ifaces[val.slot].used = true;
+		dp->ifaces[val.slot].stale_prog = true;
+		dp->ifaces[val.slot].ifindex = key;
+		dp->ifaces[val.slot].generic =
+			!!(val.flags & HSB_IFACE_F_XDP_GENERIC);
+		hsb_info("%s: adopting hsb_xdp left by an earlier hsbd",
+			 dp->ifaces[val.slot].name);
+	}
+}
+
+static int dp_open(struct hsbd *d, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = d->opt.pin_dir);
+	struct hsb_datapath *dp;
+	int ret;
+
+	libbpf_set_print(libbpf_to_log);
+	ret = hsb_pindir_prepare(d->opt.pin_dir, err, errlen);
+	if (ret)
+		return ret;
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	dp->nr_cpus = libbpf_num_possible_cpus();
+	dp->skel = hsb_xdp_bpf__open_opts(&oo);
+	if (!dp->skel) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open BPF object: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	ret = hsb_xdp_bpf__load(dp->skel);
+	if (ret) {
+		snprintf(
+			err, errlen,
+			"cannot load BPF object: %s (pinned maps from an incompatible hsb version? remove %s; log level debug shows the verifier log)",
+			strerror(-ret), d->opt.pin_dir);
+		goto fail;
+	}
+	d->dp = dp;
+	adopt_pinned_ifaces(dp);
+	return 0;
+fail:
+	hsb_xdp_bpf__destroy(dp->skel);
+	free(dp);
+	return ret;
+}
+
+static int dp_start_or_reconcile(struct hsbd *d, const struct hsb_config *cfg,
+				 char *err, size_t errlen)
+{
+	int ret;
+
+	if (!d->dp) {
+		ret = dp_open(d, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return dp_reconcile(d, cfg, err, errlen);
+}
+
+static void dp_stop(struct hsbd *d)
+{
+	struct hsb_datapath *dp = d->dp;
+	unsigned int i;
+
+	if (!dp)
+		return;
+	if (d->opt.keep_datapath) {
+		hsb_info("keeping XDP attached and maps pinned in %s",
+			 d->opt.pin_dir);
+	} else {
+		for (i = 0; i < HSB_MAX_IFACES; i++)
+			if (dp->ifaces[i].used)
+				release_iface(dp, &dp->ifaces[i]);
+		bpf_object__unpin_maps(dp->skel->obj, NULL);
+		hsb_pindir_remove(d->opt.pin_dir);
+	}
+	hsb_xdp_bpf__destroy(dp->skel);
+	free(dp);
+	d->dp = NULL;
+}
+
+static int percpu_sum(struct hsb_datapath *dp, int fd, uint32_t key,
+		      size_t nvals, uint64_t *sum)
+{
+	uint64_t *vals = calloc((size_t)dp->nr_cpus * nvals, sizeof(*vals));
+	int cpu, ret;
+	size_t j;
+
+	if (!vals)
+		return -ENOMEM;
+	ret = bpf_map_lookup_elem(fd, &key, vals);
+	if (!ret) {
+		for (j = 0; j < nvals; j++)
+			sum[j] = 0;
+		for (cpu = 0; cpu < dp->nr_cpus; cpu++)
+			for (j = 0; j < nvals; j++)
+				sum[j] += vals[(size_t)cpu * nvals + j];
+	}
+	free(vals);
+	return ret;
+}
+
+int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,
+			 uint64_t *value)
+{
+	return percpu_sum(dp, bpf_map__fd(dp->skel->maps.hsb_stats), id, 1,
+			  value);
+}
+
+void hsb_datapath_for_each_iface(struct hsb_datapath *dp, hsb_dp_iface_fn fn,
+				 void *ctx)
+{
+	int fd = bpf_map__fd(dp->skel->maps.hsb_if_stats);
+	unsigned int i;
+
+	for (i = 0; i < HSB_MAX_IFACES; i++) {
+		struct dp_iface *ifc = &dp->ifaces[i];
+		uint64_t st[2] = { 0, 0 };
+		struct hsb_dp_iface_info info;
+
+		if (!ifc->used)
+			continue;
+		percpu_sum(dp, fd, i, 2, st);
+		info = (struct hsb_dp_iface_info){
+			.name = ifc->name,
+			.ifindex = ifc->ifindex,
+			.zone_id = ifc->zone_id,
+			.zone = ifc->zone,
+			.generic = ifc->generic,
+			.rx_packets = st[0],
+			.rx_bytes = st[1],
+		};
+		fn(&info, ctx);
+	}
+}
+
+static const char *const counter_names[] = {
+#define HSB_COUNTER_NAME(id, name, help) name,
+	HSB_COUNTERS(HSB_COUNTER_NAME)
+#undef HSB_COUNTER_NAME
+};
+
+static void dp_counters(struct hsbd *d, struct json_object *out)
+{
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < HSB_CNT__MAX; i++)
+		if (hsb_datapath_counter(d->dp, i, &v) == 0)
+			json_object_object_add(out, counter_names[i],
+					       json_object_new_uint64(v));
+}
+
+const struct hsb_engine hsb_datapath_engine = {
+	.name = "datapath",
+	.reconcile = dp_start_or_reconcile,
+	.stop = dp_stop,
+	.counters = dp_counters,
+};

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The datapath engine: loads the XDP object through its skeleton, pins its
+ * maps (with BTF) under the pin directory, attaches hsb_xdp to every
+ * configured interface and keeps hsb_ifaces in step with the configuration.
+ */
+#ifndef HSB_DATAPATH_H
+#define HSB_DATAPATH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hsb/counters.h"
+
+struct hsbd;
+struct hsb_datapath;
+
+/* Live view of one attached interface, for `show interfaces`. */
+struct hsb_dp_iface_info {
+	const char *name;
+	uint32_t ifindex;
+	uint32_t zone_id;
+	const char *zone;
+	bool generic; /* attached in generic (skb) mode */
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+};
+
+typedef void (*hsb_dp_iface_fn)(const struct hsb_dp_iface_info *info,
+				void *ctx);
+void hsb_datapath_for_each_iface(struct hsb_datapath *dp, hsb_dp_iface_fn fn,
+				 void *ctx);
+
+/* Sum of a global counter over all CPUs. */
+int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,
+			 uint64_t *value);
+
+#endif /* HSB_DATAPATH_H */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hsbd's shared state and the engine interface.
+ *
+ * An engine (datapath, later VRRP, VGMP, HRP) is a reconciler: given a
+ * configuration, it makes the system match it. Applying a configuration
+ * change reconciles every engine to the new configuration in order; if one
+ * fails, the engines already moved are reconciled back to the old one, so
+ * a change is all or nothing as seen from outside.
+ */
+#ifndef HSBD_H
+#define HSBD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "evloop.h"
+
+struct json_object;
+struct hsb_datapath;
+struct hsb_ctl_server;
+
+struct hsbd_options {
+	const char *config_path; /* /etc/hsb/hsbd.conf */
+	const char *sock_path; /* /run/hsb/hsbd.sock */
+	const char *pin_dir; /* /sys/fs/bpf/hsb */
+	bool keep_datapath; /* leave XDP attached and maps pinned */
+	bool syslog;
+	bool debug; /* debug logging regardless of `log level` */
+};
+
+struct hsbd {
+	struct hsbd_options opt;
+	struct hsb_loop *loop;
+	struct hsb_config *cfg; /* the running configuration */
+	uint64_t started_ms;
+	struct hsb_datapath *dp;
+	struct hsb_ctl_server *ctl;
+	struct {
+		uint64_t config_applied;
+		uint64_t config_refused;
+		uint64_t reloads;
+		uint64_t reload_failures;
+	} stats;
+};
+
+struct hsb_engine {
+	const char *name;
+	/* Make the system match cfg; on failure leave a message in err. */
+	int (*reconcile)(struct hsbd *d, const struct hsb_config *cfg,
+			 char *err, size_t errlen);
+	/* Orderly shutdown; honours d->opt.keep_datapath. */
+	void (*stop)(struct hsbd *d);
+	/* Adds this engine's counters to a JSON object. */
+	void (*counters)(struct hsbd *d, struct json_object *out);
+};
+
+extern const struct hsb_engine hsb_datapath_engine;
+
+/* Reconcile all engines to next, rolling back on failure. On success the
+ * daemon takes ownership of next and frees the previous configuration. */
+int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
+		      size_t errlen);
+
+/* Re-read the configuration file (SIGHUP). Keeps the running config when
+ * the file is invalid or cannot be applied. */
+int hsbd_reload(struct hsbd *d);
+
+/* Start every engine on d->cfg; stop them all in reverse order. */
+int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen);
+void hsbd_stop_engines(struct hsbd *d);
+/* Every engine's counters, one JSON object per engine name. */
+void hsbd_engine_counters(struct hsbd *d, struct json_object *out);
+
+#endif /* HSBD_H */

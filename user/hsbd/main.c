@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* hsbd: the hsb daemon. Runs in the foreground (systemd, Kubernetes). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl_server.h"
+#include "hsbd.h"
+#include "log.h"
+#include "version.h"
+
+#define DEFAULT_CONFIG "/etc/hsb/hsbd.conf"
+#define DEFAULT_SOCKET "/run/hsb/hsbd.sock"
+#define DEFAULT_PIN_DIR "/sys/fs/bpf/hsb"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: hsbd [OPTION]...\n"
+		"       hsbd --check-config FILE\n"
+		"The hsb daemon: HA firewall/NAT gateway agent (VRRP, VGMP, HRP)\n"
+		"with an XDP datapath. Runs in the foreground.\n"
+		"\n"
+		"  -c, --config FILE      configuration file (default " DEFAULT_CONFIG
+		");\n"
+		"                         a missing file starts an empty configuration\n"
+		"  -s, --socket PATH      control socket for hsbctl (default " DEFAULT_SOCKET
+		")\n"
+		"  -p, --pin-dir DIR      BPF pin directory, on a bpffs (default " DEFAULT_PIN_DIR
+		")\n"
+		"  -k, --keep-datapath    on exit, leave XDP attached and maps pinned so\n"
+		"                         the datapath keeps forwarding across a restart\n"
+		"  -l, --syslog           log to syslog instead of stderr\n"
+		"  -d, --debug            log at debug level, whatever `log level` says\n"
+		"      --check-config FILE  validate FILE without touching the system;\n"
+		"                         exit 0 if valid, 1 with FILE:LINE:COL: reason\n"
+		"  -V, --version          print the version\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the config file (an\n"
+		"invalid file is reported and the running configuration kept).\n"
+		"See docs/configuration.md for the command language.\n");
+}
+
+static int check_config(const char *path)
+{
+	struct hsb_config *cfg = hsb_config_new();
+	struct hsb_cfg_error err;
+	char msg[512];
+	int ret = 0;
+
+	if (!cfg)
+		return 1;
+	if (hsb_config_load_file(cfg, path, HSB_CFG_IMPLEMENTED, &err)) {
+		hsb_cfg_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		ret = 1;
+	} else {
+		printf("%s: configuration OK\n", path);
+	}
+	hsb_config_free(cfg);
+	return ret;
+}
+
+static void on_stop(struct hsb_loop *loop, int signo, void *ctx)
+{
+	(void)ctx;
+	hsb_info("%s: stopping", strsignal(signo));
+	hsb_loop_stop(loop);
+}
+
+static void on_reload(struct hsb_loop *loop, int signo, void *ctx)
+{
+	(void)loop;
+	(void)signo;
+	hsbd_reload(ctx);
+}
+
+static int load_initial_config(struct hsbd *d)
+{
+	struct hsb_cfg_error err;
+	char msg[512];
+
+	if (access(d->opt.config_path, F_OK) && errno == ENOENT) {
+		hsb_info(
+			"%s does not exist: starting with an empty configuration (hsbctl save writes it)",
+			d->opt.config_path);
+		return 0;
+	}
+	if (hsb_config_load_file(d->cfg, d->opt.config_path,
+				 HSB_CFG_IMPLEMENTED, &err)) {
+		hsb_cfg_error_format(&err, msg, sizeof(msg));
+		hsb_err("%s", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct hsbd *d)
+{
+	char err[512];
+	int ret;
+
+	d->loop = hsb_loop_new();
+	d->cfg = hsb_config_new();
+	if (!d->loop || !d->cfg)
+		return 1;
+	d->started_ms = hsb_now_ms();
+	if (load_initial_config(d))
+		return 1;
+	if (hsb_loop_on_signal(d->loop, SIGTERM, on_stop, d) ||
+	    hsb_loop_on_signal(d->loop, SIGINT, on_stop, d) ||
+	    hsb_loop_on_signal(d->loop, SIGHUP, on_reload, d)) {
+		hsb_err("cannot set up signal handling");
+		return 1;
+	}
+	if (hsbd_start_engines(d, err, sizeof(err))) {
+		hsb_err("%s", err);
+		return 1;
+	}
+	ret = hsb_ctl_server_start(d, d->opt.sock_path, err, sizeof(err));
+	if (ret) {
+		hsb_err("%s", err);
+		hsbd_stop_engines(d);
+		return 1;
+	}
+	hsb_info("hsbd %s running as [%s], control socket %s", HSB_VERSION,
+		 d->cfg->sysname, d->opt.sock_path);
+	ret = hsb_loop_run(d->loop);
+	if (ret)
+		hsb_err("event loop: %s", strerror(-ret));
+	hsb_ctl_server_stop(d->ctl);
+	hsbd_stop_engines(d);
+	hsb_info("stopped");
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "keep-datapath", no_argument, NULL, 'k' },
+		{ "syslog", no_argument, NULL, 'l' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hsbd d = { .opt = { .config_path = DEFAULT_CONFIG,
+				   .sock_path = DEFAULT_SOCKET,
+				   .pin_dir = DEFAULT_PIN_DIR } };
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:s:p:kldVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d.opt.config_path = optarg;
+			break;
+		case 's':
+			d.opt.sock_path = optarg;
+			break;
+		case 'p':
+			d.opt.pin_dir = optarg;
+			break;
+		case 'k':
+			d.opt.keep_datapath = true;
+			break;
+		case 'l':
+			d.opt.syslog = true;
+			break;
+		case 'd':
+			d.opt.debug = true;
+			break;
+		case 'C':
+			return check_config(optarg);
+		case 'V':
+			printf("hsbd %s\n", HSB_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hsbd: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	hsb_log_init("hsbd",
+		     d.opt.syslog ? HSB_LOG_TO_SYSLOG : HSB_LOG_TO_STDERR,
+		     d.opt.debug ? HSB_LOG_DEBUG : HSB_LOG_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	ret = run(&d);
+	hsb_config_free(d.cfg);
+	hsb_loop_free(d.loop);
+	return ret;
+}
