@@ -58,10 +58,6 @@ int hsb_pindir_prepare(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s is not on a BPF filesystem", dir);
 		return -ENOTSUP;
 	}
-	/* libxdp keeps its own state under LIBXDP_BPFFS (default
-	 * /sys/fs/bpf); point it at the same filesystem as our pins so a
-	 * daemon with a private bpffs (tests, containers) stays self-contained. */
-	setenv("LIBXDP_BPFFS", parent, 0);
 	return 0;
 }
 
