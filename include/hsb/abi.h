@@ -17,8 +17,15 @@
 /* Interfaces hsbd can manage at once; indexes per-interface counters. */
 #define HSB_MAX_IFACES 32
 
-/* Zone ids: 0 means "no zone"; built-in zones first, user zones after. */
+/* Zone ids: 0 means "no zone"; built-in zones 1..4, user zones from 5 in
+ * the order they are defined. Traffic to the host itself is in zone
+ * local. */
 #define HSB_ZONE_NONE 0
+#define HSB_ZONE_LOCAL 1
+#define HSB_ZONE_TRUST 2
+#define HSB_ZONE_UNTRUST 3
+#define HSB_ZONE_DMZ 4
+#define HSB_ZONE_FIRST_USER 5
 #define HSB_MAX_ZONES 64
 
 #endif /* HSB_ABI_H */

@@ -46,23 +46,24 @@ struct hsb_datapath {
 	struct dp_iface ifaces[HSB_MAX_IFACES];
 };
 
+/* Indexed by zone id - 1 (include/hsb/abi.h). */
 static const char *const builtin_zones[] = { "local", "trust", "untrust",
 					     "dmz" };
 
 /* Zone ids as the datapath sees them: built-in zones 1..4, user zones
- * after them in definition order; 0 for no zone. */
+ * from HSB_ZONE_FIRST_USER in definition order; 0 for no zone. */
 static uint32_t zone_id_of(const struct hsb_config *cfg, const char *zone)
 {
-	unsigned int i, n = sizeof(builtin_zones) / sizeof(builtin_zones[0]);
+	unsigned int i;
 
 	if (!zone[0])
 		return HSB_ZONE_NONE;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < sizeof(builtin_zones) / sizeof(builtin_zones[0]); i++)
 		if (!strcmp(zone, builtin_zones[i]))
-			return i + 1;
+			return HSB_ZONE_LOCAL + i;
 	for (i = 0; i < cfg->n_zones; i++)
 		if (!strcmp(zone, cfg->zones[i].name))
-			return n + 1 + i;
+			return HSB_ZONE_FIRST_USER + i;
 	return HSB_ZONE_NONE; /* unreachable: the model checks references */
 }
 

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Change records: XDP -> ring buffer (hsb_events) -> hsbd. Every session
+ * create, state change and periodic refresh is one record carrying the
+ * entry's key and a snapshot of its value. hsbd's sweeper produces the
+ * deletes (it is the one that deletes). A record that does not fit in the
+ * ring is not lost state: XDP sets HSB_SESS_F_DIRTY on the entry and
+ * counts RING_FULL; hsbd's reconciliation pass re-emits dirty entries.
+ */
+#ifndef HSB_EVENTS_H
+#define HSB_EVENTS_H
+
+#include "abi.h"
+#include "flow.h"
+#include "session.h"
+
+#define HSB_MAP_EVENTS "hsb_events"
+/* Ring size in bytes (power of two, multiple of the page size). */
+#define HSB_EVENTS_RING_SIZE (4U << 20)
+
+enum hsb_event_type {
+	HSB_EV_SESSION_NEW = 1,
+	HSB_EV_SESSION_UPDATE = 2, /* state change */
+	HSB_EV_SESSION_REFRESH = 3, /* long-lived session still in use */
+	HSB_EV_SESSION_DELETE = 4, /* from hsbd's sweeper, never XDP */
+	HSB_EV_SESSION_RESYNC = 5, /* a dirty entry re-emitted by hsbd */
+};
+
+struct hsb_event_hdr {
+	__u16 type; /* enum hsb_event_type */
+	__u16 len; /* whole record, bytes */
+	__u32 pad;
+	__u64 ts_ns; /* bpf_ktime_get_ns() when emitted */
+};
+HSB_ASSERT_SIZE(struct hsb_event_hdr, 16);
+
+struct hsb_session_event {
+	struct hsb_event_hdr hdr;
+	struct hsb_flow_key key;
+	struct hsb_session sess;
+};
+HSB_ASSERT_SIZE(struct hsb_session_event, 160);
+
+/* A session emits a REFRESH record when its last record is older than
+ * this and a packet passes (so the standby's timers stay current). */
+#define HSB_REFRESH_INTERVAL_NS (30ULL * 1000000000ULL)
+
+#endif /* HSB_EVENTS_H */
