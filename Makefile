@@ -138,6 +138,7 @@ lint:
 	$(Q)clang-format --dry-run --Werror $(STYLE_SRCS)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance \
 		--inline-suppr --suppress=missingIncludeSystem \
+		--include=/usr/include/bpf/libbpf_common.h \
 		-Iinclude -Iuser/lib -Iuser/config user/
 
 PREFIX ?= /usr/local

@@ -200,6 +200,7 @@ int hcfg_match_check(struct hcfg_parse *p, const struct hsb_cfg_match *m,
 				"protocol %s does not match %s addresses",
 				m->protocol == IPPROTO_ICMP ? "icmp" : "icmpv6",
 				f == AF_INET ? "IPv4" : "IPv6");
+	/* (NAT rules have no ports: at[HCFG_M_DPORT] is not read for them.) */
 	if (m->dport_lo && m->protocol != IPPROTO_TCP &&
 	    m->protocol != IPPROTO_UDP)
 		return hcfg_err(p,

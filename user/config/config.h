@@ -32,10 +32,10 @@ enum hsb_cfg_accept {
 };
 
 struct hsb_cfg_error {
-	char file[128];    /* "" when not from a file */
-	unsigned int line;   /* 1-based; 0 when not line oriented */
+	char file[128]; /* "" when not from a file */
+	unsigned int line; /* 1-based; 0 when not line oriented */
 	unsigned int column; /* 1-based column of the offending token */
-	char msg[256];       /* "expected X, got 'Y'" style */
+	char msg[256]; /* "expected X, got 'Y'" style */
 };
 
 /* Formats "FILE:LINE:COL: MSG" (parts that are unset are left out). */

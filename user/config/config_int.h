@@ -48,8 +48,6 @@ int hcfg_err_col(struct hcfg_parse *p, unsigned int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int hcfg_err(struct hcfg_parse *p, const struct hcfg_tok *t, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
-int hcfg_expected(struct hcfg_parse *p, const struct hcfg_tok *t,
-		  const char *label, const char *what);
 const char *hcfg_suggest(const char *word, const char *const *cands);
 
 /* values.c: tokens and typed values; each consumes one token (or a fixed

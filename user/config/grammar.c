@@ -146,7 +146,7 @@ static int apply_one(struct hsb_config *cfg, const char *s, size_t len,
 		     unsigned int lineno, enum hsb_cmd_scope *scope,
 		     struct hsb_cfg_error *err)
 {
-	struct hcfg_line ln;
+	struct hcfg_line ln; /* filled by hcfg_lex() */
 	struct hcfg_parse p = { .cfg = cfg,
 				.line = &ln,
 				.file = file,
@@ -158,6 +158,7 @@ static int apply_one(struct hsb_config *cfg, const char *s, size_t len,
 
 	if (hcfg_lex(&p, s, len))
 		return -1;
+	/* cppcheck-suppress uninitvar ; hcfg_lex() sets ln through p.line */
 	if (!ln.n) {
 		if (scope)
 			*scope = HSB_SCOPE_LOCAL;

@@ -27,6 +27,8 @@ static int verror(struct hsb_cfg_error *err, const char *file,
 		  unsigned int line, unsigned int col, const char *fmt,
 		  va_list ap)
 {
+	if (!err) /* the caller does not want details */
+		return -1;
 	memset(err, 0, sizeof(*err));
 	if (file)
 		snprintf(err->file, sizeof(err->file), "%s", file);
@@ -91,8 +93,9 @@ int hcfg_err(struct hcfg_parse *p, const struct hcfg_tok *t, const char *fmt,
 	return hcfg_err_col(p, t ? t->col : end_col(p), "%s", msg);
 }
 
-int hcfg_expected(struct hcfg_parse *p, const struct hcfg_tok *t,
-		  const char *label, const char *what)
+/* "LABEL: expected WHAT, got 'TOKEN'" */
+static int hcfg_expected(struct hcfg_parse *p, const struct hcfg_tok *t,
+			 const char *label, const char *what)
 {
 	char got[64];
 
