@@ -251,7 +251,8 @@ static void test_unwritable_dir_keeps_old_file(void **state)
 	snprintf(before, sizeof(before), "%s", slurp(path));
 	if (geteuid() != 0) {
 		assert_int_equal(save_in_readonly_dir(other, &err), -1);
-		assert_non_null(strstr(err.msg, "cannot create a temporary file"));
+		assert_non_null(
+			strstr(err.msg, "cannot create a temporary file"));
 	} else {
 		const uid_t nobody = 65534;
 
