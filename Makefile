@@ -61,6 +61,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 .PHONY: all check check-unit check-bpf check-integration format lint clean \
 	install
 .DELETE_ON_ERROR:
+# Keep intermediate objects: they are reused by later builds.
+.SECONDARY:
 
 all: $(BUILD)/hsbd $(BUILD)/hsbctl
 
