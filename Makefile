@@ -32,7 +32,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 	-Wno-missing-field-initializers -D_GNU_SOURCE \
-	-Iinclude -Iuser -Iuser/lib -Iuser/config -I$(BUILD)/skel \
+	-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -I$(BUILD)/skel \
 	$(PKG_CFLAGS) $(SAN_FLAGS)
 override LDFLAGS += $(SAN_FLAGS)
 
@@ -43,7 +43,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 
-LIB_SRCS := $(wildcard user/lib/*.c)
+LIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/vrrp/*.c)
 CONFIG_SRCS := $(wildcard user/config/*.c)
 HSBD_SRCS := $(wildcard user/hsbd/*.c)
 HSBCTL_SRCS := $(wildcard user/hsbctl/*.c)
@@ -130,6 +130,36 @@ check-bpf: $(BPF_TEST_BINS)
 check-integration: all
 	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
 
+# --- benchmarks (make bench; needs root) --------------------------------
+# BPF programs used only by the benchmarks live in bpf/bench/ and get their
+# own skeletons (build/skel/bench/NAME.skel.h, skeleton name NAME_bpf).
+BENCH_BPF_SRCS := $(wildcard bpf/bench/*.bpf.c)
+BENCH_SKELS := $(patsubst bpf/bench/%.bpf.c,$(BUILD)/skel/bench/%.skel.h,\
+	$(BENCH_BPF_SRCS))
+BENCH_BIN := $(BUILD)/bench/bin
+BENCH_SRCS := tests/bench/prog_bench.c tests/bench/trafficgen.c
+BENCH_BINS := $(BENCH_BIN)/prog_bench $(BENCH_BIN)/trafficgen
+
+$(BUILD)/skel/bench/%.skel.h: $(BUILD)/bpf/bench/%.o
+	@mkdir -p $(@D)
+	@echo "  SKEL    $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@ 2>/dev/null
+
+$(call obj,$(BENCH_SRCS)): $(SKELS) $(BENCH_SKELS)
+$(BUILD)/bpf/bench/trafficgen.bpf.o: bpf/bench/trafficgen.h
+$(BUILD)/bpf/bench/rotor.bpf.o: bpf/bench/rotor.h
+
+$(BENCH_BIN)/%: $(BUILD)/obj/tests/bench/%.o
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+.PHONY: bench bench-build
+bench-build: all $(BENCH_BINS)
+
+bench: bench-build
+	$(Q)HSB_BUILD=$(BUILD) tests/bench/run.sh
+
 # --- style --------------------------------------------------------------
 STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
@@ -141,7 +171,7 @@ lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance \
 		--inline-suppr --suppress=missingIncludeSystem \
 		--include=/usr/include/bpf/libbpf_common.h \
-		-Iinclude -Iuser/lib -Iuser/config user/
+		-Iinclude -Iuser/lib -Iuser/config -Iuser/vrrp user/
 
 PREFIX ?= /usr/local
 install: all
