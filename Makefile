@@ -71,7 +71,7 @@ $(DEPS_STAMP): scripts/check-build-deps.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
 # --- BPF: compile, link with bpftool (BTF dedup), generate skeletons ------
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/hsb/*.h) | $(DEPS_STAMP)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/hsb/*.h bpf/lib/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  BPF     $<"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

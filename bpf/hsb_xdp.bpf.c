@@ -1,48 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hsb_xdp: the XDP entry point hsbd attaches to every service interface.
- *
- * This stage accounts every frame per interface and hands it to the kernel;
- * the stateful firewall stages (parse, lists, sessions, policy, NAT,
- * forwarding) are added behind the same entry point.
+ * hsb_xdp: the XDP entry point hsbd attaches to every service interface,
+ * the stateful firewall datapath. The packet path lives in lib/datapath.h
+ * and its stages in lib/ (parse, lists, conntrack, policy, events,
+ * forward); this file binds them to the XDP context and turns the verdict
+ * into an XDP action, counted.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#include "hsb/maps.h"
-#include "hsb/counters.h"
+#include "lib/maps.h"
+#include "lib/datapath.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HSB_MAX_IFACES);
-	__type(key, __u32);
-	__type(value, struct hsb_iface);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hsb_ifaces SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HSB_CNT__MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hsb_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HSB_MAX_IFACES);
-	__type(key, __u32);
-	__type(value, struct hsb_iface_stats);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hsb_if_stats SEC(".maps");
-
-static __always_inline void count(__u32 id, __u64 n)
+/* Global, so verified once (see hsb_flow()). */
+__noinline int hsb_xdp_flow(struct xdp_md *ctx, struct hsb_pkt *pkt,
+			    __u32 from_zone, __u32 *out_ifindex)
 {
-	__u64 *slot = bpf_map_lookup_elem(&hsb_stats, &id);
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
 
-	/* Per-CPU slot: no other writer, a plain add is exact. */
-	if (slot)
-		*slot += n;
+	if (!pkt || !out_ifindex)
+		return HSB_V_DROP;
+	return hsb_flow(ctx, data, data_end, ctx->ingress_ifindex, pkt,
+			from_zone, out_ifindex);
 }
 
 SEC("xdp")
@@ -50,27 +30,25 @@ int hsb_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u64 len = data_end - data;
-	__u32 ifindex = ctx->ingress_ifindex;
-	struct hsb_iface_stats *ifs;
-	struct hsb_iface *iface;
+	__u32 out_ifindex = 0, from_zone = 0;
+	struct hsb_pkt pkt;
+	int v;
 
-	count(HSB_CNT_RX_PACKETS, 1);
-	count(HSB_CNT_RX_BYTES, len);
+	v = hsb_front(data, data_end, ctx->ingress_ifindex, &pkt, &from_zone);
+	if (v == HSB_V_CONTINUE)
+		v = hsb_xdp_flow(ctx, &pkt, from_zone, &out_ifindex);
 
-	iface = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
-	if (!iface) {
-		count(HSB_CNT_UNMANAGED_IFACE, 1);
-		goto pass;
+	switch (v) {
+	case HSB_V_REDIRECT:
+		hsb_count(HSB_CNT_REDIRECT);
+		return bpf_redirect(out_ifindex, 0);
+	case HSB_V_DROP:
+		hsb_count(HSB_CNT_DROP);
+		return XDP_DROP;
+	default:
+		hsb_count(HSB_CNT_PASS);
+		return XDP_PASS;
 	}
-	ifs = bpf_map_lookup_elem(&hsb_if_stats, &iface->slot);
-	if (ifs) {
-		ifs->rx_packets++;
-		ifs->rx_bytes += len;
-	}
-pass:
-	count(HSB_CNT_PASS, 1);
-	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

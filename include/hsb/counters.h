@@ -10,12 +10,71 @@
 
 #include "abi.h"
 
-#define HSB_COUNTERS(X)                                                \
-	X(RX_PACKETS, "rx_packets", "packets seen by the XDP program") \
-	X(RX_BYTES, "rx_bytes", "bytes seen by the XDP program")       \
-	X(PASS, "pass", "packets handed to the kernel stack")          \
-	X(UNMANAGED_IFACE, "unmanaged_iface",                          \
-	  "packets on an interface missing from hsb_ifaces (passed)")
+#define HSB_COUNTERS(X)                                                        \
+	X(RX_PACKETS, "rx_packets", "packets seen by the XDP program")         \
+	X(RX_BYTES, "rx_bytes", "bytes seen by the XDP program")               \
+	X(PASS, "pass", "packets handed to the kernel stack")                  \
+	X(UNMANAGED_IFACE, "unmanaged_iface",                                  \
+	  "packets on an interface missing from hsb_ifaces (passed)")          \
+	X(DROP, "drop", "packets dropped (sum of the drop reasons)")           \
+	X(REDIRECT, "redirect", "packets forwarded by XDP redirect")           \
+	X(HEARTBEAT, "heartbeat",                                              \
+	  "packets on a heartbeat interface (passed untouched)")               \
+	X(NON_IP, "non_ip", "non-IP ethertypes (passed)")                      \
+	X(ARP, "arp", "ARP packets (passed)")                                  \
+	X(ND, "nd", "IPv6 neighbour discovery packets (passed)")               \
+	X(VRRP, "vrrp", "VRRP packets, IP protocol 112 (passed)")              \
+	X(IGMP_MLD, "igmp_mld", "IGMP and MLD packets (passed)")               \
+	X(FRAGMENT, "fragment", "IP fragments, not tracked by hsb (passed)")   \
+	X(BAD_L2, "bad_l2",                                                    \
+	  "truncated VLAN tag or nested VLAN tags (dropped)")                  \
+	X(BAD_L3, "bad_l3",                                                    \
+	  "truncated or malformed IPv4/IPv6 header (dropped)")                 \
+	X(BAD_IPV6_EXT, "bad_ipv6_ext",                                        \
+	  "IPv6 extension headers truncated or too many (dropped)")            \
+	X(BAD_L4, "bad_l4",                                                    \
+	  "truncated or malformed TCP/UDP/ICMP header (dropped)")              \
+	X(WHITELIST, "whitelist", "packets matching the whitelist")            \
+	X(BLACKLIST, "blacklist",                                              \
+	  "packets from a blacklisted source (dropped)")                       \
+	X(SESSION_HIT, "session_hit", "packets of an existing session")        \
+	X(SESSION_NEW, "session_new", "sessions created")                      \
+	X(SESSION_FAIL, "session_fail",                                        \
+	  "session inserts that failed (packet dropped)")                      \
+	X(TCP_REUSE, "tcp_reuse",                                              \
+	  "SYN on a closed session: session started again")                    \
+	X(STATE_CHANGE, "state_change", "session state transitions")           \
+	X(POLICY_PERMIT, "policy_permit", "first packets permitted by a rule") \
+	X(POLICY_DENY, "policy_deny",                                          \
+	  "first packets denied by a rule (dropped)")                          \
+	X(POLICY_DEFAULT, "policy_default_deny",                               \
+	  "first packets matching no rule (dropped)")                          \
+	X(TCP_NO_SESSION, "tcp_no_session",                                    \
+	  "TCP packets other than SYN without a session (dropped)")            \
+	X(TCP_BAD_FLAGS, "tcp_bad_flags",                                      \
+	  "TCP flag combinations that are never valid (dropped)")              \
+	X(ICMP_NO_SESSION, "icmp_no_session",                                  \
+	  "ICMP echo replies without a session (dropped)")                     \
+	X(ICMP_ERR_RELATED, "icmp_err_related",                                \
+	  "ICMP errors about an existing session (forwarded)")                 \
+	X(ICMP_ERR_NO_SESSION, "icmp_err_no_session",                          \
+	  "ICMP errors about no known session (dropped)")                      \
+	X(EVENTS, "events", "change records written to the ring")              \
+	X(RING_FULL, "ring_full",                                              \
+	  "change records lost to a full ring (entry marked dirty)")           \
+	X(FIB_LOCAL, "fib_local",                                              \
+	  "packets for this host or multicast/broadcast (passed)")             \
+	X(FIB_NO_NEIGH, "fib_no_neigh",                                        \
+	  "next hop unresolved, kernel resolves it (passed)")                  \
+	X(FIB_FRAG_NEEDED, "fib_frag_needed",                                  \
+	  "packets above the egress MTU (passed, kernel answers)")             \
+	X(FIB_UNREACHABLE, "fib_unreachable",                                  \
+	  "blackhole/unreachable/prohibit route (dropped)")                    \
+	X(FIB_OTHER, "fib_other", "route lookup failed otherwise (passed)")    \
+	X(TTL_EXCEEDED, "ttl_exceeded",                                        \
+	  "TTL/hop limit would expire (passed, kernel answers)")               \
+	X(VLAN_PASS, "vlan_pass",                                              \
+	  "tagged packets forwarded by the kernel after the firewall")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

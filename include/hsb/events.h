@@ -41,6 +41,17 @@ struct hsb_session_event {
 };
 HSB_ASSERT_SIZE(struct hsb_session_event, 160);
 
+/*
+ * Wakeups: XDP submits records without waking the reader until this many
+ * bytes are pending (then it forces one). A wakeup is an irq_work, a
+ * self-interrupt costing microseconds in a VM, which would otherwise be
+ * paid for every record whenever the reader keeps up. hsbd must therefore
+ * also consume the ring on a timer, every HSB_EVENTS_POLL_MS at most: that
+ * bounds the delay of a record reaching the peer.
+ */
+#define HSB_EVENTS_WAKEUP_BYTES (HSB_EVENTS_RING_SIZE / 16)
+#define HSB_EVENTS_POLL_MS 10
+
 /* A session emits a REFRESH record when its last record is older than
  * this and a packet passes (so the standby's timers stay current). */
 #define HSB_REFRESH_INTERVAL_NS (30ULL * 1000000000ULL)

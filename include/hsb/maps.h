@@ -26,5 +26,8 @@ struct hsb_iface {
 HSB_ASSERT_SIZE(struct hsb_iface, 16);
 
 #define HSB_IFACE_F_XDP_GENERIC (1U << 0) /* attached in generic (skb) mode */
+/* The heartbeat link: XDP hands every packet to the kernel untouched (HRP,
+ * VGMP hellos); no lists, sessions or policy. */
+#define HSB_IFACE_F_HEARTBEAT (1U << 1)
 
 #endif /* HSB_MAPS_H */

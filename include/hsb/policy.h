@@ -15,6 +15,9 @@
 
 #define HSB_MAP_POLICY "hsb_policy"
 #define HSB_MAP_POLICY_CTL "hsb_policy_ctl"
+/* Per-CPU __u64 hits by hsb_policy slot (2 * HSB_MAX_RULES): first packets
+ * a rule decided (permit or deny). Slots of the inactive half are stale. */
+#define HSB_MAP_RULE_STATS "hsb_rule_stats"
 #define HSB_MAX_RULES 1024
 
 #define HSB_PROTO_ANY 0xff /* rule.proto: any protocol */

@@ -35,6 +35,8 @@ static int setup(void **state)
 	/* Private maps: never touch the pins of a running hsbd. */
 	bpf_object__for_each_map(m, f->skel->obj)
 		bpf_map__set_pin_path(m, NULL);
+	/* The LRU session table preallocates: keep the test's small. */
+	bpf_map__set_max_entries(f->skel->maps.hsb_sessions, 1024);
 	if (hsb_xdp_bpf__load(f->skel))
 		return -1;
 	f->nr_cpus = libbpf_num_possible_cpus();

@@ -21,6 +21,7 @@ cat >"$CONF" <<'CFG'
 # a node of the integration test
 sysname fw-a
 interface hsbt0 zone trust
+security-policy rule mgmt from trust to local action permit
 CFG
 
 ctl() { "$HSBCTL" -s "$A_SOCK" "$@"; }
@@ -128,7 +129,7 @@ check "pins removed" test ! -e "$A_PINS"
 check "socket removed" test ! -e "$A_SOCK"
 
 echo "-- keep-datapath restart"
-printf 'sysname fw-k\ninterface hsbt0 zone trust\n' >"$CONF"
+printf 'sysname fw-k\ninterface hsbt0 zone trust\nsecurity-policy rule mgmt from trust to local action permit\n' >"$CONF"
 start_hsbd A "$FW" "$CONF" --keep-datapath || exit 1
 ip netns exec "$CL" ping -c 2 -i 0.2 -W 1 10.99.0.1 >/dev/null
 id1=$(prog_id)

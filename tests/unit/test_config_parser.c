@@ -234,7 +234,7 @@ static void test_policy_commands(void **state)
 	assert_int_equal(cfg->sec_rules[0].match.dport_lo, 80);
 	assert_int_equal(cfg->sec_rules[0].match.dport_hi, 443);
 	assert_int_equal(cfg->sec_rules[1].match.protocol, IPPROTO_UDP);
-	assert_int_equal(cfg->sec_rules[3].action, HSB_ACTION_DENY);
+	assert_int_equal(cfg->sec_rules[3].action, HSB_CFG_ACTION_DENY);
 	assert_int_equal(cfg->sec_rules[4].match.protocol, HSB_CFG_PROTO_ANY);
 	assert_true(rendered(
 		"security-policy rule dns from trust to untrust protocol udp destination-port 53 action permit"));
@@ -1046,7 +1046,7 @@ static void test_replace_in_place(void **state)
 	assert_int_equal(cfg->sec_rules[1].match.protocol, HSB_CFG_PROTO_ANY);
 	assert_int_equal(cfg->sec_rules[1].match.dport_lo, 0);
 	assert_string_equal(cfg->sec_rules[1].match.from, "untrust");
-	assert_int_equal(cfg->sec_rules[1].action, HSB_ACTION_DENY);
+	assert_int_equal(cfg->sec_rules[1].action, HSB_CFG_ACTION_DENY);
 	/* Idempotent. */
 	ok("security-policy rule b from untrust to trust action deny");
 	assert_int_equal(cfg->n_sec_rules, 3);
@@ -1175,14 +1175,6 @@ static void test_not_implemented(void **state)
 		const char *line;
 		const char *name;
 	} refused[] = {
-		{ "firewall session table-size 2048",
-		  "'firewall session table-size'" },
-		{ "firewall session timeout udp 5",
-		  "'firewall session timeout'" },
-		{ "firewall blacklist 10.0.0.1", "'firewall blacklist'" },
-		{ "firewall whitelist 10.0.0.1", "'firewall whitelist'" },
-		{ "security-policy rule r from trust to untrust action deny",
-		  "'security-policy rule'" },
 		{ "nat address-group p", "'nat address-group'" },
 		{ "nat port-partition upper", "'nat port-partition'" },
 		{ "nat policy rule n from trust to untrust action no-nat",
@@ -1229,6 +1221,26 @@ static void test_not_implemented(void **state)
 	assert_int_equal(apply("undo firewall zone z", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("undo sysname", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("undo log level", HSB_CFG_IMPLEMENTED), 0);
+	assert_int_equal(apply("firewall session table-size 2048",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("firewall session timeout udp 5",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("firewall blacklist 10.0.0.1 expire 60",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(
+		apply("firewall whitelist 10.0.0.2", HSB_CFG_IMPLEMENTED), 0);
+	assert_int_equal(
+		apply("security-policy rule r from trust to untrust action deny",
+		      HSB_CFG_IMPLEMENTED),
+		0);
+	assert_int_equal(
+		apply("undo security-policy rule r", HSB_CFG_IMPLEMENTED), 0);
+	assert_int_equal(apply("undo firewall blacklist 10.0.0.1",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
 	/* Errors in implemented commands are still the real errors. */
 	assert_int_equal(apply("interface eth0 zone nope", HSB_CFG_IMPLEMENTED),
 			 -1);

@@ -102,8 +102,8 @@ struct hsb_cfg_match {
 };
 
 enum hsb_cfg_action {
-	HSB_ACTION_PERMIT = 0,
-	HSB_ACTION_DENY,
+	HSB_CFG_ACTION_PERMIT = 0,
+	HSB_CFG_ACTION_DENY,
 };
 
 struct hsb_cfg_sec_rule {

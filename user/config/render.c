@@ -178,7 +178,7 @@ static void render_security(struct walk *w, const struct hsb_config *cfg)
 		add(w, "security-policy rule %s", r->name);
 		add_match(w, &r->match);
 		add(w, " action %s",
-		    r->action == HSB_ACTION_PERMIT ? "permit" : "deny");
+		    r->action == HSB_CFG_ACTION_PERMIT ? "permit" : "deny");
 		emit(w, HSB_SCOPE_BACKED_UP);
 	}
 }

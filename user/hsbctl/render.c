@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <json-c/json.h>
 
@@ -90,6 +91,107 @@ static int render_counters(FILE *out, struct json_object *r)
 	return 0;
 }
 
+static struct json_object *member(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* "10.0.0.1:80", "[2001:db8::1]:80". */
+static void endpoint(struct json_object *e, char *buf, size_t len)
+{
+	const char *a = str(e, "addr");
+
+	snprintf(buf, len, strchr(a, ':') ? "[%s]:%" PRIu64 : "%s:%" PRIu64, a,
+		 u64(e, "port"));
+}
+
+static void dir_pair(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64 "/%" PRIu64, u64(o, "orig"),
+		 u64(o, "reply"));
+}
+
+static int render_sessions(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "sessions");
+	uint64_t matched = u64(r, "matched"), shown;
+	size_t i;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	shown = json_object_array_length(arr);
+	if (shown)
+		fprintf(out, "%-6s %-11s %-41s %-41s %-19s %6s %8s %13s %19s\n",
+			"PROTO", "STATE", "INITIATOR", "RESPONDER", "ZONES",
+			"IDLE", "EXPIRES", "PKTS(O/R)", "BYTES(O/R)");
+	for (i = 0; i < shown; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		char ini[64], rsp[64], zones[80], pk[48], by[48];
+
+		endpoint(member(o, "initiator"), ini, sizeof(ini));
+		endpoint(member(o, "responder"), rsp, sizeof(rsp));
+		snprintf(zones, sizeof(zones), "%s->%s", str(o, "zone_in"),
+			 str(o, "zone_out"));
+		dir_pair(member(o, "packets"), pk, sizeof(pk));
+		dir_pair(member(o, "bytes"), by, sizeof(by));
+		fprintf(out,
+			"%-6s %-11s %-41s %-41s %-19s %5" PRIu64 "s %7" PRIu64
+			"s %13s %19s\n",
+			str(o, "protocol"), str(o, "state"), ini, rsp, zones,
+			u64(o, "idle_s"), u64(o, "expires_in_s"), pk, by);
+	}
+	if (shown < matched)
+		fprintf(out,
+			"%" PRIu64 " of %" PRIu64
+			" matching sessions shown (at most %" PRIu64
+			"; narrow with a filter), table capacity %" PRIu64 "\n",
+			shown, matched, u64(r, "limit"), u64(r, "capacity"));
+	else
+		fprintf(out,
+			"%" PRIu64 " session%s, table capacity %" PRIu64 "\n",
+			matched, matched == 1 ? "" : "s", u64(r, "capacity"));
+	return 0;
+}
+
+static int render_cleared(FILE *out, struct json_object *r)
+{
+	uint64_t n = u64(r, "cleared");
+
+	fprintf(out, "cleared %" PRIu64 " session%s\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int render_list(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "entries");
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n)
+		fprintf(out, "%-44s %12s %16s\n", "PREFIX", "EXPIRES-IN",
+			"HITS");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct json_object *exp = member(o, "expires_in_s");
+		char e[24];
+
+		if (exp)
+			snprintf(e, sizeof(e), "%" PRIu64 "s",
+				 json_object_get_uint64(exp));
+		else
+			snprintf(e, sizeof(e), "never");
+		fprintf(out, "%-44s %12s %16" PRIu64 "\n", str(o, "prefix"), e,
+			u64(o, "hits"));
+	}
+	fprintf(out, "%zu entr%s\n", n, n == 1 ? "y" : "ies");
+	return 0;
+}
+
 static int render_saved(FILE *out, struct json_object *r)
 {
 	fprintf(out, "configuration saved to %s\n", str(r, "saved"));
@@ -104,15 +206,27 @@ static const struct {
 	{ "show running-config", render_running },
 	{ "show interfaces", render_interfaces },
 	{ "show counters", render_counters },
+	{ "show sessions", render_sessions },
+	{ "clear sessions", render_cleared },
+	{ "show blacklist", render_list },
+	{ "show whitelist", render_list },
 	{ "save", render_saved },
 };
+
+/* what is the view's request, possibly followed by arguments (filters). */
+static bool is_view(const char *view, const char *what)
+{
+	size_t n = strlen(view);
+
+	return !strncmp(view, what, n) && (what[n] == '\0' || what[n] == ' ');
+}
 
 int hsbctl_render(FILE *out, const char *what, struct json_object *reply)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
-		if (!strcmp(views[i].what, what))
+		if (is_view(views[i].what, what))
 			return json_object_is_type(reply, json_type_object) ?
 				       views[i].fn(out, reply) :
 				       -1;

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "clock.h"
+#include "ctl_firewall.h"
 #include "ctl_server.h"
 #include "datapath.h"
 #include "hsbd.h"
@@ -15,6 +16,7 @@
 
 struct ctl_cmd {
 	const char *words[3]; /* the verb, NULL-terminated */
+	bool takes_args; /* words after the verb are its arguments */
 	int (*run)(struct hsbd *d, const struct hsb_ctl_request *req,
 		   struct json_object **reply, char *err, size_t errlen);
 };
@@ -216,14 +218,54 @@ static int cmd_reload(struct hsbd *d, const struct hsb_ctl_request *req,
 	return 0;
 }
 
+/* The filter words follow "show sessions" / "clear sessions". */
+static int cmd_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
+			     struct json_object **reply, char *err,
+			     size_t errlen)
+{
+	return hsbd_ctl_show_sessions(d, req, 2, reply, err, errlen);
+}
+
+static int cmd_clear_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
+			      struct json_object **reply, char *err,
+			      size_t errlen)
+{
+	return hsbd_ctl_clear_sessions(d, req, 2, reply, err, errlen);
+}
+
+static int cmd_show_blacklist(struct hsbd *d, const struct hsb_ctl_request *req,
+			      struct json_object **reply, char *err,
+			      size_t errlen)
+{
+	(void)req;
+	(void)err;
+	(void)errlen;
+	return hsbd_ctl_show_list(d, true, reply);
+}
+
+static int cmd_show_whitelist(struct hsbd *d, const struct hsb_ctl_request *req,
+			      struct json_object **reply, char *err,
+			      size_t errlen)
+{
+	(void)req;
+	(void)err;
+	(void)errlen;
+	return hsbd_ctl_show_list(d, false, reply);
+}
+
 static const struct ctl_cmd commands[] = {
-	{ { "status" }, cmd_status },
-	{ { "show", "running-config" }, cmd_show_running },
-	{ { "show", "interfaces" }, cmd_show_interfaces },
-	{ { "show", "counters" }, cmd_show_counters },
-	{ { "config" }, cmd_config },
-	{ { "save" }, cmd_save },
-	{ { "reload" }, cmd_reload },
+	{ { "status" }, false, cmd_status },
+	{ { "show", "running-config" }, false, cmd_show_running },
+	{ { "show", "interfaces" }, false, cmd_show_interfaces },
+	{ { "show", "counters" }, false, cmd_show_counters },
+	{ { "show", "sessions" }, true, cmd_show_sessions },
+	{ { "show", "blacklist" }, false, cmd_show_blacklist },
+	{ { "show", "whitelist" }, false, cmd_show_whitelist },
+	{ { "clear", "sessions" }, true, cmd_clear_sessions },
+	/* The argument is the body length (and its source name). */
+	{ { "config" }, true, cmd_config },
+	{ { "save" }, false, cmd_save },
+	{ { "reload" }, false, cmd_reload },
 };
 
 static bool matches(const struct ctl_cmd *c, const struct hsb_ctl_request *req)
@@ -233,8 +275,7 @@ static bool matches(const struct ctl_cmd *c, const struct hsb_ctl_request *req)
 	for (i = 0; c->words[i]; i++)
 		if (i >= req->argc || strcmp(c->words[i], req->argv[i]))
 			return false;
-	/* Only "config" carries an argument (the body length). */
-	return i == req->argc || !strcmp(c->words[0], "config");
+	return i == req->argc || c->takes_args;
 }
 
 int hsbd_ctl_dispatch(struct hsbd *d, const struct hsb_ctl_request *req,

@@ -25,8 +25,11 @@ static const struct hsb_engine core_engine = {
 
 /* Started in this order, stopped in reverse. */
 static const struct hsb_engine *const engines[] = {
-	&core_engine,
-	&hsb_datapath_engine,
+	&core_engine, /* log level */
+	&hsb_datapath_engine, /* loads the maps the engines below use */
+	&hsb_policy_engine, /* security-policy rules */
+	&hsb_lists_engine, /* black and whitelist */
+	&hsb_events_engine, /* ring buffer collector, session sweeper */
 };
 
 #define N_ENGINES (sizeof(engines) / sizeof(engines[0]))

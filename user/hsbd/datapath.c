@@ -9,6 +9,7 @@
  * hsb_xdp left behind by an earlier hsbd (--keep-datapath, or an upgrade).
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,9 @@
 #include "hsbd.h"
 #include "log.h"
 #include "pindir.h"
+#include "zones.h"
 #include "hsb/maps.h"
+#include "hsb/session.h"
 #include "hsb_xdp.skel.h"
 
 #define PROG_NAME "hsb_xdp"
@@ -42,30 +45,11 @@ struct dp_iface {
 struct hsb_datapath {
 	struct hsb_xdp_bpf *skel;
 	int nr_cpus;
+	struct hsb_dp_maps maps;
+	uint32_t table_size_cfg; /* the configured size last seen */
 	/* index == slot in hsb_if_stats */
 	struct dp_iface ifaces[HSB_MAX_IFACES];
 };
-
-/* Indexed by zone id - 1 (include/hsb/abi.h). */
-static const char *const builtin_zones[] = { "local", "trust", "untrust",
-					     "dmz" };
-
-/* Zone ids as the datapath sees them: built-in zones 1..4, user zones
- * from HSB_ZONE_FIRST_USER in definition order; 0 for no zone. */
-static uint32_t zone_id_of(const struct hsb_config *cfg, const char *zone)
-{
-	unsigned int i;
-
-	if (!zone[0])
-		return HSB_ZONE_NONE;
-	for (i = 0; i < sizeof(builtin_zones) / sizeof(builtin_zones[0]); i++)
-		if (!strcmp(zone, builtin_zones[i]))
-			return HSB_ZONE_LOCAL + i;
-	for (i = 0; i < cfg->n_zones; i++)
-		if (!strcmp(zone, cfg->zones[i].name))
-			return HSB_ZONE_FIRST_USER + i;
-	return HSB_ZONE_NONE; /* unreachable: the model checks references */
-}
 
 static int libbpf_to_log(enum libbpf_print_level level, const char *fmt,
 			 va_list ap)
@@ -300,7 +284,7 @@ static int add_iface(struct hsb_datapath *dp, const struct hsb_config *cfg,
 	}
 	snprintf(ifc->name, sizeof(ifc->name), "%s", want->name);
 	snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
-	ifc->zone_id = zone_id_of(cfg, want->zone);
+	ifc->zone_id = hsb_zone_id(cfg, want->zone);
 	ifc->mode = want->xdp_mode;
 	ifc->used = true;
 	/* Entry first, so the very first packet is accounted. */
@@ -385,7 +369,7 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 			continue;
 		}
 		snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
-		ifc->zone_id = zone_id_of(cfg, want->zone);
+		ifc->zone_id = hsb_zone_id(cfg, want->zone);
 		if (ifc->stale_prog) {
 			char why[200];
 
@@ -435,7 +419,67 @@ static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 	}
 }
 
-static int dp_open(struct hsbd *d, char *err, size_t errlen)
+/* The capacity of a session table pinned by an earlier hsbd; 0 if none. */
+static uint32_t pinned_sessions_max(const char *pin_dir)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, HSB_MAP_SESSIONS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.max_entries = 0;
+	close(fd);
+	return info.max_entries;
+}
+
+/*
+ * The session table's size is fixed when the map is created. A pinned
+ * table of another size is kept as it is: libbpf would refuse to reuse it,
+ * and replacing it would drop every session. The configured size applies
+ * once hsbd stops without --keep-datapath (which removes the pins) and
+ * starts again.
+ */
+static int size_session_table(struct hsbd *d, struct hsb_datapath *dp,
+			      const struct hsb_config *cfg)
+{
+	uint32_t want = cfg->session.table_size;
+	uint32_t pinned = pinned_sessions_max(d->opt.pin_dir);
+	uint32_t size = pinned ? pinned : want;
+
+	if (pinned && pinned != want)
+		hsb_warn(
+			"%s/%s is pinned with %u entries: keeping it and its sessions; table-size %u takes effect once hsbd stops without --keep-datapath and starts again",
+			d->opt.pin_dir, HSB_MAP_SESSIONS, pinned, want);
+	dp->maps.sessions_max = size;
+	dp->table_size_cfg = want;
+	return bpf_map__set_max_entries(dp->skel->maps.hsb_sessions, size);
+}
+
+static void fill_maps(struct hsb_datapath *dp)
+{
+	struct hsb_xdp_bpf *s = dp->skel;
+
+	dp->maps.sessions = bpf_map__fd(s->maps.hsb_sessions);
+	dp->maps.events = bpf_map__fd(s->maps.hsb_events);
+	dp->maps.blacklist = bpf_map__fd(s->maps.hsb_blacklist);
+	dp->maps.whitelist = bpf_map__fd(s->maps.hsb_whitelist);
+	dp->maps.policy = bpf_map__fd(s->maps.hsb_policy);
+	dp->maps.policy_ctl = bpf_map__fd(s->maps.hsb_policy_ctl);
+	dp->maps.rule_stats = bpf_map__fd(s->maps.hsb_rule_stats);
+}
+
+const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp)
+{
+	return &dp->maps;
+}
+
+static int dp_open(struct hsbd *d, const struct hsb_config *cfg, char *err,
+		   size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = d->opt.pin_dir);
 	struct hsb_datapath *dp;
@@ -456,6 +500,12 @@ static int dp_open(struct hsbd *d, char *err, size_t errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	ret = size_session_table(d, dp, cfg);
+	if (ret) {
+		snprintf(err, errlen, "cannot size the session table: %s",
+			 strerror(-ret));
+		goto fail;
+	}
 	ret = hsb_xdp_bpf__load(dp->skel);
 	if (ret) {
 		snprintf(
@@ -464,6 +514,7 @@ static int dp_open(struct hsbd *d, char *err, size_t errlen)
 			strerror(-ret), d->opt.pin_dir);
 		goto fail;
 	}
+	fill_maps(dp);
 	d->dp = dp;
 	adopt_pinned_ifaces(dp);
 	return 0;
@@ -479,9 +530,21 @@ static int dp_start_or_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 	int ret;
 
 	if (!d->dp) {
-		ret = dp_open(d, err, errlen);
+		ret = dp_open(d, cfg, err, errlen);
 		if (ret)
 			return ret;
+	}
+	if (cfg->session.table_size != d->dp->table_size_cfg) {
+		d->dp->table_size_cfg = cfg->session.table_size;
+		if (cfg->session.table_size == d->dp->maps.sessions_max)
+			hsb_info(
+				"firewall session table-size %u: the size the table has",
+				cfg->session.table_size);
+		else
+			hsb_warn(
+				"firewall session table-size %u: the table keeps its %u entries now; the new size takes effect once hsbd stops without --keep-datapath and starts again",
+				cfg->session.table_size,
+				d->dp->maps.sessions_max);
 	}
 	return dp_reconcile(d, cfg, err, errlen);
 }
@@ -574,6 +637,9 @@ static void dp_counters(struct hsbd *d, struct json_object *out)
 	uint64_t v;
 	int i;
 
+	json_object_object_add(
+		out, "session_capacity",
+		json_object_new_uint64(d->dp->maps.sessions_max));
 	for (i = 0; i < HSB_CNT__MAX; i++)
 		if (hsb_datapath_counter(d->dp, i, &v) == 0)
 			json_object_object_add(out, counter_names[i],

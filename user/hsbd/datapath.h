@@ -31,6 +31,23 @@ typedef void (*hsb_dp_iface_fn)(const struct hsb_dp_iface_info *info,
 void hsb_datapath_for_each_iface(struct hsb_datapath *dp, hsb_dp_iface_fn fn,
 				 void *ctx);
 
+/* File descriptors of the maps the other engines work on (owned by the
+ * datapath; valid while it runs), and the session table's capacity as
+ * loaded, which differs from the configured one when pinned maps were
+ * kept (see hsb_datapath_engine). */
+struct hsb_dp_maps {
+	int sessions;
+	int events;
+	int blacklist;
+	int whitelist;
+	int policy;
+	int policy_ctl;
+	int rule_stats;
+	uint32_t sessions_max;
+};
+
+const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp);
+
 /* Sum of a global counter over all CPUs. */
 int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,
 			 uint64_t *value);

@@ -21,6 +21,10 @@
 struct json_object;
 struct hsb_datapath;
 struct hsb_ctl_server;
+struct hsb_policy_sync;
+struct hsb_lists;
+struct hsb_collector;
+struct hsb_sweeper;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -37,6 +41,10 @@ struct hsbd {
 	struct hsb_config *cfg; /* the running configuration */
 	uint64_t started_ms;
 	struct hsb_datapath *dp;
+	struct hsb_policy_sync *policy;
+	struct hsb_lists *lists;
+	struct hsb_collector *collector;
+	struct hsb_sweeper *sweeper;
 	struct hsb_ctl_server *ctl;
 	struct {
 		uint64_t config_applied;
@@ -58,6 +66,9 @@ struct hsb_engine {
 };
 
 extern const struct hsb_engine hsb_datapath_engine;
+extern const struct hsb_engine hsb_policy_engine;
+extern const struct hsb_engine hsb_lists_engine;
+extern const struct hsb_engine hsb_events_engine;
 
 /* Reconcile all engines to next, rolling back on failure. On success the
  * daemon takes ownership of next and frees the previous configuration. */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The packet path shared by the XDP entry point and (later) the TC
+ * fallback: it sees only the frame bytes, the ingress ifindex and the
+ * program context for helpers, and returns an enum hsb_verdict that the
+ * entry point turns into its own return code.
+ *
+ *   1 interface     hsb_ifaces[ingress]: unmanaged -> pass; heartbeat
+ *                   link -> pass untouched
+ *   2 parse         lib/parse.h: pass (ARP, ND, VRRP, IGMP/MLD, non-IP,
+ *                   fragments) / drop (malformed) / go on
+ *   3 session       one lookup with the canonical key, both directions
+ *     hit           account, track state, report, route, forward
+ *     miss          4 lists (lib/lists.h), 5 first-packet rules (TCP only
+ *                   from a SYN, echo replies and ICMP errors need a
+ *                   session), 6 route (for the egress zone), 7 policy,
+ *                   8 insert + NEW record, forward
+ *
+ * The established path costs: one hsb_ifaces lookup, one session lookup,
+ * one FIB lookup and the per-CPU counters.
+ */
+#ifndef HSB_BPF_LIB_DATAPATH_H
+#define HSB_BPF_LIB_DATAPATH_H
+
+#include "maps.h"
+#include "parse.h"
+#include "lists.h"
+#include "conntrack.h"
+#include "policy.h"
+#include "events.h"
+#include "forward.h"
+
+static __always_inline __u8 hsb_iface_zone(__u32 ifindex)
+{
+	struct hsb_iface *ifc = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
+
+	return ifc ? (__u8)ifc->zone_id : HSB_ZONE_NONE;
+}
+
+/* The zone a first packet is going to, from its route. Returns -1 when the
+ * route drops it (the counter is charged by hsb_forward()). */
+static __always_inline int hsb_to_zone(void *ctx, const struct hsb_pkt *p,
+				       struct bpf_fib_lookup *f, int rc,
+				       __u32 ifindex, void *data,
+				       void *data_end)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return hsb_iface_zone(f->ifindex);
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return HSB_ZONE_LOCAL;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return -1;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		/* The MTU check stops the lookup before it names the
+		 * egress; ask again without it. The packet still goes to
+		 * the kernel (the caller keeps rc FRAG_NEEDED). */
+		if (hsb_fib_lookup(ctx, p, f, ifindex, data, data_end, 0) ==
+		    BPF_FIB_LKUP_RET_SUCCESS)
+			return hsb_iface_zone(f->ifindex);
+		return HSB_ZONE_NONE;
+	}
+	return HSB_ZONE_NONE;
+}
+
+/* Returned by hsb_front() when the flow stage must decide. */
+#define HSB_V_CONTINUE (-1)
+
+/*
+ * Front stage, inline in the entry point: global and interface counters,
+ * the interface's zone, and the parser. Returns a verdict, or
+ * HSB_V_CONTINUE with *pkt and *from_zone filled in.
+ */
+static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
+				     struct hsb_pkt *pkt, __u32 *from_zone)
+{
+	struct hsb_iface_stats *ifs;
+	struct hsb_iface *ifc;
+	__u64 len = data_end - data;
+	int rc;
+
+	hsb_count(HSB_CNT_RX_PACKETS);
+	hsb_count_n(HSB_CNT_RX_BYTES, len);
+
+	ifc = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
+	if (!ifc) {
+		hsb_count(HSB_CNT_UNMANAGED_IFACE);
+		return HSB_V_PASS;
+	}
+	ifs = bpf_map_lookup_elem(&hsb_if_stats, &ifc->slot);
+	if (ifs) {
+		ifs->rx_packets++;
+		ifs->rx_bytes += len;
+	}
+	if (ifc->flags & HSB_IFACE_F_HEARTBEAT) {
+		hsb_count(HSB_CNT_HEARTBEAT);
+		return HSB_V_PASS;
+	}
+	*from_zone = ifc->zone_id;
+
+	rc = hsb_parse(pkt, data, data_end);
+	if (rc != HSB_PARSE_OK) {
+		hsb_count(pkt->reason);
+		return rc == HSB_PARSE_PASS ? HSB_V_PASS : HSB_V_DROP;
+	}
+	return HSB_V_CONTINUE;
+}
+
+/*
+ * Flow stage: sessions, lists, policy, forwarding, for a parsed IP packet.
+ * The entry point wraps it in a global (non-inline) function, which the
+ * verifier checks once for any *pkt instead of once per parser outcome
+ * (IPv6 extension chains, VLAN, protocols multiply into many states).
+ */
+static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
+				    __u32 ifindex, const struct hsb_pkt *p,
+				    __u32 from_zone_in, __u32 *out_ifindex)
+{
+	struct bpf_fib_lookup fib;
+	struct hsb_policy_result pol;
+	struct hsb_flow_key key;
+	struct hsb_session *s;
+	struct hsb_ct_new cn;
+	__u8 from_zone = from_zone_in;
+	int rc, fib_rc, src_is_a, dir, to_zone, replace = 0;
+	__u64 now;
+
+	if (p->kind == HSB_PK_TCP && hsb_tcp_flags_bad(p->tcp_flags)) {
+		hsb_count(HSB_CNT_TCP_BAD_FLAGS);
+		return HSB_V_DROP;
+	}
+
+	now = hsb_now();
+	src_is_a = hsb_flow_key(&key, p);
+	s = bpf_map_lookup_elem(&hsb_sessions, &key);
+	if (s) {
+		if (p->kind == HSB_PK_ICMP_ERR) {
+			/* About a flow we track (PMTU, unreachable): let it
+			 * through like the flow's own packets. */
+			hsb_count(HSB_CNT_ICMP_ERR_RELATED);
+			goto route;
+		}
+		if (hsb_ct_is_reuse(s, p)) {
+			hsb_count(HSB_CNT_TCP_REUSE);
+			replace = 1;
+			goto first;
+		}
+established:
+		hsb_count(HSB_CNT_SESSION_HIT);
+		dir = hsb_ct_dir(s, src_is_a);
+		hsb_ct_account(s, dir, p->l3_len, now);
+		if (hsb_ct_track(s, p, dir)) {
+			hsb_count(HSB_CNT_STATE_CHANGE);
+			hsb_ev_emit(s, &key, HSB_EV_SESSION_UPDATE, now);
+		} else {
+			hsb_ev_maybe_refresh(s, &key, now);
+		}
+route:
+		fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end,
+					1);
+		return hsb_forward(p, &fib, fib_rc, data, data_end,
+				   out_ifindex);
+	}
+
+first:
+	if (hsb_lists_check(p, data, data_end, now) == HSB_LIST_BLACK)
+		return HSB_V_DROP;
+	switch (p->kind) {
+	case HSB_PK_TCP:
+		if (!hsb_tcp_is_syn(p->tcp_flags)) {
+			hsb_count(HSB_CNT_TCP_NO_SESSION);
+			return HSB_V_DROP;
+		}
+		break;
+	case HSB_PK_ECHO_REPLY:
+		hsb_count(HSB_CNT_ICMP_NO_SESSION);
+		return HSB_V_DROP;
+	case HSB_PK_ICMP_ERR:
+		hsb_count(HSB_CNT_ICMP_ERR_NO_SESSION);
+		return HSB_V_DROP;
+	}
+
+	fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end, 1);
+	to_zone = hsb_to_zone(ctx, p, &fib, fib_rc, ifindex, data, data_end);
+	if (to_zone < 0)
+		return hsb_forward(p, &fib, fib_rc, data, data_end,
+				   out_ifindex);
+	if (!hsb_policy_eval(p, from_zone, to_zone, &pol))
+		return HSB_V_DROP;
+
+	cn.now = now;
+	cn.ifindex_in = ifindex;
+	cn.rule = pol.rule_id;
+	cn.zone_in = from_zone;
+	cn.zone_out = to_zone;
+	cn.replace = replace;
+	rc = hsb_ct_create(&key, p, src_is_a, &cn);
+	if (rc == -17 /* EEXIST */) {
+		/* Another CPU created it since our lookup: join it. */
+		s = bpf_map_lookup_elem(&hsb_sessions, &key);
+		if (s)
+			goto established;
+	}
+	if (rc) {
+		hsb_count(HSB_CNT_SESSION_FAIL);
+		return HSB_V_DROP;
+	}
+	/* fib still holds the route of the first lookup (for FRAG_NEEDED,
+	 * the retry's, which hsb_forward() does not use). */
+	return hsb_forward(p, &fib, fib_rc, data, data_end, out_ifindex);
+}
+
+#endif /* HSB_BPF_LIB_DATAPATH_H */

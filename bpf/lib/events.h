@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Change records (include/hsb/events.h): one struct hsb_session_event per
+ * session create, state change and periodic refresh, carrying the key and
+ * a snapshot of the value.
+ *
+ * No record is lost silently. When the ring is full the entry gets
+ * HSB_SESS_F_DIRTY and RING_FULL is counted; hsbd's reconciliation pass
+ * reads dirty entries back from the map and re-emits them. A record that
+ * does get out clears DIRTY *before* it snapshots the entry: a change made
+ * by another CPU after the clear either lands in this snapshot or sets
+ * DIRTY again itself, so a clear never hides a change.
+ */
+#ifndef HSB_BPF_LIB_EVENTS_H
+#define HSB_BPF_LIB_EVENTS_H
+
+#include "maps.h"
+
+static __always_inline struct hsb_session_event *hsb_ev_reserve(void)
+{
+	return bpf_ringbuf_reserve(&hsb_events,
+				   sizeof(struct hsb_session_event), 0);
+}
+
+static __always_inline void hsb_ev_fill(struct hsb_session_event *ev,
+					__u16 type, __u64 now,
+					const struct hsb_flow_key *key)
+{
+	ev->hdr.type = type;
+	ev->hdr.len = sizeof(*ev);
+	ev->hdr.pad = 0;
+	ev->hdr.ts_ns = now;
+	__builtin_memcpy(&ev->key, key, sizeof(*key));
+}
+
+/* Hand a filled record to the reader; wake it only once a batch is
+ * pending (include/hsb/events.h: hsbd also polls on a timer). */
+static __always_inline void hsb_ev_submit(struct hsb_session_event *ev)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&hsb_events, BPF_RB_AVAIL_DATA) >=
+	    HSB_EVENTS_WAKEUP_BYTES)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(ev, flags);
+	hsb_count(HSB_CNT_EVENTS);
+}
+
+/* Record for a live entry s (in the map): UPDATE or REFRESH. */
+static __always_inline void hsb_ev_emit(struct hsb_session *s,
+					const struct hsb_flow_key *key,
+					__u16 type, __u64 now)
+{
+	struct hsb_session_event *ev = hsb_ev_reserve();
+
+	if (!ev) {
+		__sync_fetch_and_or(&s->flags, HSB_SESS_F_DIRTY);
+		hsb_count(HSB_CNT_RING_FULL);
+		return;
+	}
+	__sync_fetch_and_and(&s->flags, ~HSB_SESS_F_DIRTY);
+	s->last_sync_ns = now;
+	hsb_ev_fill(ev, type, now, key);
+	__builtin_memcpy(&ev->sess, s, sizeof(*s));
+	hsb_ev_submit(ev);
+}
+
+/* REFRESH a long-lived session once per HSB_REFRESH_INTERVAL_NS. The
+ * compare-and-swap on last_sync_ns elects one CPU per interval, so two
+ * CPUs carrying the same flow do not both emit. */
+static __always_inline void hsb_ev_maybe_refresh(struct hsb_session *s,
+						 const struct hsb_flow_key *key,
+						 __u64 now)
+{
+	__u64 last = *(volatile __u64 *)&s->last_sync_ns;
+
+	if (now - last <= HSB_REFRESH_INTERVAL_NS || now < last)
+		return;
+	if (__sync_val_compare_and_swap(&s->last_sync_ns, last, now) != last)
+		return;
+	hsb_ev_emit(s, key, HSB_EV_SESSION_REFRESH, now);
+}
+
+#endif /* HSB_BPF_LIB_EVENTS_H */

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every map of the hsb datapath, in one place so each entry point (XDP and
+ * the TC fallback) in an object shares the same maps. All are pinned by
+ * name: hsbd opens the object with its pin directory as pin_root_path, so a
+ * restarted hsbd (and a program swapped in by an upgrade) finds the same
+ * sessions, lists and policy. Names are the HSB_MAP_* macros of
+ * include/hsb/ and stay within 15 characters.
+ */
+#ifndef HSB_BPF_LIB_MAPS_H
+#define HSB_BPF_LIB_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "hsb/maps.h"
+#include "hsb/counters.h"
+#include "hsb/flow.h"
+#include "hsb/session.h"
+#include "hsb/events.h"
+#include "hsb/lists.h"
+#include "hsb/policy.h"
+
+/* Default size of the session table; hsbd sets the configured size with
+ * bpf_map__set_max_entries() before load. LRU: a full table evicts the
+ * least recently used session instead of refusing new ones. */
+#define HSB_SESSIONS_DEFAULT_MAX 1048576
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HSB_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct hsb_iface);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_ifaces SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HSB_CNT__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HSB_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct hsb_iface_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_if_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HSB_SESSIONS_DEFAULT_MAX);
+	__type(key, struct hsb_flow_key);
+	__type(value, struct hsb_session);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_sessions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, HSB_EVENTS_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HSB_LIST_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hsb_lpm_key);
+	__type(value, struct hsb_list_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_blacklist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HSB_LIST_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hsb_lpm_key);
+	__type(value, struct hsb_list_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_whitelist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * HSB_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct hsb_rule);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hsb_policy_ctl);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_policy_ctl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * HSB_MAX_RULES);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_rule_stats SEC(".maps");
+
+/*
+ * The datapath's clock: CLOCK_MONOTONIC at tick resolution. The coarse read
+ * costs a couple of ns where bpf_ktime_get_ns() reads the clocksource
+ * (about 25 ns with kvm-clock in a VM, most of a fast-path budget).
+ * Session and list times only need second-scale precision; hsbd compares
+ * them with clock_gettime(CLOCK_MONOTONIC), which may be up to one tick
+ * ahead.
+ */
+static __always_inline __u64 hsb_now(void)
+{
+	return bpf_ktime_get_coarse_ns();
+}
+
+/* Add n to global counter id. Per-CPU slot: no other writer, so a plain
+ * add is exact and needs no atomic. */
+static __always_inline void hsb_count_n(__u32 id, __u64 n)
+{
+	__u64 *slot = bpf_map_lookup_elem(&hsb_stats, &id);
+
+	if (slot)
+		*slot += n;
+}
+
+static __always_inline void hsb_count(__u32 id)
+{
+	hsb_count_n(id, 1);
+}
+
+#endif /* HSB_BPF_LIB_MAPS_H */

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hsb_xdp change records: NEW on create, UPDATE per state change (none
+ * without one), REFRESH of long-lived sessions, DIRTY cleared by a
+ * record that gets out; and the proof that a full ring loses no state:
+ * with a one-page ring, every session is either in a consumed record with
+ * its current state or marked HSB_SESS_F_DIRTY, and a reconciliation pass
+ * over the dirty entries (emulated here with batch map reads) leaves 0
+ * sessions missing.
+ */
+#include "xdp_harness.h"
+
+#define C4 "10.1.0.2"
+#define S4 "10.50.0.5"
+
+static struct t_spec udp(__u16 sport)
+{
+	struct t_spec s = { .family = 4,
+			    .src = C4,
+			    .dst = S4,
+			    .proto = 17,
+			    .sport = sport,
+			    .dport = 53 };
+	return s;
+}
+
+static void test_new_record_is_the_entry(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = udp(100);
+	struct hsb_session v;
+	struct hsb_flow_key k;
+	struct t_counters c;
+
+	t_events_reset(f);
+	t_snap(f, &c);
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 1);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	t_key(&s, &k);
+	assert_int_equal(f->events[0].hdr.type, HSB_EV_SESSION_NEW);
+	assert_int_equal(f->events[0].hdr.len, 160);
+	assert_memory_equal(&f->events[0].key, &k, sizeof(k));
+	assert_memory_equal(&f->events[0].sess, &v, sizeof(v));
+	assert_int_equal(v.last_sync_ns, f->events[0].hdr.ts_ns);
+	assert_int_equal(v.flags & HSB_SESS_F_DIRTY, 0);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_EVENTS), 1);
+
+	/* more packets, same state: no record */
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 0);
+	t_session_del(f, &s);
+}
+
+static void test_refresh_long_lived(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = udp(101);
+	struct hsb_session v;
+	__u64 old;
+
+	t_events_reset(f);
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 1);
+	/* pretend the last record is older than the refresh interval */
+	assert_int_equal(t_session(f, &s, &v), 0);
+	old = v.last_sync_ns - HSB_REFRESH_INTERVAL_NS - 1000000000ULL;
+	v.last_sync_ns = old;
+	t_session_put(f, &s, &v);
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 1);
+	assert_int_equal(f->events[1].hdr.type, HSB_EV_SESSION_REFRESH);
+	assert_int_equal(f->events[1].sess.packets[HSB_DIR_ORIG], 3);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_true(v.last_sync_ns > old + HSB_REFRESH_INTERVAL_NS);
+	/* once per interval */
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 0);
+	t_session_del(f, &s);
+}
+
+static void test_record_clears_dirty(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = udp(102);
+	struct t_spec r = t_rev(&s);
+	struct hsb_session v;
+
+	t_events_reset(f);
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	v.flags |= HSB_SESS_F_DIRTY;
+	t_session_put(f, &s, &v);
+	assert_int_equal(t_send(f, &r, f->if_out), XDP_REDIRECT);
+	assert_int_equal(t_drain(f), 2);
+	assert_int_equal(f->events[1].hdr.type, HSB_EV_SESSION_UPDATE);
+	assert_int_equal(f->events[1].sess.state, HSB_CT_UDP_ESTABLISHED);
+	assert_int_equal(f->events[1].sess.flags & HSB_SESS_F_DIRTY, 0);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_int_equal(v.flags & HSB_SESS_F_DIRTY, 0);
+	t_session_del(f, &s);
+}
+
+/* ---- the overflow proof, with a one-page ring ------------------------ */
+
+#define N_FLOWS 300
+
+/* A second copy of the program in the same namespace, whose ring is one
+ * page: room for 24 records of 168 bytes (with the ring's own header). */
+static struct t_fixture *load_tiny(const struct t_fixture *f)
+{
+	struct t_fixture *g = calloc(1, sizeof(*g));
+	struct hsb_rule any = t_rule_any(HSB_ACTION_PERMIT);
+
+	assert_non_null(g);
+	g->if_in = f->if_in;
+	g->if_out = f->if_out;
+	assert_int_equal(t_load(g, 4096), 0);
+	t_set_iface(g, g->if_in, 1, HSB_ZONE_TRUST, 0);
+	t_set_iface(g, g->if_out, 2, HSB_ZONE_UNTRUST, 0);
+	t_set_policy(g, 0, &any, 1);
+	return g;
+}
+
+/* The last consumed record for key k, or NULL. */
+static const struct hsb_session_event *last_record(struct t_fixture *f,
+						   const struct hsb_flow_key *k)
+{
+	int i;
+
+	for (i = f->n_events - 1; i >= 0; i--)
+		if (!memcmp(&f->events[i].key, k, sizeof(*k)))
+			return &f->events[i];
+	return NULL;
+}
+
+struct audit {
+	int sessions, recorded, dirty, missing;
+};
+
+/* Every session must be dirty or match its last record: the state and
+ * the zones, i.e. what a standby needs. */
+static struct audit audit(struct t_fixture *f)
+{
+	int fd = t_map_fd(f->skel->maps.hsb_sessions);
+	static struct hsb_flow_key keys[T_SESSIONS_MAX];
+	static struct hsb_session vals[T_SESSIONS_MAX];
+	struct audit a = { 0 };
+	__u32 count = T_SESSIONS_MAX, i;
+	__u64 batch = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	int err;
+
+	err = bpf_map_lookup_batch(fd, NULL, &batch, keys, vals, &count, &bo);
+	assert_true(err == 0 || errno == ENOENT);
+	for (i = 0; i < count; i++) {
+		const struct hsb_session_event *ev = last_record(f, &keys[i]);
+
+		a.sessions++;
+		if (vals[i].flags & HSB_SESS_F_DIRTY)
+			a.dirty++;
+		else if (ev && ev->sess.state == vals[i].state &&
+			 ev->sess.zone_in == vals[i].zone_in &&
+			 ev->sess.zone_out == vals[i].zone_out)
+			a.recorded++;
+		else
+			a.missing++;
+	}
+	return a;
+}
+
+/* hsbd's reconciliation pass, emulated: batch-read the table, re-emit
+ * each dirty entry (appended to the consumed records as RESYNC) and
+ * clear its flag. */
+static int reconcile(struct t_fixture *f)
+{
+	int fd = t_map_fd(f->skel->maps.hsb_sessions);
+	static struct hsb_flow_key keys[T_SESSIONS_MAX];
+	static struct hsb_session vals[T_SESSIONS_MAX];
+	__u32 count = T_SESSIONS_MAX, i;
+	__u64 batch = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	int n = 0;
+
+	bpf_map_lookup_batch(fd, NULL, &batch, keys, vals, &count, &bo);
+	for (i = 0; i < count; i++) {
+		struct hsb_session_event *ev;
+
+		if (!(vals[i].flags & HSB_SESS_F_DIRTY))
+			continue;
+		vals[i].flags &= ~HSB_SESS_F_DIRTY;
+		assert_int_equal(bpf_map_update_elem(fd, &keys[i], &vals[i],
+						     BPF_EXIST),
+				 0);
+		assert_true(f->n_events < T_MAX_EVENTS);
+		ev = &f->events[f->n_events++];
+		memset(ev, 0, sizeof(*ev));
+		ev->hdr.type = HSB_EV_SESSION_RESYNC;
+		ev->key = keys[i];
+		ev->sess = vals[i];
+		n++;
+	}
+	return n;
+}
+
+static void test_ring_overflow_loses_nothing(void **state)
+{
+	struct t_fixture *f = load_tiny(*state);
+	struct t_counters c;
+	struct audit a;
+	int i, fixed;
+
+	t_events_reset(f);
+	t_snap(f, &c);
+	/* N_FLOWS sessions, half of them answered (a state change each),
+	 * and nothing consumed meanwhile: the ring holds ~24 records */
+	for (i = 0; i < N_FLOWS; i++) {
+		struct t_spec s = udp(1000 + i);
+
+		assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	}
+	for (i = 0; i < N_FLOWS; i += 2) {
+		struct t_spec r = udp(1000 + i);
+
+		r = t_rev(&r);
+		assert_int_equal(t_send(f, &r, f->if_out), XDP_REDIRECT);
+	}
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), N_FLOWS);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_EVENTS) +
+				 t_delta(f, &c, HSB_CNT_RING_FULL),
+			 N_FLOWS + N_FLOWS / 2);
+	assert_true(t_delta(f, &c, HSB_CNT_RING_FULL) > N_FLOWS);
+	assert_int_equal(t_drain(f), t_delta(f, &c, HSB_CNT_EVENTS));
+
+	a = audit(f);
+	assert_int_equal(a.sessions, N_FLOWS);
+	assert_int_equal(a.missing, 0);
+	assert_int_equal(a.recorded + a.dirty, N_FLOWS);
+	assert_true(a.dirty > 0);
+
+	fixed = reconcile(f);
+	assert_int_equal(fixed, a.dirty);
+	a = audit(f);
+	assert_int_equal(a.dirty, 0);
+	assert_int_equal(a.missing, 0);
+	assert_int_equal(a.recorded, N_FLOWS);
+
+	/* with room again, records flow and carry the full state */
+	for (i = 1; i < 20; i += 2) {
+		struct t_spec r = udp(1000 + i);
+
+		r = t_rev(&r);
+		assert_int_equal(t_send(f, &r, f->if_out), XDP_REDIRECT);
+	}
+	assert_int_equal(t_drain(f), 10);
+	a = audit(f);
+	assert_int_equal(a.missing, 0);
+	assert_int_equal(a.dirty, 0);
+	t_teardown((void **)&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_record_is_the_entry),
+		cmocka_unit_test(test_refresh_long_lived),
+		cmocka_unit_test(test_record_clears_dirty),
+		cmocka_unit_test(test_ring_overflow_loses_nothing),
+	};
+
+	return cmocka_run_group_tests_name("xdp_events", tests, t_setup,
+					   t_teardown);
+}
