@@ -14,7 +14,7 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
 	libclang-rt-14-dev clang-format cppcheck"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
-test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables
+test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod"
 
 missing=""
