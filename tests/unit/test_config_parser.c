@@ -1189,8 +1189,6 @@ static void test_not_implemented(void **state)
 		{ "hrp auto-sync state", "'hrp auto-sync'" },
 		{ "hrp standby-config enable", "'hrp standby-config enable'" },
 		{ "vgmp group g", "'vgmp group'" },
-		{ "vrrp vrid 1 interface eth0 virtual-ip 10.1.1.1",
-		  "'vrrp vrid'" },
 		{ "metrics listen 0.0.0.0 9100", "'metrics listen'" },
 		{ "undo hrp enable", "'undo hrp enable'" },
 		{ "undo nat server s", "'undo nat server'" },
@@ -1215,6 +1213,12 @@ static void test_not_implemented(void **state)
 	assert_int_equal(apply("log level debug", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("firewall zone z", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("interface eth0 zone z xdp-mode native",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("vrrp vrid 9 interface eth0 virtual-ip 10.9.9.9",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("undo vrrp vrid 9 interface eth0",
 			       HSB_CFG_IMPLEMENTED),
 			 0);
 	assert_int_equal(apply("undo interface eth0", HSB_CFG_IMPLEMENTED), 0);

@@ -47,7 +47,7 @@ static const struct hcfg_cmd {
 	CMD(L, TODO, hrp_auto_sync, "hrp", "auto-sync"),
 	CMD(L, TODO, hrp_standby, "hrp", "standby-config", "enable"),
 	CMD(L, TODO, vgmp, "vgmp", "group"),
-	CMD(L, TODO, vrrp, "vrrp", "vrid"),
+	CMD(L, IMPL, vrrp, "vrrp", "vrid"),
 	CMD(L, TODO, metrics, "metrics", "listen"),
 };
 

@@ -31,6 +31,8 @@ static void usage(FILE *out)
 		"  clear sessions [FILTER]   delete sessions (all, or those matching)\n"
 		"  show blacklist            blacklist entries: expiry, hits\n"
 		"  show whitelist            whitelist entries: hits\n"
+		"  show vrrp [brief]         VRRP instances: state, priority, master,\n"
+		"                            timers, counters, last transition\n"
 		"  config 'CMD' ['CMD'...]   apply commands (each argument one line),\n"
 		"                            all or nothing\n"
 		"  config -f FILE            apply the commands in FILE ('-': stdin),\n"

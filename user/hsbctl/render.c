@@ -192,6 +192,158 @@ static int render_list(FILE *out, struct json_object *r)
 	return 0;
 }
 
+/* "-" for null / missing strings. */
+static const char *str_or_dash(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ?
+		       json_object_get_string(v) :
+		       "-";
+}
+
+static void vrrp_vips(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *arr = member(o, "vips");
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; arr && i < json_object_array_length(arr) && n < len; i++)
+		n += (size_t)snprintf(
+			buf + n, len - n, "%s%s", i ? "," : "",
+			json_object_get_string(
+				json_object_array_get_idx(arr, i)));
+}
+
+static void vrrp_last(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *t = member(o, "last_transition");
+
+	if (!t) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(buf, len, "%s %.1fs ago", str(t, "reason"),
+		 (double)u64(t, "age_ms") / 1000.0);
+}
+
+static int render_vrrp_brief(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "instances");
+	char vips[256], last[96], prio[16];
+	size_t i;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	fprintf(out, "%-4s %-12s %-10s %-7s %-39s %-24s %s\n", "VRID",
+		"INTERFACE", "STATE", "PRIO", "MASTER", "VIPS", "LAST CHANGE");
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		vrrp_vips(o, vips, sizeof(vips));
+		vrrp_last(o, last, sizeof(last));
+		snprintf(prio, sizeof(prio), "%" PRIu64 "/%" PRIu64,
+			 u64(o, "priority_configured"),
+			 u64(o, "priority_effective"));
+		fprintf(out, "%-4" PRIu64 " %-12s %-10s %-7s %-39s %-24s %s\n",
+			u64(o, "vrid"), str(o, "interface"), str(o, "state"),
+			prio, str_or_dash(o, "master_address"), vips, last);
+	}
+	fprintf(out, "%zu instance%s\n", json_object_array_length(arr),
+		json_object_array_length(arr) == 1 ? "" : "s");
+	return 0;
+}
+
+static void vrrp_counters(FILE *out, struct json_object *c)
+{
+	struct json_object *rej = member(c, "rx_rejected");
+	bool any = false;
+
+	fprintf(out,
+		"  adverts      rx %" PRIu64 ", tx %" PRIu64
+		" (priority 0: rx %" PRIu64 ", tx %" PRIu64
+		"), tx errors %" PRIu64 "\n",
+		u64(c, "adverts_rx"), u64(c, "adverts_tx"), u64(c, "prio0_rx"),
+		u64(c, "prio0_tx"), u64(c, "tx_errors"));
+	fprintf(out,
+		"  became master %" PRIu64 "; GARP/NA sent %" PRIu64
+		", errors %" PRIu64 "; notify runs %" PRIu64 "\n",
+		u64(c, "become_master"), u64(c, "garp_sent"),
+		u64(c, "garp_errors"), u64(c, "notify_runs"));
+	fprintf(out,
+		"  mismatches   interval %" PRIu64 ", address list %" PRIu64
+		", owner conflict %" PRIu64 "\n",
+		u64(c, "interval_mismatch"), u64(c, "addr_list_mismatch"),
+		u64(c, "owner_conflict"));
+	fprintf(out, "  rejected    ");
+	json_object_object_foreach(rej, k, v) {
+		if (!json_object_get_uint64(v))
+			continue;
+		fprintf(out, " %s %" PRIu64, k, json_object_get_uint64(v));
+		any = true;
+	}
+	fprintf(out, "%s\n", any ? "" : " none");
+}
+
+static int render_vrrp(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "instances");
+	char vips[256], last[96];
+	size_t i;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct json_object *c = member(o, "counters");
+
+		vrrp_vips(o, vips, sizeof(vips));
+		vrrp_last(o, last, sizeof(last));
+		fprintf(out,
+			"%svrrp vrid %" PRIu64 " interface %s (%s, v%" PRIu64
+			")\n",
+			i ? "\n" : "", u64(o, "vrid"), str(o, "interface"),
+			str(o, "family"), u64(o, "version"));
+		fprintf(out, "  state        %s%s\n", str(o, "state"),
+			json_object_get_boolean(member(o, "link_usable")) ?
+				"" :
+				" (interface not usable)");
+		fprintf(out,
+			"  priority     %" PRIu64 " configured, %" PRIu64
+			" running%s\n",
+			u64(o, "priority_configured"),
+			u64(o, "priority_effective"),
+			json_object_get_boolean(member(o, "owner")) ?
+				" (address owner)" :
+				"");
+		fprintf(out, "  master       %s\n",
+			str_or_dash(o, "master_address"));
+		fprintf(out, "  primary      %s\n",
+			str_or_dash(o, "primary_address"));
+		fprintf(out, "  virtual IPs  %s\n", vips);
+		fprintf(out,
+			"  timers       advert %" PRIu64
+			" cs (master's %" PRIu64 " cs), skew %" PRIu64
+			" ms, master down %" PRIu64 " ms\n",
+			u64(o, "advert_interval_cs"),
+			u64(o, "master_adver_interval_cs"), u64(o, "skew_ms"),
+			u64(o, "master_down_interval_ms"));
+		fprintf(out,
+			"  preempt      %s, delay %" PRIu64 " cs; accept %s\n",
+			json_object_get_boolean(member(o, "preempt")) ? "on" :
+									"off",
+			u64(o, "preempt_delay_cs"),
+			json_object_get_boolean(member(o, "accept")) ? "on" :
+								       "off");
+		fprintf(out, "  last change  %s\n", last);
+		if (c)
+			vrrp_counters(out, c);
+	}
+	if (!json_object_array_length(arr))
+		fprintf(out, "no vrrp instances\n");
+	return 0;
+}
+
 static int render_saved(FILE *out, struct json_object *r)
 {
 	fprintf(out, "configuration saved to %s\n", str(r, "saved"));
@@ -211,6 +363,9 @@ static const struct {
 	{ "show blacklist", render_list },
 	{ "show whitelist", render_list },
 	{ "save", render_saved },
+	/* before "show vrrp", which would match it too */
+	{ "show vrrp brief", render_vrrp_brief },
+	{ "show vrrp", render_vrrp },
 };
 
 /* what is the view's request, possibly followed by arguments (filters). */

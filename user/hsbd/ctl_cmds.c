@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "ctl_firewall.h"
 #include "ctl_server.h"
+#include "ctl_vrrp.h"
 #include "datapath.h"
 #include "hsbd.h"
 #include "log.h"
@@ -253,6 +254,12 @@ static int cmd_show_whitelist(struct hsbd *d, const struct hsb_ctl_request *req,
 	return hsbd_ctl_show_list(d, false, reply);
 }
 
+static int cmd_show_vrrp(struct hsbd *d, const struct hsb_ctl_request *req,
+			 struct json_object **reply, char *err, size_t errlen)
+{
+	return hsbd_ctl_show_vrrp(d, req, 2, reply, err, errlen);
+}
+
 static const struct ctl_cmd commands[] = {
 	{ { "status" }, false, cmd_status },
 	{ { "show", "running-config" }, false, cmd_show_running },
@@ -261,6 +268,7 @@ static const struct ctl_cmd commands[] = {
 	{ { "show", "sessions" }, true, cmd_show_sessions },
 	{ { "show", "blacklist" }, false, cmd_show_blacklist },
 	{ { "show", "whitelist" }, false, cmd_show_whitelist },
+	{ { "show", "vrrp" }, true, cmd_show_vrrp },
 	{ { "clear", "sessions" }, true, cmd_clear_sessions },
 	/* The argument is the body length (and its source name). */
 	{ { "config" }, true, cmd_config },

@@ -25,6 +25,7 @@ struct hsb_policy_sync;
 struct hsb_lists;
 struct hsb_collector;
 struct hsb_sweeper;
+struct hsb_vrrp;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -45,6 +46,7 @@ struct hsbd {
 	struct hsb_lists *lists;
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
+	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
 	struct hsb_ctl_server *ctl;
 	struct {
 		uint64_t config_applied;
@@ -69,6 +71,7 @@ extern const struct hsb_engine hsb_datapath_engine;
 extern const struct hsb_engine hsb_policy_engine;
 extern const struct hsb_engine hsb_lists_engine;
 extern const struct hsb_engine hsb_events_engine;
+extern const struct hsb_engine hsb_vrrp_engine;
 
 /* Reconcile all engines to next, rolling back on failure. On success the
  * daemon takes ownership of next and frees the previous configuration. */

@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VRRP engine: reconciles the `vrrp vrid` instances to the
+ * configuration and runs them on the loop. See vrrp_engine.h and
+ * docs/vrrp.md.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "clock.h"
+#include "evloop.h"
+#include "hsbd.h"
+#include "log.h"
+#include "vrrp_engine.h"
+#include "vrrp_garp.h"
+#include "vrrp_link.h"
+#include "vrrp_map.h"
+#include "vrrp_nl.h"
+#include "vrrp_notify.h"
+#include "vrrp_socket.h"
+#include "vrrp_vip.h"
+
+#define T_GARP VRRP_TIMER__COUNT
+
+struct hsb_vrrp {
+	struct hsbd *d;
+	struct mnl_socket *nl; /* requests: VIPs, address dumps */
+	struct vrrp_link *link; /* link / address change events */
+	struct vrrp_garp *garp;
+	struct vrrp_inst *inst[HSB_CFG_MAX_VRRP];
+	unsigned int n;
+	struct vrrp_sock *socks[HSB_CFG_MAX_VRRP];
+	unsigned int n_socks;
+	struct {
+		uint64_t rx_unknown_vrid; /* VRIDs we do not run */
+		/* decoder rejections of packets for VRIDs we do not run */
+		uint64_t rx_rejected[VRRP_RX__COUNT];
+		uint64_t vips_swept; /* left by an earlier run, removed */
+		uint64_t socket_errors; /* sockets that could not be opened */
+	} st;
+};
+
+static const char *fmt_addr(const struct vrrp_addr *a, char *buf, size_t len)
+{
+	if (a->family == AF_UNSPEC || !inet_ntop(a->family, a->b, buf, len))
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+/* --- sockets, shared per interface and family ---------------------------- */
+
+static void on_rx(struct vrrp_sock *s, const uint8_t *msg, size_t len,
+		  const struct vrrp_rx_meta *meta, void *ctx);
+
+static struct vrrp_sock *sock_get(struct hsb_vrrp *v, struct vrrp_inst *in)
+{
+	char err[160];
+	struct vrrp_sock *s;
+	unsigned int i;
+
+	for (i = 0; i < v->n_socks; i++) {
+		s = v->socks[i];
+		if (s->ifindex == in->ifs.ifindex &&
+		    s->family == in->fsm.cfg.family) {
+			s->refs++;
+			return s;
+		}
+	}
+	if (v->n_socks == HSB_CFG_MAX_VRRP)
+		return NULL;
+	s = vrrp_sock_open(v->d->loop, in->cfg.ifname, in->ifs.ifindex,
+			   in->fsm.cfg.family, on_rx, v, err, sizeof(err));
+	if (!s) {
+		v->st.socket_errors++;
+		hsb_log_ratelimited(HSB_LOG_ERR, "vrrp %u %s: %s", in->cfg.vrid,
+				    in->cfg.ifname, err);
+		return NULL;
+	}
+	s->refs = 1;
+	v->socks[v->n_socks++] = s;
+	return s;
+}
+
+static void sock_put(struct hsb_vrrp *v, struct vrrp_sock *s)
+{
+	unsigned int i;
+
+	if (!s || --s->refs)
+		return;
+	for (i = 0; i < v->n_socks; i++)
+		if (v->socks[i] == s) {
+			v->socks[i] = v->socks[--v->n_socks];
+			break;
+		}
+	vrrp_sock_close(s);
+}
+
+/* --- actions --------------------------------------------------------------- */
+
+static void send_advert(struct vrrp_inst *in, uint8_t prio)
+{
+	uint8_t buf[VRRP_MAX_MSG_LEN];
+	struct vrrp_addr dst = vrrp_sock_group(in->fsm.cfg.family);
+	unsigned int i = 0, n = in->cfg.n_peers ? in->cfg.n_peers : 1;
+	int len, ret;
+
+	if (!in->sock || in->fsm.cfg.primary.family == AF_UNSPEC) {
+		in->st.tx_errors += n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/* unicast: the checksum's pseudo-header names the peer */
+		if (in->cfg.n_peers)
+			dst = vrrp_map_addr(&in->cfg.peers[i]);
+		len = vrrp_fsm_build_advert(&in->fsm, prio, &dst, buf,
+					    sizeof(buf));
+		ret = len < 0 ? len :
+				vrrp_sock_send(in->sock, &in->fsm.cfg.primary,
+					       &dst, buf, (size_t)len);
+		if (ret < 0) {
+			char s[INET6_ADDRSTRLEN];
+
+			in->st.tx_errors++;
+			hsb_log_ratelimited(HSB_LOG_WARNING,
+					    "vrrp %u %s: advert to %s: %s",
+					    in->cfg.vrid, in->cfg.ifname,
+					    fmt_addr(&dst, s, sizeof(s)),
+					    strerror(-ret));
+		}
+	}
+}
+
+static void garp_round(struct vrrp_inst *in)
+{
+	struct hsb_vrrp *v = in->eng;
+	unsigned int i;
+
+	if (!in->ifs.ifindex || !in->ifs.has_mac)
+		return;
+	for (i = 0; i < in->fsm.cfg.n_vips; i++) {
+		int ret = vrrp_garp_send(v->garp, in->ifs.ifindex, in->ifs.mac,
+					 &in->fsm.cfg.vips[i],
+					 &in->fsm.cfg.primary);
+
+		if (ret == 0) {
+			in->st.garp_sent++;
+			continue;
+		}
+		in->st.garp_errors++;
+		hsb_log_ratelimited(HSB_LOG_WARNING,
+				    "vrrp %u %s: gratuitous ARP/NA: %s",
+				    in->cfg.vrid, in->cfg.ifname,
+				    strerror(-ret));
+	}
+}
+
+/* Next GARP: the rest of the burst, then the periodic refresh. */
+static void garp_schedule(struct vrrp_inst *in)
+{
+	struct hsb_timer *t = in->tm[T_GARP].t;
+
+	if (in->garp_left)
+		hsb_timer_arm(t, in->cfg.garp_interval_ms, 0);
+	else if (in->cfg.garp_refresh_s)
+		hsb_timer_arm(t, (uint64_t)in->cfg.garp_refresh_s * 1000, 0);
+	else
+		hsb_timer_arm(t, 0, 0);
+}
+
+static void garp_start(struct vrrp_inst *in)
+{
+	in->garp_left = in->cfg.garp_count;
+	garp_round(in);
+	if (in->garp_left)
+		in->garp_left--;
+	garp_schedule(in);
+}
+
+static void garp_stop(struct vrrp_inst *in)
+{
+	in->garp_left = 0;
+	hsb_timer_arm(in->tm[T_GARP].t, 0, 0);
+}
+
+static void arm_timer(struct vrrp_inst *in, enum vrrp_timer t,
+		      uint64_t deadline)
+{
+	uint64_t now = hsb_now_ms();
+
+	/* 0 would disarm: a deadline already past fires in 1 ms */
+	hsb_timer_arm(in->tm[t].t, deadline > now ? deadline - now : 1, 0);
+}
+
+static void notify(struct vrrp_inst *in, const struct vrrp_transition *tr)
+{
+	struct vrrp_notify_event ev = {
+		.vrid = in->cfg.vrid,
+		.ifname = in->cfg.ifname,
+		.family = in->fsm.cfg.family,
+		.old_state = vrrp_state_name(tr->from),
+		.new_state = vrrp_state_name(tr->to),
+		.reason = vrrp_reason_name(tr->reason),
+		.priority = in->fsm.priority,
+	};
+
+	hsb_info("vrrp %u %s: %s -> %s (%s)", in->cfg.vrid, in->cfg.ifname,
+		 ev.old_state, ev.new_state, ev.reason);
+	if (!in->cfg.notify[0])
+		return;
+	in->st.notify_runs++;
+	vrrp_notify_run(in->cfg.notify, &ev);
+}
+
+static void log_findings(struct vrrp_inst *in, const struct vrrp_actions *out)
+{
+	if (out->interval_mismatch)
+		hsb_log_ratelimited(
+			HSB_LOG_WARNING,
+			"vrrp %u %s: advert interval differs from ours (%u cs); using the master's (%u cs)",
+			in->cfg.vrid, in->cfg.ifname, in->cfg.advert_cs,
+			in->fsm.master_adver_cs);
+	if (out->addr_list_mismatch)
+		hsb_log_ratelimited(
+			HSB_LOG_WARNING,
+			"vrrp %u %s: advert lists other addresses than our virtual-ip",
+			in->cfg.vrid, in->cfg.ifname);
+	if (out->owner_conflict)
+		hsb_log_ratelimited(
+			HSB_LOG_WARNING,
+			"vrrp %u %s: another router also claims priority 255 (address owner)",
+			in->cfg.vrid, in->cfg.ifname);
+}
+
+/* Run the engine's actions in its order. */
+static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
+{
+	struct hsb_vrrp *v = in->eng;
+	unsigned int i;
+	int bad;
+
+	for (i = 0; i < out->n; i++) {
+		const struct vrrp_action *a = &out->v[i];
+
+		switch (a->type) {
+		case VRRP_ACT_SEND_ADVERT:
+			send_advert(in, a->priority);
+			break;
+		case VRRP_ACT_BECOME_MASTER:
+			/* datapath flip: with the XDP virtual-IP program */
+			break;
+		case VRRP_ACT_BECOME_BACKUP:
+		case VRRP_ACT_BECOME_INIT:
+			garp_stop(in);
+			break;
+		case VRRP_ACT_ADD_VIPS:
+			if (!in->ifs.ifindex)
+				break;
+			bad = vrrp_vip_add_all(v->nl, in->ifs.ifindex,
+					       &in->cfg);
+			in->st.vip_add_errors += (uint64_t)bad;
+			break;
+		case VRRP_ACT_REMOVE_VIPS:
+			if (!in->ifs.ifindex)
+				break;
+			bad = vrrp_vip_remove_all(v->nl, in->ifs.ifindex,
+						  &in->cfg);
+			in->st.vip_remove_errors += (uint64_t)bad;
+			break;
+		case VRRP_ACT_SEND_GARP_BURST:
+			garp_start(in);
+			break;
+		case VRRP_ACT_ARM_TIMER:
+			arm_timer(in, a->timer, a->deadline_ms);
+			break;
+		case VRRP_ACT_CANCEL_TIMER:
+			hsb_timer_arm(in->tm[a->timer].t, 0, 0);
+			break;
+		case VRRP_ACT__COUNT:
+			break;
+		}
+	}
+	if (out->transitioned)
+		notify(in, &out->tr);
+	log_findings(in, out);
+}
+
+/* --- events ------------------------------------------------------------------ */
+
+static struct vrrp_inst *find_rx(struct hsb_vrrp *v, const struct vrrp_sock *s,
+				 uint8_t vrid)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->inst[i]->sock == s && v->inst[i]->cfg.vrid == vrid)
+			return v->inst[i];
+	return NULL;
+}
+
+static void on_rx(struct vrrp_sock *s, const uint8_t *msg, size_t len,
+		  const struct vrrp_rx_meta *meta, void *ctx)
+{
+	struct hsb_vrrp *v = ctx;
+	struct vrrp_actions out;
+	struct vrrp_advert adv;
+	struct vrrp_inst *in;
+	enum vrrp_rx_reason r;
+	char src[INET6_ADDRSTRLEN];
+
+	memset(&adv, 0, sizeof(adv));
+	r = vrrp_decode(msg, len, meta, &adv);
+	in = find_rx(v, s, adv.vrid);
+	if (!in) {
+		v->st.rx_unknown_vrid++;
+		if (r != VRRP_RX_OK)
+			v->st.rx_rejected[r]++;
+		return;
+	}
+	if (r != VRRP_RX_OK) {
+		vrrp_fsm_count_rx_reject(&in->fsm, r);
+		hsb_log_ratelimited(HSB_LOG_WARNING,
+				    "vrrp %u %s: advert from %s dropped: %s",
+				    in->cfg.vrid, in->cfg.ifname,
+				    fmt_addr(&meta->src, src, sizeof(src)),
+				    vrrp_rx_reason_name(r));
+		return;
+	}
+	r = vrrp_fsm_rx_advert(&in->fsm, &adv, hsb_now_ms(), &out);
+	if (r != VRRP_RX_OK && r != VRRP_RX_NOT_RUNNING)
+		hsb_log_ratelimited(HSB_LOG_WARNING,
+				    "vrrp %u %s: advert from %s dropped: %s",
+				    in->cfg.vrid, in->cfg.ifname,
+				    fmt_addr(&meta->src, src, sizeof(src)),
+				    vrrp_rx_reason_name(r));
+	execute(in, &out);
+}
+
+static void on_timer(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct vrrp_inst_timer *it = ctx;
+	struct vrrp_inst *in = it->inst;
+	struct vrrp_actions out;
+	uint64_t now = hsb_now_ms();
+
+	(void)loop;
+	(void)t;
+	if (it->kind == T_GARP) {
+		if (in->fsm.state != VRRP_STATE_MASTER)
+			return;
+		garp_round(in);
+		if (in->garp_left)
+			in->garp_left--;
+		garp_schedule(in);
+		return;
+	}
+	if (in->fsm.timers[it->kind].armed &&
+	    now < in->fsm.timers[it->kind].deadline_ms) {
+		arm_timer(in, (enum vrrp_timer)it->kind,
+			  in->fsm.timers[it->kind].deadline_ms);
+		return;
+	}
+	vrrp_fsm_timer_expired(&in->fsm, (enum vrrp_timer)it->kind, now, &out);
+	execute(in, &out);
+}
+
+/* Re-read the interface; tell the state machine what changed. */
+static void refresh(struct vrrp_inst *in)
+{
+	struct hsb_vrrp *v = in->eng;
+	struct vrrp_if_state s;
+	struct vrrp_actions out;
+	bool usable;
+
+	vrrp_link_query(v->nl, in->cfg.ifname, in->fsm.cfg.family, &s);
+	if (s.ifindex != in->ifs.ifindex && in->sock) {
+		/* the interface went away (or was re-created) */
+		sock_put(v, in->sock);
+		in->sock = NULL;
+	}
+	in->ifs = s;
+	if (s.ifindex && !in->sock)
+		in->sock = sock_get(v, in);
+	if (s.has_primary && !vrrp_addr_eq(&s.primary, &in->fsm.cfg.primary))
+		vrrp_fsm_set_primary(&in->fsm, &s.primary);
+	usable = s.ifindex && s.up && s.has_primary && in->sock;
+	if (usable == in->fsm.link_up)
+		return;
+	in->st.link_changes++;
+	if (in->fsm.started)
+		hsb_info("vrrp %u %s: interface %s", in->cfg.vrid,
+			 in->cfg.ifname,
+			 usable	    ? "usable" :
+			 !s.ifindex ? "missing" :
+			 !s.up	    ? "down" :
+			 !in->sock  ? "without a VRRP socket" :
+				      "without a primary address");
+	vrrp_fsm_link_change(&in->fsm, usable, hsb_now_ms(), &out);
+	execute(in, &out);
+}
+
+static void on_link_change(void *ctx)
+{
+	struct hsb_vrrp *v = ctx;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		refresh(v->inst[i]);
+}
+
+/* --- instances ------------------------------------------------------------ */
+
+static void inst_free(struct vrrp_inst *in)
+{
+	unsigned int i;
+
+	for (i = 0; i <= VRRP_TIMER__COUNT; i++)
+		hsb_timer_free(in->tm[i].t);
+	sock_put(in->eng, in->sock);
+	free(in);
+}
+
+/* Shut down (priority 0 if Master, VIPs removed) and free. */
+static void inst_stop(struct vrrp_inst *in)
+{
+	struct vrrp_actions out;
+
+	vrrp_fsm_shutdown(&in->fsm, hsb_now_ms(), &out);
+	execute(in, &out);
+	inst_free(in);
+}
+
+static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
+				  const struct hsb_cfg_vrrp *c,
+				  const struct vrrp_fsm_config *fc)
+{
+	struct vrrp_inst *in = calloc(1, sizeof(*in));
+	struct vrrp_actions out;
+	unsigned int i;
+
+	if (!in)
+		return NULL;
+	in->eng = v;
+	in->cfg = *c;
+	if (vrrp_fsm_init(&in->fsm, fc)) {
+		free(in);
+		return NULL;
+	}
+	for (i = 0; i <= VRRP_TIMER__COUNT; i++) {
+		in->tm[i].inst = in;
+		in->tm[i].kind = (int)i;
+		in->tm[i].t = hsb_timer_new(v->d->loop, on_timer, &in->tm[i]);
+		if (!in->tm[i].t) {
+			inst_free(in);
+			return NULL;
+		}
+	}
+	refresh(in); /* primary address, socket, link state */
+	vrrp_fsm_start(&in->fsm, hsb_now_ms(), &out);
+	execute(in, &out);
+	return in;
+}
+
+static void inst_update(struct vrrp_inst *in, const struct hsb_cfg_vrrp *c)
+{
+	bool refresh_changed = c->garp_refresh_s != in->cfg.garp_refresh_s;
+	struct vrrp_actions out;
+
+	in->cfg = *c;
+	if (c->priority != in->fsm.priority) {
+		vrrp_fsm_set_priority(&in->fsm, c->priority, hsb_now_ms(),
+				      &out);
+		execute(in, &out);
+	}
+	if (refresh_changed && in->fsm.state == VRRP_STATE_MASTER &&
+	    !in->garp_left)
+		garp_schedule(in);
+}
+
+/* --- engine ------------------------------------------------------------------ */
+
+static struct vrrp_inst *find_inst(struct hsb_vrrp *v,
+				   const struct hsb_cfg_vrrp *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->inst[i]->cfg.vrid == c->vrid &&
+		    !strcmp(v->inst[i]->cfg.ifname, c->ifname))
+			return v->inst[i];
+	return NULL;
+}
+
+static int find_cfg(const struct hsb_config *cfg, const struct vrrp_inst *in)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vrrp; i++)
+		if (cfg->vrrp[i].vrid == in->cfg.vrid &&
+		    !strcmp(cfg->vrrp[i].ifname, in->cfg.ifname))
+			return (int)i;
+	return -1;
+}
+
+static void sweep(struct hsb_vrrp *v, struct mnl_socket *nl, const char *when)
+{
+	int n = vrrp_vip_sweep(nl);
+
+	if (n < 0)
+		hsb_warn("vrrp: cannot list addresses to remove stale VIPs: %s",
+			 strerror(-n));
+	else if (n > 0)
+		hsb_info("vrrp: removed %d virtual IP%s left %s", n,
+			 n == 1 ? "" : "s", when);
+	if (v && n > 0)
+		v->st.vips_swept += (uint64_t)n;
+}
+
+static void engine_free(struct hsb_vrrp *v)
+{
+	vrrp_link_unwatch(v->link);
+	vrrp_garp_close(v->garp);
+	vrrp_nl_close(v->nl);
+	free(v);
+}
+
+static struct hsb_vrrp *engine_new(struct hsbd *d, char *err, size_t errlen)
+{
+	struct hsb_vrrp *v = calloc(1, sizeof(*v));
+	int ret;
+
+	if (!v) {
+		snprintf(err, errlen, "vrrp: out of memory");
+		return NULL;
+	}
+	v->d = d;
+	v->nl = vrrp_nl_open();
+	if (!v->nl) {
+		snprintf(err, errlen, "vrrp: netlink socket: %s",
+			 strerror(errno));
+		goto err;
+	}
+	v->garp = vrrp_garp_open(err, errlen);
+	if (!v->garp)
+		goto err;
+	v->link = vrrp_link_watch(d->loop, on_link_change, v);
+	if (!v->link) {
+		snprintf(err, errlen, "vrrp: netlink link watcher: %s",
+			 strerror(errno));
+		goto err;
+	}
+	ret = vrrp_notify_setup(d->loop);
+	if (ret) {
+		snprintf(err, errlen, "vrrp: SIGCHLD handling: %s",
+			 strerror(-ret));
+		goto err;
+	}
+	/* addresses a crashed run left, before any instance adds its own */
+	sweep(v, v->nl, "by an earlier run");
+	return v;
+err:
+	engine_free(v);
+	return NULL;
+}
+
+/* Without instances and without an engine: still clear what a crashed
+ * run left, once. */
+static void sweep_only(void)
+{
+	static bool done;
+	struct mnl_socket *nl;
+
+	if (done)
+		return;
+	done = true;
+	nl = vrrp_nl_open();
+	if (!nl)
+		return;
+	sweep(NULL, nl, "by an earlier run");
+	vrrp_nl_close(nl);
+}
+
+static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
+			  char *err, size_t errlen)
+{
+	struct vrrp_fsm_config *fc;
+	struct vrrp_inst *next[HSB_CFG_MAX_VRRP];
+	struct hsb_vrrp *v = d->vrrp;
+	unsigned int i, j;
+	int ret = 0;
+
+	if (!v && !cfg->n_vrrp) {
+		sweep_only();
+		return 0;
+	}
+	/* Validate everything before touching anything. */
+	fc = calloc(HSB_CFG_MAX_VRRP, sizeof(*fc));
+	if (!fc) {
+		snprintf(err, errlen, "vrrp: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < cfg->n_vrrp; i++)
+		if (vrrp_map_config(&cfg->vrrp[i], &fc[i], err, errlen)) {
+			free(fc);
+			return -EINVAL;
+		}
+	if (!v) {
+		v = engine_new(d, err, errlen);
+		if (!v) {
+			free(fc);
+			return -EIO;
+		}
+		d->vrrp = v;
+	}
+	/* Gone, or changed beyond an update: shut down (priority 0). */
+	for (i = 0; i < v->n;) {
+		int k = find_cfg(cfg, v->inst[i]);
+
+		if (k >= 0 && vrrp_map_diff(&v->inst[i]->cfg, &cfg->vrrp[k]) !=
+				      VRRP_MAP_RESTART) {
+			i++;
+			continue;
+		}
+		inst_stop(v->inst[i]);
+		memmove(&v->inst[i], &v->inst[i + 1],
+			(v->n - i - 1) * sizeof(v->inst[0]));
+		v->n--;
+	}
+	/* New and updated ones, in configuration order. */
+	for (j = 0; j < cfg->n_vrrp; j++) {
+		struct vrrp_inst *in = find_inst(v, &cfg->vrrp[j]);
+
+		if (in)
+			inst_update(in, &cfg->vrrp[j]);
+		else
+			in = inst_new(v, &cfg->vrrp[j], &fc[j]);
+		next[j] = in;
+		if (!in) {
+			snprintf(err, errlen,
+				 "vrrp vrid %u interface %s: out of memory",
+				 cfg->vrrp[j].vrid, cfg->vrrp[j].ifname);
+			ret = -ENOMEM;
+		}
+	}
+	/* Keep configuration order (show vrrp lists instances that way). */
+	for (j = 0, i = 0; j < cfg->n_vrrp; j++)
+		if (next[j])
+			v->inst[i++] = next[j];
+	v->n = i;
+	free(fc);
+	return ret;
+}
+
+static void vrrp_stop(struct hsbd *d)
+{
+	struct hsb_vrrp *v = d->vrrp;
+	unsigned int i;
+
+	if (!v)
+		return;
+	/* Masters send priority 0 and remove their VIPs. */
+	for (i = 0; i < v->n; i++)
+		inst_stop(v->inst[i]);
+	v->n = 0;
+	sweep(v, v->nl, "behind");
+	engine_free(v);
+	d->vrrp = NULL;
+}
+
+/* Flat counters (hsbctl show counters prints name / value pairs). */
+static void vrrp_counters(struct hsbd *d, struct json_object *o)
+{
+	const struct vrrp_notify_stats *ns = vrrp_notify_get_stats();
+	struct hsb_vrrp *v = d->vrrp;
+	struct vrrp_sock_stats sum = { 0 };
+	uint64_t bad_ip = 0;
+	unsigned int i, r;
+	char name[64];
+
+#define U64(k, val) json_object_object_add(o, k, json_object_new_uint64(val))
+	for (i = 0; v && i < v->n_socks; i++) {
+		const struct vrrp_sock_stats *st = &v->socks[i]->st;
+
+		sum.rx_packets += st->rx_packets;
+		for (r = 1; r < VRRP_IP4__COUNT; r++)
+			bad_ip += st->rx_bad_ip[r];
+		sum.rx_no_ancillary += st->rx_no_ancillary;
+		sum.rx_truncated += st->rx_truncated;
+		sum.rx_errors += st->rx_errors;
+		sum.tx_packets += st->tx_packets;
+		sum.tx_errors += st->tx_errors;
+	}
+	U64("instances", v ? v->n : 0);
+	U64("sockets", v ? v->n_socks : 0);
+	U64("rx_packets", sum.rx_packets);
+	U64("rx_bad_ip_header", bad_ip);
+	U64("rx_no_ancillary", sum.rx_no_ancillary);
+	U64("rx_truncated", sum.rx_truncated);
+	U64("rx_errors", sum.rx_errors);
+	U64("rx_unknown_vrid", v ? v->st.rx_unknown_vrid : 0);
+	for (r = 1; v && r < VRRP_RX__COUNT; r++) {
+		if (!v->st.rx_rejected[r])
+			continue;
+		snprintf(name, sizeof(name), "rx_unknown_vrid_%s",
+			 vrrp_rx_reason_name(r));
+		U64(name, v->st.rx_rejected[r]);
+	}
+	U64("tx_packets", sum.tx_packets);
+	U64("tx_errors", sum.tx_errors);
+	U64("vips_swept", v ? v->st.vips_swept : 0);
+	U64("socket_errors", v ? v->st.socket_errors : 0);
+	U64("link_event_overruns", v ? vrrp_link_overruns(v->link) : 0);
+	U64("notify_spawned", ns->spawned);
+	U64("notify_spawn_failed", ns->spawn_failed);
+	U64("notify_dropped", ns->dropped);
+	U64("notify_exit_ok", ns->exit_ok);
+	U64("notify_exit_failed", ns->exit_failed);
+	U64("notify_running", ns->running);
+#undef U64
+}
+
+void hsb_vrrp_foreach(const struct hsb_vrrp *v, vrrp_inst_fn fn, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; v && i < v->n; i++)
+		fn(v->inst[i], ctx);
+}
+
+const struct hsb_engine hsb_vrrp_engine = {
+	.name = "vrrp",
+	.reconcile = vrrp_reconcile,
+	.stop = vrrp_stop,
+	.counters = vrrp_counters,
+};
