@@ -15,7 +15,7 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libclang-rt-14-dev clang-format cppcheck"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
-	netcat-openbsd procps psmisc python3 kmod keepalived"
+	netcat-openbsd procps psmisc python3 kmod keepalived traceroute"
 
 missing=""
 for p in $build_pkgs $test_pkgs; do

@@ -55,6 +55,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "events.h"
+#include "nexthop.h"
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HSB_STATE_SHIFT 0
@@ -246,6 +247,9 @@ struct hsb_ct_new {
 	__u8 zone_in;
 	__u8 zone_out;
 	__u8 replace; /* overwrite a closed entry (port reuse) */
+	/* the first packet's successful FIB lookup (MTU checked), which
+	 * seeds the ORIG direction's next-hop cache; or NULL */
+	const struct bpf_fib_lookup *fib;
 };
 
 /* Insert the session of a permitted first packet and report it. The NEW
@@ -273,6 +277,9 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 	v.zone_out = n->zone_out;
 	v.rule = n->rule;
 	v.ifindex_in = n->ifindex_in;
+	if (n->fib)
+		hsb_nh_fill(&v.nh[HSB_DIR_ORIG], n->fib, n->ifindex_in,
+			    p->l3_len);
 
 	ev = hsb_ev_reserve();
 	if (!ev)

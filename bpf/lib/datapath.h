@@ -5,19 +5,24 @@
  * program context for helpers, and returns an enum hsb_verdict that the
  * entry point turns into its own return code.
  *
- *   1 interface     hsb_ifaces[ingress]: unmanaged -> pass; heartbeat
+ *   1 interface     hsb_ifaces[ingress] (through its .bss copy
+ *                   hsb_if_fast): unmanaged -> pass; heartbeat
  *                   link -> pass untouched
  *   2 parse         lib/parse.h: pass (ARP, ND, VRRP, IGMP/MLD, non-IP,
  *                   fragments) / drop (malformed) / go on
  *   3 session       one lookup with the canonical key, both directions
- *     hit           account, track state, report, route, forward
+ *     hit           account, track state, report, forward with the
+ *                   direction's cached next hop (lib/nexthop.h), or
+ *                   route (FIB) and refill the cache
  *     miss          4 lists (lib/lists.h), 5 first-packet rules (TCP only
  *                   from a SYN, echo replies and ICMP errors need a
  *                   session), 6 route (for the egress zone), 7 policy,
  *                   8 insert + NEW record, forward
  *
- * The established path costs: one hsb_ifaces lookup, one session lookup,
- * one FIB lookup and the per-CPU counters.
+ * The established path costs: one load of hsb_if_fast, one session lookup
+ * and the per-CPU counters; a FIB lookup only when the direction's
+ * next-hop cache is stale (after a network change) or the packet is longer
+ * than any the FIB has accepted for it.
  */
 #ifndef HSB_BPF_LIB_DATAPATH_H
 #define HSB_BPF_LIB_DATAPATH_H
@@ -29,12 +34,13 @@
 #include "policy.h"
 #include "events.h"
 #include "forward.h"
+#include "nexthop.h"
 
 static __always_inline __u8 hsb_iface_zone(__u32 ifindex)
 {
-	struct hsb_iface *ifc = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
+	struct hsb_iface_fast ifc;
 
-	return ifc ? (__u8)ifc->zone_id : HSB_ZONE_NONE;
+	return hsb_iface_get(ifindex, &ifc) ? (__u8)ifc.zone_id : HSB_ZONE_NONE;
 }
 
 /* The zone a first packet is going to, from its route. Returns -1 when the
@@ -79,28 +85,27 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 				     struct hsb_pkt *pkt, __u32 *from_zone)
 {
 	struct hsb_iface_stats *ifs;
-	struct hsb_iface *ifc;
+	struct hsb_iface_fast ifc;
 	__u64 len = data_end - data;
 	int rc;
 
 	hsb_count(HSB_CNT_RX_PACKETS);
 	hsb_count_n(HSB_CNT_RX_BYTES, len);
 
-	ifc = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
-	if (!ifc) {
+	if (!hsb_iface_get(ifindex, &ifc)) {
 		hsb_count(HSB_CNT_UNMANAGED_IFACE);
 		return HSB_V_PASS;
 	}
-	ifs = bpf_map_lookup_elem(&hsb_if_stats, &ifc->slot);
+	ifs = bpf_map_lookup_elem(&hsb_if_stats, &ifc.slot);
 	if (ifs) {
 		ifs->rx_packets++;
 		ifs->rx_bytes += len;
 	}
-	if (ifc->flags & HSB_IFACE_F_HEARTBEAT) {
+	if (ifc.flags & HSB_IFACE_F_HEARTBEAT) {
 		hsb_count(HSB_CNT_HEARTBEAT);
 		return HSB_V_PASS;
 	}
-	*from_zone = ifc->zone_id;
+	*from_zone = ifc.zone_id;
 
 	rc = hsb_parse(pkt, data, data_end);
 	if (rc != HSB_PARSE_OK) {
@@ -159,6 +164,18 @@ established:
 		} else {
 			hsb_ev_maybe_refresh(s, &key, now);
 		}
+		dir &= 1;
+		rc = hsb_nh_forward(&s->nh[dir], p, ifindex, data, data_end,
+				    out_ifindex);
+		if (rc != HSB_NH_MISS)
+			return rc;
+		hsb_count(HSB_CNT_NH_MISS);
+		fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end,
+					1);
+		if (fib_rc == BPF_FIB_LKUP_RET_SUCCESS)
+			hsb_nh_fill(&s->nh[dir], &fib, ifindex, p->l3_len);
+		return hsb_forward(p, &fib, fib_rc, data, data_end,
+				   out_ifindex);
 route:
 		fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end,
 					1);
@@ -198,6 +215,7 @@ first:
 	cn.zone_in = from_zone;
 	cn.zone_out = to_zone;
 	cn.replace = replace;
+	cn.fib = fib_rc == BPF_FIB_LKUP_RET_SUCCESS ? &fib : 0;
 	rc = hsb_ct_create(&key, p, src_is_a, &cn);
 	if (rc == -17 /* EEXIST */) {
 		/* Another CPU created it since our lookup: join it. */

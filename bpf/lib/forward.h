@@ -116,37 +116,19 @@ static __always_inline int hsb_fib_lookup(void *ctx, const struct hsb_pkt *p,
 	return bpf_fib_lookup(ctx, f, sizeof(*f), 0);
 }
 
-/* Act on a lookup result rc for p; on HSB_V_REDIRECT the frame has been
- * rewritten for f->ifindex. */
-static __always_inline int hsb_forward(const struct hsb_pkt *p,
-				       const struct bpf_fib_lookup *f, int rc,
+/*
+ * Rewrite p for next hop (ifindex, dmac, smac), as the kernel's forwarding
+ * would: TTL / hop limit decremented (IPv4 checksum patched), MACs
+ * replaced. A TTL / hop limit <= 1 (the kernel sends time exceeded) and a
+ * VLAN-tagged frame (hsb does not push or pop tags) go to the kernel.
+ * Shared by the FIB path and the next-hop cache (lib/nexthop.h).
+ */
+static __always_inline int hsb_rewrite(const struct hsb_pkt *p, __u32 ifindex,
+				       const __u8 *dmac, const __u8 *smac,
 				       void *data, void *data_end,
 				       __u32 *out_ifindex)
 {
 	struct ethhdr *eth = data;
-
-	switch (rc) {
-	case BPF_FIB_LKUP_RET_SUCCESS:
-		break;
-	case BPF_FIB_LKUP_RET_NO_NEIGH:
-		hsb_count(HSB_CNT_FIB_NO_NEIGH);
-		return HSB_V_PASS;
-	case BPF_FIB_LKUP_RET_NOT_FWDED:
-	case BPF_FIB_LKUP_RET_FWD_DISABLED:
-		hsb_count(HSB_CNT_FIB_LOCAL);
-		return HSB_V_PASS;
-	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
-		hsb_count(HSB_CNT_FIB_FRAG_NEEDED);
-		return HSB_V_PASS;
-	case BPF_FIB_LKUP_RET_BLACKHOLE:
-	case BPF_FIB_LKUP_RET_UNREACHABLE:
-	case BPF_FIB_LKUP_RET_PROHIBIT:
-		hsb_count(HSB_CNT_FIB_UNREACHABLE);
-		return HSB_V_DROP;
-	default:
-		hsb_count(HSB_CNT_FIB_OTHER);
-		return HSB_V_PASS;
-	}
 
 	if (p->vlan) {
 		hsb_count(HSB_CNT_VLAN_PASS);
@@ -175,10 +157,43 @@ static __always_inline int hsb_forward(const struct hsb_pkt *p,
 		}
 		ip6h->hop_limit--;
 	}
-	__builtin_memcpy(eth->h_dest, f->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, f->smac, ETH_ALEN);
-	*out_ifindex = f->ifindex;
+	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
+	*out_ifindex = ifindex;
 	return HSB_V_REDIRECT;
+}
+
+/* Act on a lookup result rc for p; on HSB_V_REDIRECT the frame has been
+ * rewritten for f->ifindex. */
+static __always_inline int hsb_forward(const struct hsb_pkt *p,
+				       const struct bpf_fib_lookup *f, int rc,
+				       void *data, void *data_end,
+				       __u32 *out_ifindex)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		break;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		hsb_count(HSB_CNT_FIB_NO_NEIGH);
+		return HSB_V_PASS;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		hsb_count(HSB_CNT_FIB_LOCAL);
+		return HSB_V_PASS;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		hsb_count(HSB_CNT_FIB_FRAG_NEEDED);
+		return HSB_V_PASS;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		hsb_count(HSB_CNT_FIB_UNREACHABLE);
+		return HSB_V_DROP;
+	default:
+		hsb_count(HSB_CNT_FIB_OTHER);
+		return HSB_V_PASS;
+	}
+	return hsb_rewrite(p, f->ifindex, f->dmac, f->smac, data, data_end,
+			   out_ifindex);
 }
 
 #endif /* HSB_BPF_LIB_FORWARD_H */

@@ -20,11 +20,12 @@
 #include "hsb/events.h"
 #include "hsb/lists.h"
 #include "hsb/policy.h"
+#include "hsb/nat.h"
 
 /* Default size of the session table; hsbd sets the configured size with
  * bpf_map__set_max_entries() before load. LRU: a full table evicts the
  * least recently used session instead of refusing new ones. */
-#define HSB_SESSIONS_DEFAULT_MAX 1048576
+#define HSB_SESSIONS_DEFAULT_MAX 262144
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -105,6 +106,96 @@ struct {
 	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hsb_rule_stats SEC(".maps");
+
+/* NAT (include/hsb/nat.h). Hash maps, preallocated: XDP inserts on
+ * first packets only, and a full table refuses (counted) rather than
+ * evicting a live mapping. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * HSB_NAT_PAT_MAX);
+	__type(key, struct hsb_nat_key);
+	__type(value, struct hsb_nat_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_pat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * HSB_NAT_NOPAT_MAX);
+	__type(key, struct hsb_nat_key);
+	__type(value, struct hsb_nat_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_nopat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * HSB_NAT_SRV_MAX);
+	__type(key, struct hsb_nat_key);
+	__type(value, struct hsb_nat_entry);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_srv SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HSB_NAT_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, struct hsb_nat_pool);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_pool SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * HSB_NAT_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct hsb_nat_rule);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hsb_nat_ctl);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_ctl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HSB_NAT_ARP_MAX);
+	__type(key, struct hsb_nat_arp_key);
+	__type(value, struct hsb_nat_arp);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_nat_arp SEC(".maps");
+
+/* include/hsb/maps.h: a .bss copy of hsb_ifaces, written by hsbd. */
+struct hsb_iface_fast hsb_if_fast[HSB_IF_FAST_SIZE];
+
+/* The hsb_ifaces entry of ifindex into *out; 0 when it is not managed.
+ * The .bss copy first (one load, then a re-check of its ifindex so an
+ * entry hsbd rewrites meanwhile is not used half-written), else the
+ * map. */
+static __always_inline int hsb_iface_get(__u32 ifindex,
+					 struct hsb_iface_fast *out)
+{
+	struct hsb_iface_fast *fe =
+		&hsb_if_fast[ifindex & (HSB_IF_FAST_SIZE - 1)];
+	struct hsb_iface *ifc;
+
+	if (*(volatile __u32 *)&fe->ifindex == ifindex) {
+		out->slot = fe->slot;
+		out->zone_id = fe->zone_id;
+		out->flags = fe->flags;
+		asm volatile("" ::: "memory");
+		if (*(volatile __u32 *)&fe->ifindex == ifindex)
+			return 1;
+	}
+	ifc = bpf_map_lookup_elem(&hsb_ifaces, &ifindex);
+	if (!ifc)
+		return 0;
+	out->slot = ifc->slot;
+	out->zone_id = ifc->zone_id;
+	out->flags = ifc->flags;
+	return 1;
+}
 
 /*
  * The datapath's clock: CLOCK_MONOTONIC at tick resolution. The coarse read

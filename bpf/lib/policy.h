@@ -164,4 +164,16 @@ deny:
 	return 0;
 }
 
+/* hsb_policy_eval() as a global function: verified once, and its walk
+ * state (struct hsb_policy_ctx) in its own frame rather than in the
+ * flow stage's, which the NAT stages' frames stack on. */
+__attribute__((noinline)) int hsb_policy_eval_g(struct hsb_pkt *p,
+						__u32 from_zone, __u32 to_zone,
+						struct hsb_policy_result *res)
+{
+	if (!p || !res)
+		return 0;
+	return hsb_policy_eval(p, from_zone, to_zone, res);
+}
+
 #endif /* HSB_BPF_LIB_POLICY_H */

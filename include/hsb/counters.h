@@ -74,7 +74,23 @@
 	X(TTL_EXCEEDED, "ttl_exceeded",                                        \
 	  "TTL/hop limit would expire (passed, kernel answers)")               \
 	X(VLAN_PASS, "vlan_pass",                                              \
-	  "tagged packets forwarded by the kernel after the firewall")
+	  "tagged packets forwarded by the kernel after the firewall")         \
+	X(NH_MISS, "nh_cache_miss",                                            \
+	  "session packets routed by a FIB lookup: next-hop cache empty, "     \
+	  "stale or too short for the packet")                                 \
+	X(NAT_SNAT, "nat_snat", "sessions created with source NAT")            \
+	X(NAT_DNAT, "nat_dnat", "sessions created by the server map (DNAT)")   \
+	X(NAT_EXHAUSTED, "nat_exhausted",                                      \
+	  "first packets dropped: no free port/address in the pool")           \
+	X(NAT_PROBE_BUSY, "nat_probe_busy",                                    \
+	  "PAT/NO-PAT allocation probes that found the slot taken")            \
+	X(NAT_NO_POOL, "nat_no_pool",                                          \
+	  "first packets dropped: source-nat group has no address")            \
+	X(NAT_XLATE, "nat_xlate", "packets translated")                        \
+	X(NAT_ICMP_ERR, "nat_icmp_err",                                        \
+	  "ICMP errors translated (outer and embedded headers)")               \
+	X(NAT_ARP_REPLY, "nat_arp_reply",                                      \
+	  "ARP requests for public NAT addresses answered (XDP_TX)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

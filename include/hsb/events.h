@@ -13,6 +13,7 @@
 #include "abi.h"
 #include "flow.h"
 #include "session.h"
+#include "nat.h"
 
 #define HSB_MAP_EVENTS "hsb_events"
 /* Ring size in bytes (power of two, multiple of the page size). */
@@ -24,6 +25,10 @@ enum hsb_event_type {
 	HSB_EV_SESSION_REFRESH = 3, /* long-lived session still in use */
 	HSB_EV_SESSION_DELETE = 4, /* from hsbd's sweeper, never XDP */
 	HSB_EV_SESSION_RESYNC = 5, /* a dirty entry re-emitted by hsbd */
+	/* NAT mappings (struct hsb_nat_event, include/hsb/nat.h) */
+	HSB_EV_NAT_CREATE = 6, /* PAT/NO-PAT mapping made by XDP */
+	HSB_EV_NAT_DELETE = 7, /* from hsbd (last session gone), never XDP */
+	HSB_EV_NAT_RESYNC = 8, /* a dirty mapping re-emitted by hsbd */
 };
 
 struct hsb_event_hdr {
@@ -39,7 +44,16 @@ struct hsb_session_event {
 	struct hsb_flow_key key;
 	struct hsb_session sess;
 };
-HSB_ASSERT_SIZE(struct hsb_session_event, 160);
+HSB_ASSERT_SIZE(struct hsb_session_event, 224);
+
+/* A NAT mapping created or deleted. Same loss-free rule as sessions: a
+ * create that does not fit in the ring enters the map with
+ * HSB_NAT_F_DIRTY, and hsbd's NAT sweeper re-emits it (NAT_RESYNC). */
+struct hsb_nat_event {
+	struct hsb_event_hdr hdr;
+	struct hsb_nat_event_body nat;
+};
+HSB_ASSERT_SIZE(struct hsb_nat_event, 72);
 
 /*
  * Wakeups: XDP submits records without waking the reader until this many

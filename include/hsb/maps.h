@@ -25,6 +25,27 @@ struct hsb_iface {
 };
 HSB_ASSERT_SIZE(struct hsb_iface, 16);
 
+/*
+ * Fast copy of hsb_ifaces for the datapath: hsb_if_fast, an array in the
+ * XDP program's .bss (no map lookup: one load), direct-mapped by
+ * ifindex & (HSB_IF_FAST_SIZE - 1). An entry holds the hsb_ifaces value of
+ * the interface named by its ifindex; 0 is empty. hsb_ifaces stays the
+ * truth: XDP falls back to it when the entry names another interface (two
+ * managed ifindexes sharing low bits) or none, so a missing fast entry
+ * costs a hash lookup, never a wrong answer. hsbd writes both together
+ * (user/hsbd/datapath.c: ifindex cleared first and stored last); nothing
+ * else may write hsb_ifaces while hsbd runs.
+ */
+#define HSB_IF_FAST_SIZE 64
+
+struct hsb_iface_fast {
+	__u32 ifindex; /* 0: empty */
+	__u32 slot;
+	__u32 zone_id;
+	__u32 flags;
+};
+HSB_ASSERT_SIZE(struct hsb_iface_fast, 16);
+
 #define HSB_IFACE_F_XDP_GENERIC (1U << 0) /* attached in generic (skb) mode */
 /* The heartbeat link: XDP hands every packet to the kernel untouched (HRP,
  * VGMP hellos); no lists, sessions or policy. */

@@ -57,23 +57,67 @@ struct hsb_session_nat {
 };
 HSB_ASSERT_SIZE(struct hsb_session_nat, 28);
 
+/*
+ * Next-hop cache of one direction of a session: what bpf_fib_lookup()
+ * answered for that direction's last looked-up packet, so the established
+ * path can rewrite and redirect without a FIB lookup.
+ *
+ * Valid only while gen equals the datapath's current next-hop generation
+ * (hsb_nh_gen in the XDP program's .bss), which hsbd seeds with a random
+ * non-zero value when it loads the program and bumps on every link,
+ * address, route, rule, neighbour or netconf change (user/hsbd/
+ * route_watch.c) and on every datapath reconcile. Generation 0 is never
+ * current: a zeroed entry is empty. Change records carry nh as it is;
+ * whoever installs a session from elsewhere (HRP, from the peer) must zero
+ * nh[], since the peer's next hops and MACs are not this host's.
+ * Filled only from BPF_FIB_LKUP_RET_SUCCESS with the MTU check on, for the
+ * ingress interface iif (only when its ifindex fits in 16 bits; other
+ * ingresses always take the FIB). mtu is not the route's MTU (the FIB
+ * reports that only on FRAG_NEEDED) but the largest IP length the FIB's
+ * MTU check accepted for this entry: a longer packet takes the FIB again,
+ * which raises mtu or answers FRAG_NEEDED.
+ */
+struct hsb_nexthop {
+	__u32 gen; /* hsb_nh_gen when filled; 0: empty */
+	__u32 ifindex; /* egress interface */
+	__u8 dmac[6]; /* next hop's MAC */
+	__u8 smac[6]; /* egress interface's MAC */
+	__u16 mtu; /* IP lengths up to this passed the FIB MTU check */
+	__u16 iif; /* ingress ifindex the lookup was made for */
+};
+HSB_ASSERT_SIZE(struct hsb_nexthop, 24);
+
+/*
+ * Field order is the fast path's: an established packet reads and writes
+ * only the first 104 bytes (state word, times, packets, bytes, its
+ * direction's next hop); what only the first packet, hsbd and HRP use
+ * comes after. The kernel stores an LRU hash element as a 48-byte header,
+ * the key (40 bytes) and the value, so with this 168-byte value an element
+ * is 256 bytes, four whole cache lines, and a lookup plus the fast path's
+ * work touch three of them: header and key start; key end and the first
+ * 40 value bytes; value bytes 40..103.
+ */
 struct hsb_session {
-	__u64 created_ns;
-	__u64 last_seen_ns;
-	__u64 last_sync_ns; /* last change record emitted for this entry */
-	__u64 packets[2]; /* by enum hsb_dir */
-	__u64 bytes[2];
+	/* -- hot: every packet -- */
 	__u32 flags; /* HSB_SESS_F_* */
 	__u8 state; /* enum hsb_ct_state */
 	__u8 zone_in; /* zone of the initiator's side */
 	__u8 zone_out; /* zone of the responder's side */
 	__u8 pad;
+	__u64 last_seen_ns;
+	__u64 last_sync_ns; /* last change record emitted for this entry */
+	__u64 packets[2]; /* by enum hsb_dir */
+	__u64 bytes[2];
+	struct hsb_nexthop nh[2]; /* by enum hsb_dir */
+	/* -- cold: first packet, hsbd, HRP -- */
+	__u64 created_ns;
 	__u16 rule; /* security-policy rule index that permitted it */
 	__u16 pad2;
 	__u32 ifindex_in; /* interface the first packet arrived on */
 	struct hsb_session_nat nat;
 	__u32 pad3;
+	__u8 reserved[16]; /* zero; keeps the element whole cache lines */
 };
-HSB_ASSERT_SIZE(struct hsb_session, 104);
+HSB_ASSERT_SIZE(struct hsb_session, 168);
 
 #endif /* HSB_SESSION_H */

@@ -297,6 +297,8 @@ static int map_fd(struct inst *in, const char *name)
 	return bpf_object__find_map_fd_by_name(in->skel->obj, name);
 }
 
+/* sessions_max 0 keeps the object's default size (what hsbd creates
+ * without a table-size line); otherwise the table gets sessions_max. */
 static int open_inst(struct inst *in, uint32_t sessions_max)
 {
 	struct bpf_map *m;
@@ -309,8 +311,7 @@ static int open_inst(struct inst *in, uint32_t sessions_max)
 	bpf_object__for_each_map(m, in->skel->obj)
 		bpf_map__set_pin_path(m, NULL);
 	m = bpf_object__find_map_by_name(in->skel->obj, HSB_MAP_SESSIONS);
-	if (m && sessions_max && bpf_map__max_entries(m) < sessions_max &&
-	    bpf_map__set_max_entries(m, sessions_max))
+	if (m && sessions_max && bpf_map__set_max_entries(m, sessions_max))
 		return -1;
 	if (hsb_xdp_bpf__load(in->skel)) {
 		fprintf(stderr, "prog_bench: hsb_xdp load failed\n");
@@ -360,6 +361,13 @@ static int configure(struct inst *in)
 	if (bpf_map_update_elem(in->ifaces_fd, &ic, &c, BPF_ANY) ||
 	    bpf_map_update_elem(in->ifaces_fd, &is, &s, BPF_ANY))
 		return -1;
+	/* and, as hsbd does, their .bss copy (include/hsb/maps.h) and a
+	 * non-zero next-hop generation (caching on; bpf/lib/nexthop.h) */
+	in->skel->bss->hsb_if_fast[ic & (HSB_IF_FAST_SIZE - 1)] =
+		(struct hsb_iface_fast){ ic, c.slot, c.zone_id, c.flags };
+	in->skel->bss->hsb_if_fast[is & (HSB_IF_FAST_SIZE - 1)] =
+		(struct hsb_iface_fast){ is, s.slot, s.zone_id, s.flags };
+	in->skel->bss->hsb_nh_gen = 0x68736201;
 	if (!stateful(in))
 		return 0;
 	bk.addr[10] = 0xff;
@@ -736,11 +744,14 @@ static json_object *counters_json(struct inst *in)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: prog_bench [-r RUNS] [-n FILL] [-q] [-o JSON]\n"
-			"  -r RUNS  runs per row, 1..51 (default 9)\n"
-			"  -n FILL  sessions pre-filled for the big-table row, "
-			"65536..2097152 (default 1000000)\n"
-			"  -q       quick: fewer calls per run\n");
+	fprintf(stderr,
+		"usage: prog_bench [-r RUNS] [-n FILL] [-s SIZE] [-q] [-o JSON]\n"
+		"  -r RUNS  runs per row, 1..51 (default 9)\n"
+		"  -n FILL  sessions pre-filled for the big-table row, "
+		"65536..2097152 (default 1000000)\n"
+		"  -s SIZE  session table size of the small instance "
+		"(default: the object's default)\n"
+		"  -q       quick: fewer calls per run\n");
 	return 2;
 }
 
@@ -797,7 +808,7 @@ static struct row R[NROWS] = {
 			  BATCH, FLOOR_BATCH, 1, XDP_REDIRECT },
 	[ESTABLISHED_4K] = { "established_4k",
 			     "rotor -> hsb_xdp, established TCP ACKs over "
-			     "4096 sessions (table of 4097), repeat=128",
+			     "4096 sessions, repeat=128",
 			     BATCH, FLOOR_ROTOR, 1, XDP_REDIRECT },
 	[ESTABLISHED_1M] = { "established_1m",
 			     "rotor -> hsb_xdp, established TCP ACKs over "
@@ -820,7 +831,7 @@ static struct row R[NROWS] = {
 int main(int argc, char **argv)
 {
 	const char *out_path = "build/bench/prog.json";
-	uint32_t runs = 9, fill = 1000000, i, first_n;
+	uint32_t runs = 9, fill = 1000000, small_max = 0, i, first_n;
 	struct inst small, big;
 	struct xdp_pass_bpf *pass;
 	struct rotor rot_floor, rot_4k, rot_1m, rot_first;
@@ -833,13 +844,16 @@ int main(int argc, char **argv)
 	char date[64];
 	time_t now;
 
-	while ((opt = getopt(argc, argv, "r:n:qo:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:s:qo:")) != -1) {
 		switch (opt) {
 		case 'r':
 			runs = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'n':
 			fill = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			small_max = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'q':
 			calls_batch = 400;
@@ -854,7 +868,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (runs < 1 || runs > MAX_RUNS || fill < ROT_MAX_FLOWS ||
-	    fill > (64U << 15))
+	    fill > (64U << 15) || (small_max && small_max < SMALL_TABLE + 1))
 		return usage();
 	first_n = calls_first * BATCH_REPEAT;
 	nr_cpus = libbpf_num_possible_cpus();
@@ -863,8 +877,9 @@ int main(int argc, char **argv)
 
 	notes = json_object_new_array();
 	pass = xdp_pass_bpf__open_and_load();
-	if (!pass || open_inst(&small, 0) || open_inst(&big, fill + fill / 4) ||
-	    configure(&small) || configure(&big))
+	if (!pass || open_inst(&small, small_max) ||
+	    open_inst(&big, fill + fill / 4) || configure(&small) ||
+	    configure(&big))
 		return 1;
 	pass_fd = bpf_program__fd(pass->progs.bench_pass);
 	is_stateful = stateful(&small);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hsb_xdp under BPF_PROG_TEST_RUN: the verdict and the counters it keeps,
- * for a managed interface and for one missing from hsb_ifaces.
+ * for a managed interface and for one missing from hsb_ifaces; the
+ * .bss copy of hsb_ifaces (hsb_if_fast) and the fall back to the map.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,12 +160,46 @@ static void test_out_of_range_slot_is_harmless(void **state)
 	bpf_map_delete_elem(bpf_map__fd(f->skel->maps.hsb_ifaces), &ifindex);
 }
 
+/* hsb_if_fast answers when its entry names the interface; an entry
+ * naming another interface (same place) or none sends XDP to the map. */
+static void test_fast_copy_and_fallback(void **state)
+{
+	struct fixture *f = *state;
+	struct hsb_iface_fast *fe =
+		&f->skel->bss->hsb_if_fast[LO_IFINDEX & (HSB_IF_FAST_SIZE - 1)];
+	struct hsb_iface ifc = { .slot = 6, .zone_id = 2 };
+	__u32 ifindex = LO_IFINDEX;
+	uint64_t unmanaged = counter(f, HSB_CNT_UNMANAGED_IFACE);
+
+	*fe = (struct hsb_iface_fast){ .ifindex = LO_IFINDEX,
+				       .slot = 5,
+				       .zone_id = 2 };
+	assert_int_equal(run_packet(f, 60), XDP_PASS);
+	assert_int_equal(if_stats(f, 5).rx_packets, 1);
+	assert_int_equal(counter(f, HSB_CNT_UNMANAGED_IFACE), unmanaged);
+
+	/* the place is another interface's: the map decides */
+	fe->ifindex = LO_IFINDEX + HSB_IF_FAST_SIZE;
+	assert_int_equal(run_packet(f, 60), XDP_PASS);
+	assert_int_equal(counter(f, HSB_CNT_UNMANAGED_IFACE), unmanaged + 1);
+	assert_int_equal(
+		bpf_map_update_elem(bpf_map__fd(f->skel->maps.hsb_ifaces),
+				    &ifindex, &ifc, BPF_ANY),
+		0);
+	assert_int_equal(run_packet(f, 60), XDP_PASS);
+	assert_int_equal(if_stats(f, 6).rx_packets, 1);
+	assert_int_equal(if_stats(f, 5).rx_packets, 1);
+	bpf_map_delete_elem(bpf_map__fd(f->skel->maps.hsb_ifaces), &ifindex);
+	memset(fe, 0, sizeof(*fe));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unmanaged_interface_passes_and_counts),
 		cmocka_unit_test(test_managed_interface_counts_per_slot),
 		cmocka_unit_test(test_out_of_range_slot_is_harmless),
+		cmocka_unit_test(test_fast_copy_and_fallback),
 	};
 
 	return cmocka_run_group_tests_name("xdp_counters", tests, setup,

@@ -39,7 +39,7 @@ static void test_new_record_is_the_entry(void **state)
 	assert_int_equal(t_session(f, &s, &v), 0);
 	t_key(&s, &k);
 	assert_int_equal(f->events[0].hdr.type, HSB_EV_SESSION_NEW);
-	assert_int_equal(f->events[0].hdr.len, 160);
+	assert_int_equal(f->events[0].hdr.len, 224);
 	assert_memory_equal(&f->events[0].key, &k, sizeof(k));
 	assert_memory_equal(&f->events[0].sess, &v, sizeof(v));
 	assert_int_equal(v.last_sync_ns, f->events[0].hdr.ts_ns);

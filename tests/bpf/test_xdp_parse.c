@@ -145,11 +145,10 @@ static void test_heartbeat_and_unmanaged_pass(void **state)
 			    .dport = 2,
 			    .tcp_flags = T_TCP_ACK };
 	struct t_counters c;
-	__u32 k = f->if_in;
 
 	t_set_iface(f, f->if_in, 1, HSB_ZONE_TRUST, HSB_IFACE_F_HEARTBEAT);
 	expect(f, &s, XDP_PASS, HSB_CNT_HEARTBEAT);
-	bpf_map_delete_elem(t_map_fd(f->skel->maps.hsb_ifaces), &k);
+	t_del_iface(f, f->if_in);
 	expect(f, &s, XDP_PASS, HSB_CNT_UNMANAGED_IFACE);
 	t_set_iface(f, f->if_in, 1, HSB_ZONE_TRUST, 0);
 	t_snap(f, &c);

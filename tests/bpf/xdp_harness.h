@@ -71,11 +71,41 @@ struct t_fixture {
 	struct hsb_session_event events[T_MAX_EVENTS];
 };
 
+/* ---- next-hop generation -------------------------------------------- */
+
+/* The loaded skeleton, whose next-hop generation (hsb_nh_gen in .bss)
+ * t_sh() and t_write() bump after every change, as hsbd's route watcher
+ * does for every netlink notification. */
+static struct hsb_xdp_bpf *t_nh_skel;
+
+#define T_NH_GEN_SEED 0x5eed0001U
+
+static inline void t_nh_bump(void)
+{
+	if (!t_nh_skel)
+		return;
+	if (++t_nh_skel->bss->hsb_nh_gen == 0)
+		t_nh_skel->bss->hsb_nh_gen = 1;
+}
+
 /* ---- namespace ------------------------------------------------------ */
+
+/* Run cmd without telling the datapath (the next-hop cache keeps what it
+ * has until a bump). */
+static inline int t_sh_quiet(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fprintf(stderr, "harness: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
 
 static inline int t_sh(const char *cmd)
 {
 	int rc = system(cmd);
+
+	t_nh_bump();
 
 	if (rc != 0)
 		fprintf(stderr, "harness: '%s' failed (%d)\n", cmd, rc);
@@ -85,11 +115,14 @@ static inline int t_sh(const char *cmd)
 static inline int t_write(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");
+	int rc;
 
 	if (!f)
 		return -1;
 	fputs(val, f);
-	return fclose(f);
+	rc = fclose(f);
+	t_nh_bump();
+	return rc;
 }
 
 static inline int t_netns_setup(struct t_fixture *f)
@@ -162,6 +195,9 @@ static inline int t_load(struct t_fixture *f, __u32 ring_size)
 		bpf_map__set_max_entries(f->skel->maps.hsb_events, ring_size);
 	if (hsb_xdp_bpf__load(f->skel))
 		return -1;
+	/* as hsbd does at load: caching on, from a non-zero generation */
+	f->skel->bss->hsb_nh_gen = T_NH_GEN_SEED;
+	t_nh_skel = f->skel;
 	f->nr_cpus = libbpf_num_possible_cpus();
 	f->rb = ring_buffer__new(bpf_map__fd(f->skel->maps.hsb_events),
 				 t_on_event, f, NULL);
@@ -179,9 +215,26 @@ static inline void t_set_iface(struct t_fixture *f, unsigned int ifindex,
 	struct hsb_iface v = { .slot = slot, .zone_id = zone, .flags = flags };
 	__u32 k = ifindex;
 
+	struct hsb_iface_fast *fe =
+		&f->skel->bss->hsb_if_fast[k & (HSB_IF_FAST_SIZE - 1)];
+
 	assert_int_equal(bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_ifaces),
 					     &k, &v, BPF_ANY),
 			 0);
+	/* and its .bss copy, as hsbd writes them (include/hsb/maps.h) */
+	fe->ifindex = 0;
+	fe->slot = slot;
+	fe->zone_id = zone;
+	fe->flags = flags;
+	fe->ifindex = k;
+}
+
+static inline void t_del_iface(struct t_fixture *f, unsigned int ifindex)
+{
+	__u32 k = ifindex;
+
+	f->skel->bss->hsb_if_fast[k & (HSB_IF_FAST_SIZE - 1)].ifindex = 0;
+	bpf_map_delete_elem(t_map_fd(f->skel->maps.hsb_ifaces), &k);
 }
 
 /* Install rules into half `half` and make it active. */
@@ -246,6 +299,7 @@ static inline int t_teardown(void **state)
 	struct t_fixture *f = *state;
 
 	ring_buffer__free(f->rb);
+	t_nh_skel = NULL;
 	hsb_xdp_bpf__destroy(f->skel);
 	free(f);
 	return 0;

@@ -193,11 +193,51 @@ check "trust->local still permitted" cl ping -c 1 -W 2 10.1.0.1
 check "rule back" ctl config 'security-policy rule out from trust to untrust action permit'
 check "traffic passes again" cl ping -c 1 -W 2 10.2.0.2
 
+echo "-- next-hop cache"
+# Established packets take the direction's cached next hop, not the FIB
+# (architecture.md, "Next-hop cache"); any routing or neighbour change
+# heard on netlink invalidates every entry, and a long-lived flow follows
+# the change.
+nh_mostly_cached() {
+	test "$(($(counter datapath nh_cache_miss) * 10))" -lt \
+		"$(counter datapath session_hit)"
+}
+bumped_since() { test "$(counter route_watch bumps)" -gt "$1"; }
+udp_pong() {
+	echo ping | ip netns exec "$CL" timeout 3 socat -t 0.5 -T 1 - \
+		UDP4:10.2.0.2:5003,sourceport=40003 | grep -qx pong
+}
+udp_lost() { ! udp_pong; }
+check "session packets mostly skipped the FIB" nh_mostly_cached
+bg_in "$SV" timeout 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5003))
+while True:
+    _, peer = s.recvfrom(2048)
+    s.sendto(b"pong\n", peer)
+'
+wait_for 5 sh -c "ip netns exec '$SV' ss -lun | grep -q ':5003 '"
+check "a long-lived UDP flow passes" udp_pong
+check "and again, from the cache" udp_pong
+bumps=$(counter route_watch bumps)
+check "the server's neighbour gets a wrong MAC" ip -n "$FW" neigh replace \
+	10.2.0.2 lladdr 02:00:00:00:de:ad dev f1 nud permanent
+check "the route watcher heard it and bumped" wait_for 5 bumped_since "$bumps"
+check "the flow follows: its packets now go to the wrong MAC" udp_lost
+bumps=$(counter route_watch bumps)
+check "neighbour entry removed" ip -n "$FW" neigh del 10.2.0.2 dev f1
+check "bumped again" wait_for 5 bumped_since "$bumps"
+check "the flow recovers (the kernel resolves the neighbour)" \
+	wait_for 5 udp_pong
+check "route watcher messages counted" gt "$(counter route_watch messages)" 0
+check "no netlink overrun" test "$(counter route_watch overruns)" = 0
+
 echo "-- table size"
 check "table-size change accepted" ctl config 'firewall session table-size 4096'
 check "and logged as taking effect at the next start" \
 	grep -q "takes effect once hsbd stops without --keep-datapath" "$A_LOG"
-check "capacity unchanged while running" test "$(counter datapath session_capacity)" = 1048576
+check "capacity unchanged while running" test "$(counter datapath session_capacity)" = 262144
 
 stop_hsbd "$A_PID" TERM
 check "orderly stop (got $STOP_RC)" test "$STOP_RC" = 0

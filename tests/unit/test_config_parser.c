@@ -144,7 +144,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg->sysname, "hsb");
 	assert_int_equal(cfg->log_level, HSB_LOG_INFO);
 	assert_int_equal(cfg->n_ifaces, 0);
-	assert_int_equal(cfg->session.table_size, 1048576);
+	assert_int_equal(cfg->session.table_size, HSB_CFG_DEF_TABLE_SIZE);
 	assert_int_equal(cfg->session.timeout[HSB_TMO_TCP_SYN], 30);
 	assert_int_equal(cfg->session.timeout[HSB_TMO_TCP_ESTABLISHED], 3600);
 	assert_int_equal(cfg->session.timeout[HSB_TMO_TCP_CLOSE], 10);
@@ -985,7 +985,7 @@ static void test_undo_settings(void **state)
 	assert_int_equal(cfg->log_level, HSB_LOG_INFO);
 	ok("firewall session table-size 2048");
 	ok("undo firewall session table-size");
-	assert_int_equal(cfg->session.table_size, 1048576);
+	assert_int_equal(cfg->session.table_size, HSB_CFG_DEF_TABLE_SIZE);
 	ok("firewall session timeout udp 5");
 	ok("undo firewall session timeout udp");
 	assert_int_equal(cfg->session.timeout[HSB_TMO_UDP], 120);

@@ -71,8 +71,13 @@ static void test_length_mismatch(void **state)
 
 static void test_unknown_types(void **state)
 {
-	static const uint16_t bad[] = { 0, HSB_EV_SESSION_DELETE,
-					HSB_EV_SESSION_RESYNC, 6, 0xffff };
+	static const uint16_t bad[] = { 0,
+					HSB_EV_SESSION_DELETE,
+					HSB_EV_SESSION_RESYNC,
+					HSB_EV_NAT_DELETE,
+					HSB_EV_NAT_RESYNC,
+					9,
+					0xffff };
 	struct hsb_session_event ev = valid();
 	size_t i;
 
@@ -134,6 +139,30 @@ static void test_list_keys(void **state)
 	assert_int_equal(key.prefixlen, 96);
 }
 
+/* NAT creates: their own length, a known table. */
+static void test_nat_records(void **state)
+{
+	struct hsb_nat_event ev;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = HSB_EV_NAT_CREATE;
+	ev.hdr.len = sizeof(ev);
+	ev.nat.table = HSB_NAT_TABLE_PAT;
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev)), HSB_EVF_OK);
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev) - 1), HSB_EVF_LENGTH);
+	ev.hdr.len = sizeof(struct hsb_session_event);
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev)), HSB_EVF_LENGTH);
+	ev.hdr.len = sizeof(ev);
+	ev.nat.table = 0;
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev)), HSB_EVF_TABLE);
+	ev.nat.table = HSB_NAT_TABLE_SRV + 1;
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev)), HSB_EVF_TABLE);
+	ev.nat.table = HSB_NAT_TABLE_NOPAT;
+	ev.hdr.type = HSB_EV_NAT_DELETE; /* hsbd's, never XDP's */
+	assert_int_equal(hsb_event_check(&ev, sizeof(ev)), HSB_EVF_TYPE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_length_mismatch),
 		cmocka_unit_test(test_unknown_types),
 		cmocka_unit_test(test_bad_family),
+		cmocka_unit_test(test_nat_records),
 		cmocka_unit_test(test_list_keys),
 	};
 

@@ -42,7 +42,7 @@
 
 /* Defaults (a default is never printed by the canonical render). */
 #define HSB_CFG_DEF_SYSNAME "hsb"
-#define HSB_CFG_DEF_TABLE_SIZE 1048576u
+#define HSB_CFG_DEF_TABLE_SIZE 262144u
 #define HSB_CFG_DEF_NAT_PORT_LO 1024
 #define HSB_CFG_DEF_NAT_PORT_HI 65535
 #define HSB_CFG_DEF_HRP_PORT 18514

@@ -344,6 +344,219 @@ static int render_vrrp(FILE *out, struct json_object *r)
 	return 0;
 }
 
+/* ---- NAT ------------------------------------------------------------ */
+
+static void flags_str(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *a = member(o, "flags");
+	size_t i, n = a ? json_object_array_length(a) : 0, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(
+			buf + off, len - off, "%s%s", i ? "," : "",
+			json_object_get_string(
+				json_object_array_get_idx(a, i)));
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+static void addr_port(struct json_object *o, const char *a, const char *p,
+		      char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%" PRIu64, str(o, a), u64(o, p));
+}
+
+static void nat_footer(FILE *out, struct json_object *r, const char *one,
+		       const char *many)
+{
+	uint64_t matched = u64(r, "matched");
+
+	fprintf(out, "%" PRIu64 " %s", matched, matched == 1 ? one : many);
+	if (matched > u64(r, "limit"))
+		fprintf(out, " (%" PRIu64 " shown)", u64(r, "limit"));
+	fprintf(out, "\n");
+}
+
+static int render_nat_pat(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "entries");
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n)
+		fprintf(out, "%-6s %-21s %-21s %8s %-12s %8s %8s %s\n", "PROTO",
+			"POOL", "INSIDE", "SESSIONS", "GROUP", "AGE", "IDLE",
+			"FLAGS");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		char pub[32], in[32], fl[64];
+
+		addr_port(o, "pool_addr", "pool_port", pub, sizeof(pub));
+		addr_port(o, "inside", "inside_port", in, sizeof(in));
+		flags_str(o, fl, sizeof(fl));
+		fprintf(out,
+			"%-6s %-21s %-21s %8" PRIu64 " %-12s %7" PRIu64
+			"s %7" PRIu64 "s %s\n",
+			str(o, "protocol"), pub, in, u64(o, "sessions"),
+			str(o, "group"), u64(o, "age_s"), u64(o, "idle_s"), fl);
+	}
+	nat_footer(out, r, "PAT mapping", "PAT mappings");
+	return 0;
+}
+
+static int render_nat_nopat(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "entries");
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n)
+		fprintf(out, "%-16s %-16s %8s %-12s %8s %8s %s\n", "PUBLIC",
+			"INSIDE", "SESSIONS", "GROUP", "AGE", "IDLE", "FLAGS");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		char fl[64];
+
+		flags_str(o, fl, sizeof(fl));
+		fprintf(out,
+			"%-16s %-16s %8" PRIu64 " %-12s %7" PRIu64 "s %7" PRIu64
+			"s %s\n",
+			str(o, "public"), str(o, "inside"), u64(o, "sessions"),
+			str(o, "group"), u64(o, "age_s"), u64(o, "idle_s"), fl);
+	}
+	nat_footer(out, r, "NO-PAT mapping", "NO-PAT mappings");
+	return 0;
+}
+
+static int render_server_map(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "entries");
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n)
+		fprintf(out, "%-8s %-6s %-21s %-21s %-10s %-14s %s\n", "TYPE",
+			"PROTO", "GLOBAL", "INSIDE", "ZONE", "SERVER",
+			"EXPIRES");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct json_object *exp = member(o, "expires_in_s");
+		char g[32], in[32], ex[24];
+
+		if (u64(o, "global_port"))
+			addr_port(o, "global", "global_port", g, sizeof(g));
+		else
+			snprintf(g, sizeof(g), "%s", str(o, "global"));
+		if (u64(o, "inside_port"))
+			addr_port(o, "inside", "inside_port", in, sizeof(in));
+		else
+			snprintf(in, sizeof(in), "%s", str(o, "inside"));
+		if (exp)
+			snprintf(ex, sizeof(ex), "%" PRIu64 "s",
+				 (uint64_t)json_object_get_uint64(exp));
+		else
+			snprintf(ex, sizeof(ex), "never");
+		fprintf(out, "%-8s %-6s %-21s %-21s %-10s %-14s %s\n",
+			str(o, "type"), str(o, "protocol"), g, in,
+			str(o, "zone"), str_or_dash(o, "server"), ex);
+	}
+	nat_footer(out, r, "server-map entry", "server-map entries");
+	return 0;
+}
+
+static int render_pool_usage(FILE *out, struct json_object *r)
+{
+	struct json_object *groups = member(r, "groups");
+	size_t g, n;
+
+	if (!groups || !json_object_is_type(groups, json_type_array))
+		return -1;
+	n = json_object_array_length(groups);
+	fprintf(out, "port partition: %s\n", str(r, "partition"));
+	for (g = 0; g < n; g++) {
+		struct json_object *o = json_object_array_get_idx(groups, g);
+		struct json_object *addrs = member(o, "addresses");
+		bool pat = !strcmp(str(o, "mode"), "pat");
+		size_t i, na = addrs ? json_object_array_length(addrs) : 0;
+
+		if (pat)
+			fprintf(out,
+				"address-group %s (pat, %" PRIu64
+				" addresses, ports %" PRIu64 "-%" PRIu64
+				" on this host: %" PRIu64 " per protocol)\n",
+				str(o, "name"), u64(o, "addresses_total"),
+				u64(o, "port_lo"), u64(o, "port_hi"),
+				u64(o, "ports_per_protocol"));
+		else
+			fprintf(out,
+				"address-group %s (no-pat, %" PRIu64
+				" addresses)\n",
+				str(o, "name"), u64(o, "addresses_total"));
+		for (i = 0; i < na; i++) {
+			struct json_object *a =
+				json_object_array_get_idx(addrs, i);
+
+			if (pat)
+				fprintf(out,
+					"  %-16s tcp %6" PRIu64
+					"  udp %6" PRIu64 "  icmp %6" PRIu64
+					"\n",
+					str(a, "addr"), u64(a, "tcp"),
+					u64(a, "udp"), u64(a, "icmp"));
+			else
+				fprintf(out, "  %-16s %s\n", str(a, "addr"),
+					json_object_get_boolean(
+						member(a, "in_use")) ?
+						str(a, "inside") :
+						"free");
+		}
+	}
+	return 0;
+}
+
+static int render_nat_sessions(FILE *out, struct json_object *r)
+{
+	struct json_object *arr = member(r, "sessions");
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n)
+		fprintf(out, "%-6s %-11s %-21s %-21s %-14s %-21s %6s\n",
+			"PROTO", "STATE", "INITIATOR", "RESPONDER", "NAT",
+			"TRANSLATED", "IDLE");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct json_object *nat = member(o, "nat");
+		struct json_object *t = member(nat, "initiator_public");
+		char ini[64], rsp[64], tr[64];
+
+		if (!t)
+			t = member(nat, "responder_inside");
+		endpoint(member(o, "initiator"), ini, sizeof(ini));
+		endpoint(member(o, "responder"), rsp, sizeof(rsp));
+		if (t)
+			endpoint(t, tr, sizeof(tr));
+		else
+			snprintf(tr, sizeof(tr), "-");
+		fprintf(out,
+			"%-6s %-11s %-21s %-21s %-14s %-21s %5" PRIu64 "s\n",
+			str(o, "protocol"), str(o, "state"), ini, rsp,
+			str(nat, "kind"), tr, u64(o, "idle_s"));
+	}
+	fprintf(out, "%" PRIu64 " translated session%s\n", u64(r, "matched"),
+		u64(r, "matched") == 1 ? "" : "s");
+	return 0;
+}
+
 static int render_saved(FILE *out, struct json_object *r)
 {
 	fprintf(out, "configuration saved to %s\n", str(r, "saved"));
@@ -363,6 +576,11 @@ static const struct {
 	{ "show blacklist", render_list },
 	{ "show whitelist", render_list },
 	{ "save", render_saved },
+	{ "show nat sessions", render_nat_sessions },
+	{ "show nat pat", render_nat_pat },
+	{ "show nat no-pat", render_nat_nopat },
+	{ "show nat pool-usage", render_pool_usage },
+	{ "show server-map", render_server_map },
 	/* before "show vrrp", which would match it too */
 	{ "show vrrp brief", render_vrrp_brief },
 	{ "show vrrp", render_vrrp },

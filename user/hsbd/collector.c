@@ -11,10 +11,15 @@
 #include "evloop.h"
 #include "log.h"
 
-#define N_TYPES (HSB_EV_SESSION_RESYNC + 1)
+#define N_TYPES (HSB_EV_NAT_RESYNC + 1)
 
 struct subscriber {
 	hsb_event_fn fn;
+	void *ctx;
+};
+
+struct nat_subscriber {
+	hsb_nat_event_fn fn;
 	void *ctx;
 };
 
@@ -24,6 +29,8 @@ struct hsb_collector {
 	struct hsb_timer *poll;
 	struct subscriber subs[HSB_COLLECTOR_MAX_SUBSCRIBERS];
 	unsigned int n_subs;
+	struct nat_subscriber nat_subs[HSB_COLLECTOR_MAX_SUBSCRIBERS];
+	unsigned int n_nat_subs;
 	uint64_t by_type[N_TYPES];
 	uint64_t malformed;
 };
@@ -34,7 +41,22 @@ static const char *const type_names[N_TYPES] = {
 	[HSB_EV_SESSION_REFRESH] = "events_refresh",
 	[HSB_EV_SESSION_DELETE] = "events_delete",
 	[HSB_EV_SESSION_RESYNC] = "events_resync",
+	[HSB_EV_NAT_CREATE] = "events_nat_create",
+	[HSB_EV_NAT_DELETE] = "events_nat_delete",
+	[HSB_EV_NAT_RESYNC] = "events_nat_resync",
 };
+
+/* A NAT record: XDP emits creates only. */
+static enum hsb_event_fault nat_check(const struct hsb_nat_event *ev,
+				      size_t len)
+{
+	if (ev->hdr.len != sizeof(*ev) || len < sizeof(*ev))
+		return HSB_EVF_LENGTH;
+	if (ev->nat.table < HSB_NAT_TABLE_PAT ||
+	    ev->nat.table > HSB_NAT_TABLE_SRV)
+		return HSB_EVF_TABLE;
+	return HSB_EVF_OK;
+}
 
 enum hsb_event_fault hsb_event_check(const void *data, size_t len)
 {
@@ -42,6 +64,8 @@ enum hsb_event_fault hsb_event_check(const void *data, size_t len)
 
 	if (len < sizeof(struct hsb_event_hdr))
 		return HSB_EVF_SHORT;
+	if (ev->hdr.type == HSB_EV_NAT_CREATE)
+		return nat_check(data, len);
 	/* Deletes and resyncs come from hsbd itself, never from XDP. */
 	if (ev->hdr.type != HSB_EV_SESSION_NEW &&
 	    ev->hdr.type != HSB_EV_SESSION_UPDATE &&
@@ -69,6 +93,8 @@ const char *hsb_event_fault_name(enum hsb_event_fault f)
 		return "unexpected record type";
 	case HSB_EVF_FAMILY:
 		return "bad address family";
+	case HSB_EVF_TABLE:
+		return "unknown NAT table";
 	}
 	return "?";
 }
@@ -84,6 +110,17 @@ void hsb_collector_publish(struct hsb_collector *c,
 		c->subs[i].fn(ev, c->subs[i].ctx);
 }
 
+void hsb_collector_publish_nat(struct hsb_collector *c,
+			       const struct hsb_nat_event *ev)
+{
+	unsigned int i;
+
+	if (ev->hdr.type < N_TYPES)
+		c->by_type[ev->hdr.type]++;
+	for (i = 0; i < c->n_nat_subs; i++)
+		c->nat_subs[i].fn(ev, c->nat_subs[i].ctx);
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct hsb_collector *c = ctx;
@@ -95,6 +132,13 @@ static int on_record(void *ctx, void *data, size_t len)
 		hsb_log_ratelimited(HSB_LOG_WARNING,
 				    "events: dropped a record (%zu bytes): %s",
 				    len, hsb_event_fault_name(f));
+		return 0;
+	}
+	if (((const struct hsb_event_hdr *)data)->type == HSB_EV_NAT_CREATE) {
+		struct hsb_nat_event nev;
+
+		memcpy(&nev, data, sizeof(nev));
+		hsb_collector_publish_nat(c, &nev);
 		return 0;
 	}
 	/* A private copy: subscribers never see memory XDP may reuse. */
@@ -169,6 +213,17 @@ int hsb_collector_subscribe(struct hsb_collector *c, hsb_event_fn fn, void *ctx)
 	c->subs[c->n_subs].fn = fn;
 	c->subs[c->n_subs].ctx = ctx;
 	c->n_subs++;
+	return 0;
+}
+
+int hsb_collector_subscribe_nat(struct hsb_collector *c, hsb_nat_event_fn fn,
+				void *ctx)
+{
+	if (c->n_nat_subs == HSB_COLLECTOR_MAX_SUBSCRIBERS)
+		return -ENOSPC;
+	c->nat_subs[c->n_nat_subs].fn = fn;
+	c->nat_subs[c->n_nat_subs].ctx = ctx;
+	c->n_nat_subs++;
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct json_object;
 
 /* ev is valid only during the call. */
 typedef void (*hsb_event_fn)(const struct hsb_session_event *ev, void *ctx);
+/* NAT mapping records (HSB_EV_NAT_*), to their own subscribers. */
+typedef void (*hsb_nat_event_fn)(const struct hsb_nat_event *ev, void *ctx);
 
 /* Why hsb_event_check() refused a record. */
 enum hsb_event_fault {
@@ -32,6 +34,7 @@ enum hsb_event_fault {
 	HSB_EVF_LENGTH = -2, /* hdr.len differs from the record's size */
 	HSB_EVF_TYPE = -3, /* unknown type, or one XDP never emits */
 	HSB_EVF_FAMILY = -4, /* key.family neither IPv4 nor IPv6 */
+	HSB_EVF_TABLE = -5, /* NAT record naming no NAT table */
 };
 
 /* Checks one record as read from the ring. Pure. */
@@ -46,6 +49,10 @@ int hsb_collector_subscribe(struct hsb_collector *c, hsb_event_fn fn,
 			    void *ctx);
 void hsb_collector_publish(struct hsb_collector *c,
 			   const struct hsb_session_event *ev);
+int hsb_collector_subscribe_nat(struct hsb_collector *c, hsb_nat_event_fn fn,
+				void *ctx);
+void hsb_collector_publish_nat(struct hsb_collector *c,
+			       const struct hsb_nat_event *ev);
 
 /* Records per type and malformed ones, into a JSON object. */
 void hsb_collector_counters(const struct hsb_collector *c,

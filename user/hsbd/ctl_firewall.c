@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "clock.h"
+#include "hsb/nat.h"
 #include "ctl_firewall.h"
 #include "ctl_proto.h"
 #include "datapath.h"
@@ -107,6 +108,37 @@ static uint64_t secs(uint64_t ns)
 	return ns / NSEC_PER_SEC;
 }
 
+/* The translation: kind, and the public / inside endpoint it maps. */
+static struct json_object *nat_json(const struct hsb_flow_key *k,
+				    const struct hsb_session *s)
+{
+	static const char *const kinds[] = { [HSB_NAT_KIND_NONE] = "none",
+					     [HSB_NAT_KIND_PAT] = "pat",
+					     [HSB_NAT_KIND_NOPAT] = "no-pat",
+					     [HSB_NAT_KIND_DNAT] = "server",
+					     [HSB_NAT_KIND_SRV_SNAT] =
+						     "server-source" };
+	struct json_object *o = json_object_new_object();
+	struct hsb_endpoint e;
+
+	json_object_object_add(
+		o, "kind",
+		json_object_new_string(s->nat.kind <= HSB_NAT_KIND_SRV_SNAT ?
+					       kinds[s->nat.kind] :
+					       "unknown"));
+	memset(&e, 0, sizeof(e));
+	memcpy(e.addr, s->nat.addr, 4);
+	e.port = s->nat.port;
+	/* source NAT: the initiator appears as this; DNAT: the responder
+	 * is reached at this */
+	json_object_object_add(o,
+			       s->nat.kind == HSB_NAT_KIND_DNAT ?
+				       "responder_inside" :
+				       "initiator_public",
+			       endpoint(k->family, &e));
+	return o;
+}
+
 static struct json_object *session_json(const struct show_ctx *c,
 					const struct hsb_flow_key *k,
 					const struct hsb_session *s)
@@ -149,6 +181,8 @@ static struct json_object *session_json(const struct show_ctx *c,
 	hsb_session_flag_names(s->flags, add_flag, flags);
 	json_object_object_add(o, "flags", flags);
 	json_object_object_add(o, "rule", json_object_new_int(s->rule));
+	if (s->flags & HSB_SESS_F_NAT)
+		json_object_object_add(o, "nat", nat_json(k, s));
 	json_object_object_add(o, "ifindex_in",
 			       json_object_new_uint64(s->ifindex_in));
 	return o;
@@ -171,9 +205,9 @@ static int parse_filter(struct hsbd *d, const struct hsb_ctl_request *req,
 					d->cfg, err, errlen);
 }
 
-int hsbd_ctl_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
-			   int words, struct json_object **reply, char *err,
-			   size_t errlen)
+static int show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
+			 int words, bool nat_only, struct json_object **reply,
+			 char *err, size_t errlen)
 {
 	struct show_ctx c = { .cfg = d->cfg, .now = hsb_now_ns() };
 	struct hsb_session_filter f;
@@ -182,6 +216,8 @@ int hsbd_ctl_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
 
 	if (parse_filter(d, req, words, &f, err, errlen))
 		return -1;
+	if (nat_only)
+		f.has |= HSB_SF_NAT;
 	c.arr = json_object_new_array();
 	ret = walk(d, &f, show_one, &c);
 	if (ret) {
@@ -203,6 +239,21 @@ int hsbd_ctl_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
 		json_object_new_uint64(hsb_datapath_maps(d->dp)->sessions_max));
 	*reply = o;
 	return 0;
+}
+
+int hsbd_ctl_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
+			   int words, struct json_object **reply, char *err,
+			   size_t errlen)
+{
+	return show_sessions(d, req, words, false, reply, err, errlen);
+}
+
+int hsbd_ctl_show_nat_sessions(struct hsbd *d,
+			       const struct hsb_ctl_request *req, int words,
+			       struct json_object **reply, char *err,
+			       size_t errlen)
+{
+	return show_sessions(d, req, words, true, reply, err, errlen);
 }
 
 struct clear_ctx {

@@ -18,6 +18,11 @@ struct json_object;
 int hsbd_ctl_show_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
 			   int words, struct json_object **reply, char *err,
 			   size_t errlen);
+/* `show nat sessions [FILTER]`: sessions with a translation. */
+int hsbd_ctl_show_nat_sessions(struct hsbd *d,
+			       const struct hsb_ctl_request *req, int words,
+			       struct json_object **reply, char *err,
+			       size_t errlen);
 int hsbd_ctl_clear_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
 			    int words, struct json_object **reply, char *err,
 			    size_t errlen);

@@ -7,6 +7,7 @@
 
 #include "hsbd.h"
 #include "log.h"
+#include "route_watch.h"
 
 /* Host settings that need no engine of their own. */
 static int core_reconcile(struct hsbd *d, const struct hsb_config *cfg,
@@ -27,6 +28,7 @@ static const struct hsb_engine core_engine = {
 static const struct hsb_engine *const engines[] = {
 	&core_engine, /* log level */
 	&hsb_datapath_engine, /* loads the maps the engines below use */
+	&hsb_route_watch_engine, /* next-hop cache invalidation */
 	&hsb_policy_engine, /* security-policy rules */
 	&hsb_lists_engine, /* black and whitelist */
 	&hsb_events_engine, /* ring buffer collector, session sweeper */

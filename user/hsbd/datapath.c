@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -47,6 +48,7 @@ struct hsb_datapath {
 	int nr_cpus;
 	struct hsb_dp_maps maps;
 	uint32_t table_size_cfg; /* the configured size last seen */
+	uint64_t nh_bumps; /* next-hop generation bumps */
 	/* index == slot in hsb_if_stats */
 	struct dp_iface ifaces[HSB_MAX_IFACES];
 };
@@ -93,6 +95,37 @@ static uint32_t slot_of(struct hsb_datapath *dp, struct dp_iface *ifc)
 	return (uint32_t)(ifc - dp->ifaces);
 }
 
+/*
+ * The datapath's .bss copy of hsb_ifaces (include/hsb/maps.h): an entry is
+ * written only when its place is free or already ours (a managed
+ * interface whose place another holds is served from the map), with
+ * ifindex cleared first and stored last so XDP never uses it half-written.
+ */
+static void write_fast(struct hsb_datapath *dp, uint32_t ifindex,
+		       const struct hsb_iface *val)
+{
+	struct hsb_iface_fast *fe =
+		&dp->skel->bss->hsb_if_fast[ifindex & (HSB_IF_FAST_SIZE - 1)];
+
+	if (fe->ifindex && fe->ifindex != ifindex)
+		return;
+	__atomic_store_n(&fe->ifindex, 0, __ATOMIC_RELEASE);
+	fe->slot = val->slot;
+	fe->zone_id = val->zone_id;
+	fe->flags = val->flags;
+	__atomic_store_n(&fe->ifindex, ifindex, __ATOMIC_RELEASE);
+}
+
+static void clear_fast(struct hsb_datapath *dp, uint32_t ifindex)
+{
+	struct hsb_iface_fast *fe =
+		&dp->skel->bss->hsb_if_fast[ifindex & (HSB_IF_FAST_SIZE - 1)];
+
+	if (fe->ifindex == ifindex)
+		__atomic_store_n(&fe->ifindex, 0, __ATOMIC_RELEASE);
+}
+
+/* hsb_ifaces and its .bss copy: the only writer of either. */
 static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
 {
 	struct hsb_iface val = {
@@ -100,9 +133,15 @@ static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
 		.zone_id = ifc->zone_id,
 		.flags = ifc->generic ? HSB_IFACE_F_XDP_GENERIC : 0,
 	};
+	int ret;
 
-	return bpf_map_update_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
-				   &ifc->ifindex, &val, BPF_ANY);
+	ret = bpf_map_update_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
+				  &ifc->ifindex, &val, BPF_ANY);
+	if (ret)
+		clear_fast(dp, ifc->ifindex);
+	else
+		write_fast(dp, ifc->ifindex, &val);
+	return ret;
 }
 
 static int zero_if_stats(struct hsb_datapath *dp, uint32_t slot)
@@ -259,6 +298,7 @@ static void detach(struct dp_iface *ifc)
 static void release_iface(struct hsb_datapath *dp, struct dp_iface *ifc)
 {
 	detach(ifc);
+	clear_fast(dp, ifc->ifindex);
 	bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
 			    &ifc->ifindex);
 	memset(ifc, 0, sizeof(*ifc));
@@ -414,6 +454,8 @@ static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 		dp->ifaces[val.slot].ifindex = key;
 		dp->ifaces[val.slot].generic =
 			!!(val.flags & HSB_IFACE_F_XDP_GENERIC);
+		/* before the new program is attached on it */
+		write_fast(dp, key, &val);
 		hsb_info("%s: adopting hsb_xdp left by an earlier hsbd",
 			 dp->ifaces[val.slot].name);
 	}
@@ -458,6 +500,35 @@ static int size_session_table(struct hsbd *d, struct hsb_datapath *dp,
 	dp->maps.sessions_max = size;
 	dp->table_size_cfg = want;
 	return bpf_map__set_max_entries(dp->skel->maps.hsb_sessions, size);
+}
+
+/*
+ * The next-hop generation (bpf/lib/nexthop.h): a global in the program's
+ * .bss, which the skeleton maps into our memory, so a bump is one store
+ * and the datapath reads it with one load. Seeded at random at every load:
+ * sessions kept across a --keep-datapath restart hold next hops cached
+ * under the old program's generation, and a counter restarted from a
+ * fixed value could meet their generation again. Never 0 (caching off).
+ */
+static void nh_seed(struct hsb_datapath *dp)
+{
+	uint32_t gen = 0;
+
+	if (getrandom(&gen, sizeof(gen), GRND_NONBLOCK) != sizeof(gen))
+		gen = (uint32_t)random() ^ (uint32_t)getpid();
+	if (!gen)
+		gen = 1;
+	__atomic_store_n(&dp->skel->bss->hsb_nh_gen, gen, __ATOMIC_RELEASE);
+}
+
+void hsb_datapath_nh_bump(struct hsb_datapath *dp)
+{
+	uint32_t gen = dp->skel->bss->hsb_nh_gen + 1;
+
+	if (!gen)
+		gen = 1;
+	__atomic_store_n(&dp->skel->bss->hsb_nh_gen, gen, __ATOMIC_RELEASE);
+	dp->nh_bumps++;
 }
 
 static void fill_maps(struct hsb_datapath *dp)
@@ -515,6 +586,7 @@ static int dp_open(struct hsbd *d, const struct hsb_config *cfg, char *err,
 		goto fail;
 	}
 	fill_maps(dp);
+	nh_seed(dp);
 	d->dp = dp;
 	adopt_pinned_ifaces(dp);
 	return 0;
@@ -546,7 +618,11 @@ static int dp_start_or_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 				cfg->session.table_size,
 				d->dp->maps.sessions_max);
 	}
-	return dp_reconcile(d, cfg, err, errlen);
+	ret = dp_reconcile(d, cfg, err, errlen);
+	/* Interfaces (and their XDP programs) may have come or gone, even
+	 * half-way on failure: next hops cached before are suspect. */
+	hsb_datapath_nh_bump(d->dp);
+	return ret;
 }
 
 static void dp_stop(struct hsbd *d)
@@ -640,6 +716,8 @@ static void dp_counters(struct hsbd *d, struct json_object *out)
 	json_object_object_add(
 		out, "session_capacity",
 		json_object_new_uint64(d->dp->maps.sessions_max));
+	json_object_object_add(out, "nh_generation_bumps",
+			       json_object_new_uint64(d->dp->nh_bumps));
 	for (i = 0; i < HSB_CNT__MAX; i++)
 		if (hsb_datapath_counter(d->dp, i, &v) == 0)
 			json_object_object_add(out, counter_names[i],

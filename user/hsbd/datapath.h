@@ -48,6 +48,11 @@ struct hsb_dp_maps {
 
 const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp);
 
+/* Invalidate every session's next-hop cache (bpf/lib/nexthop.h): bump
+ * the datapath's next-hop generation. One store; call it after any change
+ * that may change a FIB answer (route_watch.c) or the interfaces. */
+void hsb_datapath_nh_bump(struct hsb_datapath *dp);
+
 /* Sum of a global counter over all CPUs. */
 int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,
 			 uint64_t *value);

@@ -187,6 +187,8 @@ bool hsb_session_filter_match(const struct hsb_session_filter *f,
 	struct hsb_endpoint ini, rsp;
 	bool has_ports = k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP;
 
+	if (f->has & HSB_SF_NAT && !(s->flags & HSB_SESS_F_NAT))
+		return false;
 	hsb_session_endpoints(k, s, &ini, &rsp);
 	if (f->has & HSB_SF_SRC && !prefix_has(&f->src, k->family, ini.addr))
 		return false;

@@ -42,6 +42,8 @@ struct hsb_session_filter {
 #define HSB_SF_PROTO (1U << 3)
 #define HSB_SF_ZONE (1U << 4)
 #define HSB_SF_STATE (1U << 5)
+/* translated sessions only (show nat sessions; no filter word) */
+#define HSB_SF_NAT (1U << 6)
 
 /* Parses argv[0..argc). Returns 0, or -1 with a message in err. */
 int hsb_session_filter_parse(struct hsb_session_filter *f, int argc,

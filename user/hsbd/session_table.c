@@ -44,6 +44,15 @@ void hsb_session_event_fill(struct hsb_session_event *ev, __u16 type,
 	ev->sess = *sess;
 }
 
+static hsb_session_gone_fn gone_fn;
+static void *gone_ctx;
+
+void hsb_session_set_gone_hook(hsb_session_gone_fn fn, void *ctx)
+{
+	gone_fn = fn;
+	gone_ctx = ctx;
+}
+
 int hsb_session_remove(int fd, struct hsb_collector *col,
 		       const struct hsb_flow_key *key,
 		       const struct hsb_session *sess, uint64_t now)
@@ -52,6 +61,10 @@ int hsb_session_remove(int fd, struct hsb_collector *col,
 
 	if (bpf_map_delete_elem(fd, key))
 		return -errno;
+	/* Only the caller whose delete succeeded releases: a session's
+	 * reference is dropped exactly once. */
+	if (gone_fn)
+		gone_fn(key, sess, now, gone_ctx);
 	hsb_session_event_fill(&ev, HSB_EV_SESSION_DELETE, key, sess, now);
 	hsb_collector_publish(col, &ev);
 	return 0;

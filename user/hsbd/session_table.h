@@ -39,6 +39,17 @@ void hsb_session_event_fill(struct hsb_session_event *ev, __u16 type,
 			    const struct hsb_flow_key *key,
 			    const struct hsb_session *sess, uint64_t now);
 
+/*
+ * Called after hsbd deleted a session (expiry, clear sessions) with its
+ * last snapshot, before the deletion is reported: the NAT engine drops
+ * the reference the session held on its PAT / NO-PAT mapping
+ * (user/hsbd/nat_sync.c). One hook; NULL removes it.
+ */
+typedef void (*hsb_session_gone_fn)(const struct hsb_flow_key *key,
+				    const struct hsb_session *sess,
+				    uint64_t now, void *ctx);
+void hsb_session_set_gone_hook(hsb_session_gone_fn fn, void *ctx);
+
 /* Deletes key and reports the deletion with the snapshot sess. Returns 0,
  * or -ENOENT when the entry was already gone (nothing reported). */
 int hsb_session_remove(int fd, struct hsb_collector *col,

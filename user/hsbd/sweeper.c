@@ -50,6 +50,15 @@ struct hsb_sweeper {
 	uint64_t errors;
 };
 
+static const struct hsb_sweep_hooks *hooks;
+static void *hooks_ctx;
+
+void hsb_sweeper_set_hooks(const struct hsb_sweep_hooks *h, void *ctx)
+{
+	hooks = h;
+	hooks_ctx = ctx;
+}
+
 uint32_t hsb_sweep_slice(uint32_t max_entries)
 {
 	uint32_t ticks = HSB_SWEEP_PASS_S * 1000 / HSB_SWEEP_TICK_MS;
@@ -109,11 +118,17 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	(void)t;
 	while (budget && ret == 0) {
 		n = budget < HSB_SESSION_BATCH ? budget : HSB_SESSION_BATCH;
-		if (!sw->cur.started)
+		if (!sw->cur.started) {
 			sw->pass_started_ns = now;
+			if (hooks)
+				hooks->begin(now, hooks_ctx);
+		}
 		ret = hsb_session_batch(m->sessions, &sw->cur, sw->keys,
 					sw->vals, &n);
 		for (i = 0; i < n; i++) {
+			if (hooks)
+				hooks->visit(&sw->keys[i], &sw->vals[i],
+					     hooks_ctx);
 			if (hsb_session_expired(cs, sw->keys[i].proto,
 						&sw->vals[i], now))
 				expire(sw, m->sessions, &sw->keys[i], now);
@@ -124,6 +139,8 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 		budget -= n < budget ? n : budget;
 	}
 	if (ret == 1) {
+		if (hooks)
+			hooks->end(now, hooks_ctx);
 		sw->passes++;
 		sw->last_pass_ms =
 			(hsb_now_ns() - sw->pass_started_ns) / 1000000ULL;

@@ -13,12 +13,30 @@
 
 #include <stdint.h>
 
+#include "hsb/session.h"
+
 struct hsbd;
 struct hsb_sweeper;
 struct json_object;
 
 #define HSB_SWEEP_TICK_MS 250
 #define HSB_SWEEP_PASS_S 4
+
+/*
+ * Observers of the passes (the NAT engine recounts mapping references
+ * from them): begin when a pass starts, visit for every entry the pass
+ * reads (before it may expire it), end when a pass has read the whole
+ * table (not after a failed read: the next pass begins again). Each
+ * entry present for a whole pass is visited exactly once. One set;
+ * NULL removes it.
+ */
+struct hsb_sweep_hooks {
+	void (*begin)(uint64_t now, void *ctx);
+	void (*visit)(const struct hsb_flow_key *key,
+		      const struct hsb_session *sess, void *ctx);
+	void (*end)(uint64_t now, void *ctx);
+};
+void hsb_sweeper_set_hooks(const struct hsb_sweep_hooks *h, void *ctx);
 
 /* Entries to read per tick for a table of capacity max_entries. */
 uint32_t hsb_sweep_slice(uint32_t max_entries);
