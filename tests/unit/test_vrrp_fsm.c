@@ -568,7 +568,8 @@ static void test_master_equal_priority_tie_break(void **state)
 	init_ok(&f, &c);
 	t = make_master(&f, 0) + 10;
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.99", 100, 100), t, &out);
-	EXPECT_NONE(&out);
+	/* the loser is answered at once (see master_rx) */
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	/* 192.0.2.200 is higher as unsigned bytes (0xc8 > 0x64): Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.200", 100, 100), t + 1,
@@ -597,7 +598,7 @@ static void test_master_ipv6_tie_break(void **state)
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::7fff", 100, 100, v6vip, 1), t,
 		&out);
-	EXPECT_NONE(&out);
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::8001", 100, 100, v6vip, 1), t,
 		&out);
@@ -620,8 +621,20 @@ static void test_master_lower_priority_discards(void **state)
 		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100),
 				   t + 5, &out),
 		VRRP_RX_OK);
-	EXPECT_NONE(&out); /* no extra advert, no timer change */
-	assert_int_equal(f.timers[VRRP_TIMER_ADVER].deadline_ms, t + 1000);
+	/* RFC 5798 says discard; a loser that briefly was Master has sent
+	 * GARPs, so we answer at once: advert, GARP burst, timer restarted */
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1005));
+	assert_int_equal(f.cnt.reasserts, 1);
+	/* at most once per Advertisement_Interval: a flood gets nothing */
+	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 500,
+			   &out);
+	EXPECT_NONE(&out);
+	assert_int_equal(f.timers[VRRP_TIMER_ADVER].deadline_ms, t + 1005);
+	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 1005,
+			   &out);
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 2005));
+	assert_int_equal(f.cnt.reasserts, 2);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
 static void test_master_priority_zero_sends(void **state)
@@ -745,10 +758,12 @@ static void test_preempt_delay_takes_over_at_deadline(void **state)
 	       E_SEND(200), E(SEND_GARP_BURST), E_ARM(ADVER, 7000));
 	expect_tr(&out, VRRP_STATE_BACKUP, VRRP_STATE_MASTER,
 		  VRRP_REASON_PREEMPT_DELAY, 6000);
-	/* the old master, now hearing 200, goes Backup; we stay */
+	/* the old master's last advert: we stay, and answer at once so it
+	 * goes Backup without waiting for our next scheduled advert */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 100, 100), 6001,
 			   &out);
-	EXPECT_NONE(&out);
+	EXPECT(&out, E_SEND(200), E(SEND_GARP_BURST), E_ARM(ADVER, 7001));
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
 static void test_preempt_delay_cancelled_by_higher(void **state)
@@ -1111,7 +1126,7 @@ static void test_owner_conflict(void **state)
 		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.9", 255, 100), 10,
 				   &out),
 		VRRP_RX_OK);
-	EXPECT_NONE(&out);
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1010));
 	assert_true(out.owner_conflict);
 	/* higher address: the tie-break resolves it, we go Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 255, 100), 20, &out);
@@ -1124,7 +1139,7 @@ static void test_owner_conflict(void **state)
 	vrrp_fsm_start(&f, 0, &out);
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 254, 100), 30, &out);
 	assert_false(out.owner_conflict);
-	EXPECT_NONE(&out);
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1030));
 }
 
 /* --- configuration, helpers, names ----------------------------------------------- */

@@ -601,8 +601,21 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 				 VRRP_REASON_HIGHER_ADDRESS);
 		return;
 	}
-	/* "else: Discard ADVERTISEMENT." Nothing is sent: the lower-priority
-	 * sender hears our next scheduled advert and goes Backup. */
+	/* "else: Discard ADVERTISEMENT." The RFC sends nothing: the sender
+	 * hears our next scheduled advert and goes Backup. But a sender that
+	 * briefly became Master (it missed our adverts on a loaded host) has
+	 * already sent GARPs for the VIPs, and hosts now send to it; waiting
+	 * for their ARP entries to fail costs seconds. So, like keepalived,
+	 * answer at once with an advert and a GARP burst, at most once per
+	 * Advertisement_Interval so a misbehaving peer cannot make us flood. */
+	if (now_ms >= f->last_reassert_ms + adver_ms(f) ||
+	    f->last_reassert_ms == 0) {
+		f->last_reassert_ms = now_ms;
+		f->cnt.reasserts++;
+		send_advert(f, out, f->priority);
+		emit_simple(out, VRRP_ACT_SEND_GARP_BURST);
+		arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
+	}
 }
 
 enum vrrp_rx_reason vrrp_fsm_rx_advert(struct vrrp_fsm *f,

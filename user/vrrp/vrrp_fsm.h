@@ -106,6 +106,7 @@ struct vrrp_counters {
 	uint64_t owner_conflict;
 	uint64_t preempt_delay_started;
 	uint64_t preempt_delay_cancelled;
+	uint64_t reasserts; /* Master answered a losing advert (see below) */
 	uint64_t rx_rejected[VRRP_RX__COUNT]; /* [VRRP_RX_OK] stays 0 */
 };
 
@@ -150,6 +151,7 @@ struct vrrp_fsm {
 	uint8_t master_priority;
 	bool has_transition;
 	struct vrrp_transition last; /* most recent transition */
+	uint64_t last_reassert_ms; /* Master: last answer to a losing advert */
 	struct vrrp_counters cnt;
 };
 
