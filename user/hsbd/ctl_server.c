@@ -38,6 +38,7 @@ struct hsb_ctl_server {
 	struct hsb_timer *sweep;
 	struct ctl_client *clients[HSB_CTL_MAX_CLIENTS];
 	struct hsb_ctl_stats stats;
+	bool accept_paused; /* out of fds: listener off until the sweep */
 };
 
 static void client_close(struct ctl_client *c)
@@ -226,6 +227,16 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 		}
 		srv->clients[slot] = c;
 	}
+	if (errno == EMFILE || errno == ENFILE) {
+		/* The listener stays readable, so a level-triggered watch
+		 * would spin: stop watching it until the next sweep. */
+		srv->stats.busy++;
+		srv->accept_paused = true;
+		hsb_watch_set_events(srv->watch, 0);
+		hsb_log_ratelimited(HSB_LOG_ERR,
+				    "control: out of file descriptors (%s); not accepting for a second",
+				    strerror(errno));
+	}
 }
 
 static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
@@ -241,6 +252,10 @@ static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 			srv->stats.timeouts++;
 			client_close(srv->clients[i]);
 		}
+	}
+	if (srv->accept_paused) {
+		srv->accept_paused = false;
+		hsb_watch_set_events(srv->watch, EPOLLIN);
 	}
 }
 

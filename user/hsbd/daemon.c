@@ -57,9 +57,12 @@ int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen)
 	for (i = 0; i < N_ENGINES; i++) {
 		ret = engines[i]->reconcile(d, d->cfg, err, errlen);
 		if (ret) {
-			while (i--)
+			/* The failing engine may be half-way (some interfaces
+			 * attached): stop it too, then the ones before it. */
+			do {
 				if (engines[i]->stop)
 					engines[i]->stop(d);
+			} while (i--);
 			return ret;
 		}
 	}

@@ -436,7 +436,8 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 {
 	int fd = bpf_map__fd(dp->skel->maps.hsb_ifaces);
-	__u32 key, next, *prev = NULL;
+	__u32 key, next, *prev = NULL, stale[HSB_MAX_IFACES];
+	unsigned int n_stale = 0, i;
 	struct hsb_iface val;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -445,8 +446,10 @@ static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 		if (bpf_map_lookup_elem(fd, &key, &val) ||
 		    val.slot >= HSB_MAX_IFACES || dp->ifaces[val.slot].used ||
 		    !if_indextoname(key, dp->ifaces[val.slot].name)) {
-			bpf_map_delete_elem(fd, &key);
-			prev = NULL; /* restart: the walk lost its place */
+			/* Deleted after the walk: deleting now would make
+			 * get_next_key lose its place. */
+			if (n_stale < HSB_MAX_IFACES)
+				stale[n_stale++] = key;
 			continue;
 		}
 		dp->ifaces[val.slot].used = true;
@@ -459,6 +462,8 @@ static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 		hsb_info("%s: adopting hsb_xdp left by an earlier hsbd",
 			 dp->ifaces[val.slot].name);
 	}
+	for (i = 0; i < n_stale; i++)
+		bpf_map_delete_elem(fd, &stale[i]);
 }
 
 /* The capacity of a session table pinned by an earlier hsbd; 0 if none. */

@@ -76,9 +76,15 @@ static int flip(const struct hsb_dp_maps *m, const struct hsb_rule *rules,
 				libbpf_num_possible_cpus());
 	if (ret)
 		return ret;
-	ctl.active = next;
+	/* Two writes, because an array update is a plain copy that a packet
+	 * may read half-way: first the new half's count, which no reader
+	 * looks at while that half is inactive; then the same value with
+	 * only `active` changed, so the one word that differs is what makes
+	 * the new set live. */
 	ctl.n_rules[next] = (__u32)n;
-	/* The single write that makes the new set live. */
+	if (bpf_map_update_elem(m->policy_ctl, &zero, &ctl, BPF_ANY))
+		return -errno;
+	ctl.active = next;
 	if (bpf_map_update_elem(m->policy_ctl, &zero, &ctl, BPF_ANY))
 		return -errno;
 	return 0;

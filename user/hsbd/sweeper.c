@@ -117,7 +117,12 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	(void)loop;
 	(void)t;
 	while (budget && ret == 0) {
-		n = budget < HSB_SESSION_BATCH ? budget : HSB_SESSION_BATCH;
+		/* Always a whole batch: the kernel refuses (ENOSPC) a count
+		 * smaller than the next bucket, and a refused read restarts
+		 * the walk, so a shrinking request would never finish a pass
+		 * on a full table. The budget only bounds the number of
+		 * batches per tick. */
+		n = HSB_SESSION_BATCH;
 		if (!sw->cur.started) {
 			sw->pass_started_ns = now;
 			if (hooks)

@@ -22,8 +22,9 @@ typedef void (*hsb_timer_cb)(struct hsb_loop *loop, struct hsb_timer *t,
 typedef void (*hsb_signal_cb)(struct hsb_loop *loop, int signo, void *ctx);
 
 struct hsb_loop *hsb_loop_new(void);
-/* Frees the loop and every watch and timer still registered. Does not close
- * fds owned by watches: their owners do. */
+/* Frees the loop, its signalfd and the watch records still registered.
+ * Timers (their fds and structs) and the fds of watches belong to their
+ * owners, who free them first with hsb_timer_free()/close(). */
 void hsb_loop_free(struct hsb_loop *loop);
 
 /* Run until hsb_loop_stop(); returns 0, or -errno if epoll fails. */
