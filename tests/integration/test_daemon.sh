@@ -121,6 +121,22 @@ printf 'sysname ok\n\n# comment\nfirewall zone dmz2\ninterfce hsbt0\n' >"$T_DIR/
 check_exit "--check-config rejects a typo" 1 "$HSBD" --check-config "$T_DIR/typo.conf"
 last_has "and names line 5" "typo.conf:5:"
 
+echo "-- an interface deleted and created again gets hsb_xdp back"
+old_ifindex=$(ip -n "$FW" -o link show hsbt0 | cut -d: -f1)
+ip -n "$FW" link del hsbt0
+ip link add hsbt0 netns "$FW" type veth peer name hsbt1 netns "$CL"
+ip -n "$FW" addr add 10.99.0.1/24 dev hsbt0
+ip -n "$CL" addr add 10.99.0.2/24 dev hsbt1
+ip -n "$FW" link set hsbt0 up
+ip -n "$CL" link set hsbt1 up
+check "XDP attached again to the new hsbt0" wait_for 5 xdp_attached
+check "show interfaces" ctl -j show interfaces
+new_ifindex=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["ifindex"])' <"$T_DIR/last.out")
+check "the datapath follows the new ifindex ($old_ifindex -> $new_ifindex)" \
+	test "$new_ifindex" != "$old_ifindex" -a "$new_ifindex" = "$(ip -n "$FW" -o link show hsbt0 | cut -d: -f1)"
+check "the re-created link was logged" grep -q "re-created" "$A_LOG"
+check "traffic is accounted on the new link" ip netns exec "$CL" ping -c 2 -i 0.2 -W 1 10.99.0.1
+
 echo "-- orderly stop"
 stop_hsbd "$A_PID" TERM
 check "SIGTERM: exit 0 (got $STOP_RC)" test "$STOP_RC" = 0

@@ -376,6 +376,16 @@ static bool mode_satisfies(enum hsb_xdp_mode want, const struct dp_iface *ifc)
 	return true;
 }
 
+/* The interface was deleted and created again under the same name: it has
+ * a new ifindex and no hsb_xdp. (Gone for good: kept until configured
+ * away, so the configuration still applies when it comes back.) */
+static bool recreated(const struct dp_iface *ifc)
+{
+	unsigned int now = if_nametoindex(ifc->name);
+
+	return now && now != ifc->ifindex;
+}
+
 static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 			size_t errlen)
 {
@@ -392,7 +402,8 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 		if (!ifc->used)
 			continue;
 		want = cfg_iface(cfg, ifc->name);
-		if (!want || !mode_satisfies(want->xdp_mode, ifc))
+		if (!want || !mode_satisfies(want->xdp_mode, ifc) ||
+		    recreated(ifc))
 			release_iface(dp, ifc);
 		else
 			ifc->mode = want->xdp_mode;
@@ -428,6 +439,22 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 		}
 	}
 	return 0;
+}
+
+void hsb_datapath_relink(struct hsbd *d)
+{
+	char err[256];
+	unsigned int i;
+
+	for (i = 0; i < HSB_MAX_IFACES; i++)
+		if (d->dp->ifaces[i].used && recreated(&d->dp->ifaces[i]))
+			break;
+	if (i == HSB_MAX_IFACES)
+		return;
+	hsb_info("%s: interface re-created (new ifindex); attaching again",
+		 d->dp->ifaces[i].name);
+	if (dp_reconcile(d, d->cfg, err, sizeof(err)))
+		hsb_err("re-attaching after a link change: %s", err);
 }
 
 /* Take over interfaces an earlier hsbd left attached (hsb_ifaces is

@@ -52,6 +52,16 @@ const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp);
  * the datapath's next-hop generation. One store; call it after any change
  * that may change a FIB answer (route_watch.c) or the interfaces. */
 void hsb_datapath_nh_bump(struct hsb_datapath *dp);
+/* A link appeared or changed: re-attach to configured interfaces whose
+ * ifindex changed (deleted and created again under the same name). */
+void hsb_datapath_relink(struct hsbd *d);
+
+/* Set the NAT lookups the datapath may leave out (hsb_nat_skip,
+ * include/hsb/nat.h). One store. */
+void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip);
+uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp);
+/* Replace the datapath's filter of pool addresses (hsb_nat_pubf). */
+void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words);
 
 /* Sum of a global counter over all CPUs. */
 int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,

@@ -72,8 +72,9 @@ static void rw_bump(struct route_watch *w)
 }
 
 /* Messages in one datagram (a multipart dump never comes here, but a
- * datagram may carry several notifications). */
-static unsigned int rw_count(const void *buf, size_t len)
+ * datagram may carry several notifications); *link is set when one is
+ * about a link appearing, so a re-created interface gets hsb_xdp back. */
+static unsigned int rw_count(const void *buf, size_t len, bool *link)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = (int)len;
@@ -81,6 +82,8 @@ static unsigned int rw_count(const void *buf, size_t len)
 
 	while (mnl_nlmsg_ok(nlh, left)) {
 		n++;
+		if (nlh->nlmsg_type == RTM_NEWLINK)
+			*link = true;
 		nlh = mnl_nlmsg_next(nlh, &left);
 	}
 	return n;
@@ -91,7 +94,7 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct route_watch *w = ctx;
-	bool changed = false;
+	bool changed = false, link = false;
 	unsigned int i;
 	ssize_t n;
 
@@ -101,7 +104,7 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 	for (i = 0; i < HSB_RW_BATCH; i++) {
 		n = mnl_socket_recvfrom(w->nl, buf, sizeof(buf));
 		if (n > 0) {
-			w->messages += rw_count(buf, (size_t)n);
+			w->messages += rw_count(buf, (size_t)n, &link);
 			changed = true;
 			continue;
 		}
@@ -123,6 +126,8 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 		}
 		break;
 	}
+	if (link && w->d->dp)
+		hsb_datapath_relink(w->d);
 	if (changed)
 		rw_bump(w);
 }
