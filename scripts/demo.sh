@@ -4,11 +4,15 @@
 #   hsb-demo-client --- hsb-demo-fw (hsbd, XDP) --- hsb-demo-server
 #     10.98.1.2/24      10.98.1.1 | 10.98.2.1       10.98.2.2/24
 #
-# Starts hsbd on the fw with its XDP datapath on both interfaces, sends a
-# TCP transfer and pings through it, and shows what an operator sees:
+# Starts hsbd on the fw with its XDP datapath on both interfaces (a
+# stateful firewall: trust may open sessions to untrust, nothing else),
+# sends a TCP transfer and pings through it, shows that the server cannot
+# open a connection back, and what an operator sees:
 # hsbctl status / running-config / interfaces / counters, and the pinned
-# maps through bpftool. Grows into the two-node failover demo as VRRP,
-# VGMP and HRP land. Cleans up after itself, also on Ctrl-C.
+# maps through bpftool. Part two (scripts/demo-failover.sh) runs two
+# gateways with VRRP and kills the active one under a running ping; it
+# keeps live TCP connections once HRP backs sessions up. Cleans up after
+# itself, also on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,11 +60,19 @@ ip -n $F link set hsbd-out up
 ip -n $C route add default via 10.98.1.1
 ip -n $S route add default via 10.98.2.1
 ip netns exec $F sysctl -qw net.ipv4.ip_forward=1
+# XDP redirects into the far veth need NAPI there (GRO on), and the
+# endpoints must put real checksums in (no tx offload) because XDP
+# forwards frames as they are.
+for ns in $C $S; do
+	ip netns exec $ns ethtool -K eth0 gro on >/dev/null
+	ip netns exec $ns ethtool -K eth0 tx off >/dev/null
+done
 
 cat >"$DIR/hsbd.conf" <<'CFG'
 sysname fw-a
 interface hsbd-in zone trust
 interface hsbd-out zone untrust
+security-policy rule out from trust to untrust action permit
 CFG
 mkdir -p "$DIR/bpffs"
 mount -t bpf bpf "$DIR/bpffs"
@@ -87,7 +99,12 @@ run ip netns exec $C timeout 20 sh -c \
 	"head -c 4000000 /dev/zero | socat -u - TCP:10.98.2.2:8080"
 wait $SINK || true
 
+say "the other way is closed: the server cannot reach the client"
+echo '$ ip netns exec '$S' ping -c 2 -W 1 10.98.1.2   # dropped by policy'
+ip netns exec $S ping -c 2 -i 0.2 -W 1 10.98.1.2 | tail -n 2 || true
+
 say "what hsbd saw"
+run ctl show sessions
 run ctl show interfaces
 run ctl show counters
 
@@ -107,5 +124,8 @@ wait "$HSBD_PID" || true
 HSBD_PID=
 run ip -n $F -d link show hsbd-in
 tail -n 5 "$DIR/hsbd.log"
+
+say "part two: two gateways, VRRP failover"
+HSB_BUILD=$B scripts/demo-failover.sh
 echo
 echo "demo complete."
