@@ -161,7 +161,8 @@ bench: bench-build
 	$(Q)HSB_BUILD=$(BUILD) tests/bench/run.sh
 
 # --- style --------------------------------------------------------------
-STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
+	find bpf include user tests -name '*.[ch]')
 
 format:
 	$(Q)clang-format -i $(STYLE_SRCS)

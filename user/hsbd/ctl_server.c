@@ -233,9 +233,10 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 		srv->stats.busy++;
 		srv->accept_paused = true;
 		hsb_watch_set_events(srv->watch, 0);
-		hsb_log_ratelimited(HSB_LOG_ERR,
-				    "control: out of file descriptors (%s); not accepting for a second",
-				    strerror(errno));
+		hsb_log_ratelimited(
+			HSB_LOG_ERR,
+			"control: out of file descriptors (%s); not accepting for a second",
+			strerror(errno));
 	}
 }
 
