@@ -137,8 +137,10 @@ BENCH_BPF_SRCS := $(wildcard bpf/bench/*.bpf.c)
 BENCH_SKELS := $(patsubst bpf/bench/%.bpf.c,$(BUILD)/skel/bench/%.skel.h,\
 	$(BENCH_BPF_SRCS))
 BENCH_BIN := $(BUILD)/bench/bin
-BENCH_SRCS := tests/bench/prog_bench.c tests/bench/trafficgen.c
-BENCH_BINS := $(BENCH_BIN)/prog_bench $(BENCH_BIN)/trafficgen
+BENCH_SRCS := tests/bench/prog_bench.c tests/bench/trafficgen.c \
+	tests/bench/nat_bench.c
+BENCH_BINS := $(BENCH_BIN)/prog_bench $(BENCH_BIN)/trafficgen \
+	$(BENCH_BIN)/nat_bench
 
 $(BUILD)/skel/bench/%.skel.h: $(BUILD)/bpf/bench/%.o
 	@mkdir -p $(@D)

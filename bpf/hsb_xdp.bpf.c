@@ -45,10 +45,45 @@ int hsb_xdp(struct xdp_md *ctx)
 	case HSB_V_DROP:
 		hsb_count(HSB_CNT_DROP);
 		return XDP_DROP;
+	case HSB_V_TX:
+		return XDP_TX;
 	default:
 		hsb_count(HSB_CNT_PASS);
 		return XDP_PASS;
 	}
+}
+
+/*
+ * hsb_nat_release: hsbd drops a session's reference on its PAT or NO-PAT
+ * mapping with this program (BPF_PROG_RUN, args in ctx), because the
+ * count must be changed with an atomic compare-and-swap against the XDP
+ * CPUs joining the mapping, which a map update from userspace cannot do
+ * (include/hsb/nat.h). The last reference deletes the mapping.
+ */
+SEC("syscall")
+int hsb_nat_release(struct hsb_nat_release_args *a)
+{
+	struct hsb_nat_key k;
+	__be32 in = a->inside;
+	__u16 inp = a->inside_port;
+	__u32 deleted = 0;
+	int r;
+
+	k.addr = a->pub.addr;
+	k.port = a->pub.port;
+	k.proto = a->pub.proto;
+	k.dir = HSB_NAT_DIR_PUB;
+	if (a->op == HSB_NAT_OP_CLEAN)
+		r = a->table == HSB_NAT_TABLE_NOPAT ?
+			    hsb_nat_clean(&hsb_nat_nopat, &k) :
+			    hsb_nat_clean(&hsb_nat_pat, &k);
+	else if (a->table == HSB_NAT_TABLE_NOPAT)
+		r = hsb_nat_ref_put(&hsb_nat_nopat, &k, in, 0, &deleted);
+	else
+		r = hsb_nat_ref_put(&hsb_nat_pat, &k, in, inp, &deleted);
+	a->result = r;
+	a->deleted = deleted;
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

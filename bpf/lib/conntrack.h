@@ -250,6 +250,8 @@ struct hsb_ct_new {
 	/* the first packet's successful FIB lookup (MTU checked), which
 	 * seeds the ORIG direction's next-hop cache; or NULL */
 	const struct bpf_fib_lookup *fib;
+	/* the session's NAT translation (lib/nat.h), or NULL */
+	const struct hsb_session_nat *nat;
 };
 
 /* Insert the session of a permitted first packet and report it. The NEW
@@ -262,9 +264,16 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 					 const struct hsb_ct_new *n)
 {
 	struct hsb_session_event *ev;
-	struct hsb_session v;
+	struct hsb_session *vp;
+	__u32 zero = 0;
 	int err;
 
+	/* built in a per-CPU slot: 168 bytes are too many for the stack
+	 * the datapath's stages share (512 in all) */
+	vp = bpf_map_lookup_elem(&hsb_scratch, &zero);
+	if (!vp)
+		return -12; /* ENOMEM */
+#define v (*vp)
 	__builtin_memset(&v, 0, sizeof(v));
 	v.created_ns = n->now;
 	v.last_seen_ns = n->now;
@@ -280,6 +289,10 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 	if (n->fib)
 		hsb_nh_fill(&v.nh[HSB_DIR_ORIG], n->fib, n->ifindex_in,
 			    p->l3_len);
+	if (n->nat && n->nat->kind) {
+		v.flags |= HSB_SESS_F_NAT;
+		__builtin_memcpy(&v.nat, n->nat, sizeof(v.nat));
+	}
 
 	ev = hsb_ev_reserve();
 	if (!ev)
@@ -300,6 +313,7 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 	__builtin_memcpy(&ev->sess, &v, sizeof(v));
 	hsb_ev_submit(ev);
 	return 0;
+#undef v
 }
 
 #endif /* HSB_BPF_LIB_CONNTRACK_H */

@@ -35,6 +35,7 @@
 #include "events.h"
 #include "forward.h"
 #include "nexthop.h"
+#include "nat.h"
 
 static __always_inline __u8 hsb_iface_zone(__u32 ifindex)
 {
@@ -110,6 +111,10 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 	rc = hsb_parse(pkt, data, data_end);
 	if (rc != HSB_PARSE_OK) {
 		hsb_count(pkt->reason);
+		/* ARP for a public NAT address bound here: answer it */
+		if (pkt->reason == HSB_CNT_ARP && !pkt->vlan &&
+		    hsb_nat_arp_answer(data, data_end, ifindex))
+			return HSB_V_TX;
 		return rc == HSB_PARSE_PASS ? HSB_V_PASS : HSB_V_DROP;
 	}
 	return HSB_V_CONTINUE;
@@ -130,8 +135,10 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 	struct hsb_flow_key key;
 	struct hsb_session *s;
 	struct hsb_ct_new cn;
+	struct hsb_nat_tmp *nt = 0; /* NAT working space, when needed */
 	__u8 from_zone = from_zone_in;
-	int rc, fib_rc, src_is_a, dir, to_zone, replace = 0;
+	int rc, fib_rc, src_is_a, vsa, dir, to_zone, replace = 0;
+	int direct = 1, xl = 0, acquired = 0;
 	__u64 now;
 
 	if (p->kind == HSB_PK_TCP && hsb_tcp_flags_bad(p->tcp_flags)) {
@@ -141,7 +148,43 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 
 	now = hsb_now();
 	src_is_a = hsb_flow_key(&key, p);
-	s = bpf_map_lookup_elem(&hsb_sessions, &key);
+	/* vsa: whether the packet's way (an error's, not its quote's) runs
+	 * from endpoint a */
+	vsa = p->kind == HSB_PK_ICMP_ERR ? !src_is_a : src_is_a;
+	s = 0;
+	if (p->family == HSB_FAMILY_IPV4 && p->kind != HSB_PK_ICMP_ERR &&
+	    hsb_nat_pub_maybe(hsb_nat_a4(p->daddr))) {
+		/* to a pool address: most likely a reply to a mapping, try
+		 * the mapping tables first (lib/nat.h) */
+		nt = hsb_nat_tmp_get();
+		if (!nt)
+			return HSB_V_DROP;
+		hsb_nat_view_of(p, &nt->nv);
+		s = hsb_nat_find_pub(&nt->nv, &key, &nt->nf);
+		if (s) {
+			vsa = nt->nf.src_is_a;
+			direct = 0;
+		} else {
+			src_is_a = hsb_flow_key(&key, p); /* key was reused */
+		}
+	}
+	if (!s)
+		s = bpf_map_lookup_elem(&hsb_sessions, &key);
+	if (!s && p->family == HSB_FAMILY_IPV4) {
+		/* a reply (or error) with translated addresses: lib/nat.h */
+		if (!nt)
+			nt = hsb_nat_tmp_get();
+		if (!nt)
+			return HSB_V_DROP;
+		hsb_nat_view_of(p, &nt->nv);
+		s = hsb_nat_find(&nt->nv, &key, &nt->nf, now);
+		if (s) {
+			vsa = nt->nf.src_is_a;
+			direct = 0;
+		} else {
+			src_is_a = hsb_flow_key(&key, p); /* key was reused */
+		}
+	}
 	if (s) {
 		if (p->kind == HSB_PK_ICMP_ERR) {
 			/* About a flow we track (PMTU, unreachable): let it
@@ -149,14 +192,14 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 			hsb_count(HSB_CNT_ICMP_ERR_RELATED);
 			goto route;
 		}
-		if (hsb_ct_is_reuse(s, p)) {
+		if (direct && hsb_ct_is_reuse(s, p)) {
 			hsb_count(HSB_CNT_TCP_REUSE);
 			replace = 1;
 			goto first;
 		}
 established:
 		hsb_count(HSB_CNT_SESSION_HIT);
-		dir = hsb_ct_dir(s, src_is_a);
+		dir = hsb_ct_dir(s, vsa);
 		hsb_ct_account(s, dir, p->l3_len, now);
 		if (hsb_ct_track(s, p, dir)) {
 			hsb_count(HSB_CNT_STATE_CHANGE);
@@ -165,6 +208,8 @@ established:
 			hsb_ev_maybe_refresh(s, &key, now);
 		}
 		dir &= 1;
+		if (s->flags & HSB_SESS_F_NAT)
+			xl = hsb_nat_pkt_fast(s, &key, dir, p, data, data_end);
 		rc = hsb_nh_forward(&s->nh[dir], p, ifindex, data, data_end,
 				    out_ifindex);
 		if (rc != HSB_NH_MISS)
@@ -174,11 +219,24 @@ established:
 					1);
 		if (fib_rc == BPF_FIB_LKUP_RET_SUCCESS)
 			hsb_nh_fill(&s->nh[dir], &fib, ifindex, p->l3_len);
+		hsb_nat_fix_frag_fast(xl, fib_rc, s, &key, dir, p, data,
+				      data_end);
 		return hsb_forward(p, &fib, fib_rc, data, data_end,
 				   out_ifindex);
 route:
+		if (s->flags & HSB_SESS_F_NAT) {
+			if (!nt)
+				nt = hsb_nat_tmp_get();
+			if (!nt)
+				return HSB_V_DROP;
+			xl = hsb_nat_pkt(s, &key, hsb_ct_dir(s, vsa) & 1, p,
+					 data, data_end, &nt->nx);
+		}
 		fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end,
 					1);
+		if (xl && nt)
+			hsb_nat_fix_frag(xl, fib_rc, p, data, data_end,
+					 &nt->nx);
 		return hsb_forward(p, &fib, fib_rc, data, data_end,
 				   out_ifindex);
 	}
@@ -201,13 +259,55 @@ first:
 		return HSB_V_DROP;
 	}
 
+	/* NAT of a first packet: a port reuse keeps the closed session's
+	 * translation (and the reference it holds); a server-map DNAT is
+	 * applied before the route lookup and the policy, which see the
+	 * inside address. */
+	if (!nt)
+		nt = hsb_nat_tmp_get();
+	if (!nt)
+		return HSB_V_DROP;
+	__builtin_memset(&nt->fnat, 0, sizeof(nt->fnat));
+	if (replace && s && (s->flags & HSB_SESS_F_NAT))
+		__builtin_memcpy(&nt->fnat, &s->nat, sizeof(nt->fnat));
+	else if (!replace && p->family == HSB_FAMILY_IPV4 && nt->nf.have_srv &&
+		 (nt->nf.srv_zone == HSB_ZONE_ANY ||
+		  nt->nf.srv_zone == from_zone)) {
+		nt->fnat.kind = HSB_NAT_KIND_DNAT;
+		*(__be32 *)nt->fnat.addr = nt->nf.srv_addr;
+		nt->fnat.port = nt->nf.srv_port;
+		nt->fnat.ref = nt->nf.srv_id;
+	}
+	if (nt->fnat.kind == HSB_NAT_KIND_DNAT) {
+		nt->nx.dst = 1;
+		nt->nx.err = 0;
+		nt->nx.old_addr = hsb_nat_a4(p->daddr);
+		nt->nx.old_port = p->dport;
+		nt->nx.new_addr = hsb_nat_a4(nt->fnat.addr);
+		nt->nx.new_port = nt->fnat.port;
+		if (hsb_nat_rewrite(p, data, data_end, &nt->nx))
+			return HSB_V_DROP;
+		xl = 1;
+		/* from here on p describes the packet as rewritten (the key
+		 * keeps the original tuple) */
+		*(__be32 *)((struct hsb_pkt *)p)->daddr = nt->nx.new_addr;
+		((struct hsb_pkt *)p)->dport = nt->nx.new_port;
+	}
+
 	fib_rc = hsb_fib_lookup(ctx, p, &fib, ifindex, data, data_end, 1);
 	to_zone = hsb_to_zone(ctx, p, &fib, fib_rc, ifindex, data, data_end);
 	if (to_zone < 0)
 		return hsb_forward(p, &fib, fib_rc, data, data_end,
 				   out_ifindex);
-	if (!hsb_policy_eval(p, from_zone, to_zone, &pol))
+	if (!hsb_policy_eval_g((struct hsb_pkt *)p, from_zone, to_zone, &pol))
 		return HSB_V_DROP;
+	if (!nt->fnat.kind) {
+		if (hsb_nat_first((struct hsb_pkt *)p, from_zone, to_zone, now,
+				  &nt->fnat))
+			return HSB_V_DROP;
+		acquired = nt->fnat.kind == HSB_NAT_KIND_PAT ||
+			   nt->fnat.kind == HSB_NAT_KIND_NOPAT;
+	}
 
 	cn.now = now;
 	cn.ifindex_in = ifindex;
@@ -216,9 +316,22 @@ first:
 	cn.zone_out = to_zone;
 	cn.replace = replace;
 	cn.fib = fib_rc == BPF_FIB_LKUP_RET_SUCCESS ? &fib : 0;
+	cn.nat = &nt->fnat;
 	rc = hsb_ct_create(&key, p, src_is_a, &cn);
+	if (rc && acquired)
+		hsb_nat_undo_ref(&nt->fnat, hsb_nat_a4(p->saddr), p->sport,
+				 p->proto);
 	if (rc == -17 /* EEXIST */) {
-		/* Another CPU created it since our lookup: join it. */
+		/* Another CPU created it since our lookup: join it (as the
+		 * packet arrived: it has its own translation). */
+		if (xl) {
+			hsb_nat_xl_invert(&nt->nx);
+			hsb_nat_rewrite(p, data, data_end, &nt->nx);
+			*(__be32 *)((struct hsb_pkt *)p)->daddr =
+				nt->nx.new_addr;
+			((struct hsb_pkt *)p)->dport = nt->nx.new_port;
+			xl = 0;
+		}
 		s = bpf_map_lookup_elem(&hsb_sessions, &key);
 		if (s)
 			goto established;
@@ -226,6 +339,31 @@ first:
 	if (rc) {
 		hsb_count(HSB_CNT_SESSION_FAIL);
 		return HSB_V_DROP;
+	}
+	if (nt->fnat.kind) {
+		hsb_count(nt->fnat.kind == HSB_NAT_KIND_DNAT ?
+				  HSB_CNT_NAT_DNAT :
+				  HSB_CNT_NAT_SNAT);
+		if (hsb_nat_ttl_expiring(p, data, data_end)) {
+			/* the kernel answers "time exceeded" about the
+			 * packet as it came */
+			if (xl) {
+				hsb_nat_xl_invert(&nt->nx);
+				hsb_nat_rewrite(p, data, data_end, &nt->nx);
+				xl = 0;
+			}
+		} else if (nt->fnat.kind != HSB_NAT_KIND_DNAT) {
+			nt->nx.dst = 0;
+			nt->nx.err = 0;
+			nt->nx.old_addr = hsb_nat_a4(p->saddr);
+			nt->nx.old_port = p->sport;
+			nt->nx.new_addr = hsb_nat_a4(nt->fnat.addr);
+			nt->nx.new_port = nt->fnat.port;
+			xl = !hsb_nat_rewrite(p, data, data_end, &nt->nx);
+		}
+		if (xl)
+			hsb_count(HSB_CNT_NAT_XLATE);
+		hsb_nat_fix_frag(xl, fib_rc, p, data, data_end, &nt->nx);
 	}
 	/* fib still holds the route of the first lookup (for FRAG_NEEDED,
 	 * the retry's, which hsb_forward() does not use). */

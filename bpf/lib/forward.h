@@ -47,6 +47,7 @@ enum hsb_verdict {
 	HSB_V_PASS = 0,
 	HSB_V_DROP,
 	HSB_V_REDIRECT, /* to out_ifindex */
+	HSB_V_TX, /* back out of the ingress (ARP answers) */
 };
 
 static __always_inline int hsb_dst_is_local_class(const struct hsb_pkt *p,

@@ -107,6 +107,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hsb_rule_stats SEC(".maps");
 
+/* Per-CPU scratch space for values too large for the stack (a new
+ * session is built here before it is inserted). Not pinned: no state. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hsb_session);
+} hsb_scratch SEC(".maps");
+
 /* NAT (include/hsb/nat.h). Hash maps, preallocated: XDP inserts on
  * first packets only, and a full table refuses (counted) rather than
  * evicting a live mapping. */

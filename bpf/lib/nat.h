@@ -66,7 +66,7 @@ __u64 hsb_nat_pubf[HSB_NAT_PUBF_WORDS];
 
 static __always_inline int hsb_nat_pub_maybe(__be32 a)
 {
-	__u32 b = HSB_NAT_PUBF_BIT(bpf_ntohl(a));
+	__u32 b = hsb_nat_pubf_bit(bpf_ntohl(a));
 
 	return (hsb_nat_pubf[(b >> 6) & (HSB_NAT_PUBF_WORDS - 1)] >> (b & 63)) &
 	       1;
@@ -692,12 +692,43 @@ static __always_inline void hsb_nat_port_span(const struct hsb_nat_pool *pool,
 
 /* ---- PAT ------------------------------------------------------------ */
 
+/* State of an allocation's probe loop (in hsb_nat_tmp). */
+struct hsb_nat_alloc {
+	__u32 group;
+	__u32 h; /* hash of the inside endpoint */
+	__u32 linear; /* span <= probes per address: try every port */
+	__u32 lo; /* first port of the span */
+	__u32 n; /* ports in the span (NO-PAT: addresses) */
+	__u32 a0; /* paired address index */
+	__u32 n_addrs;
+	__u32 busy;
+	__be32 got_addr;
+	__u16 got_port;
+	__u8 proto;
+	__u8 found;
+};
+
+/* State of the NAT policy walk (in hsb_nat_tmp). */
+struct hsb_nat_rule_ctx {
+	__be32 saddr;
+	__be32 daddr;
+	__u32 base;
+	__u32 n;
+	__u32 hit; /* slot or (__u32)-1 */
+	__u32 slot; /* the callback's lookup key (no stack of its own) */
+	__u16 group;
+	__u8 action;
+	__u8 from_zone;
+	__u8 to_zone;
+	__u8 proto;
+	__u8 pad[2];
+};
+
 /*
  * Per-CPU working space of the NAT stages. The datapath's stages share
  * one 512-byte stack across their call frames (the entry point, the
  * global flow stage, the NAT decision, bpf_loop callbacks), so what is
- * larger than a few words lives here; bpf_loop contexts must be on the
- * stack and stay small.
+ * larger than a few words lives here.
  */
 struct hsb_nat_tmp {
 	struct hsb_nat_entry tmpl; /* PUB entry being allocated */
@@ -707,6 +738,11 @@ struct hsb_nat_tmp {
 	struct hsb_nat_xl nx;
 	struct hsb_session_nat fnat;
 	struct hsb_nat_key pk; /* key a probe tries */
+	/* the loops' state: their bpf_loop context is only the key of this
+	 * map (a __u32 0 on the caller's stack), so neither the callers nor
+	 * the callbacks hold it in their frames */
+	struct hsb_nat_alloc al;
+	struct hsb_nat_rule_ctx rc;
 };
 
 struct {
@@ -723,34 +759,18 @@ static __always_inline struct hsb_nat_tmp *hsb_nat_tmp_get(void)
 	return bpf_map_lookup_elem(&hsb_nat_tmp, &zero);
 }
 
-/* bpf_loop state of an allocation. The callbacks keep no stack of their
- * own (their map keys are fields here or in hsb_nat_tmp): their frame
- * stacks on the others' within the 512 bytes. */
-struct hsb_nat_alloc {
-	__u32 zero; /* key of hsb_nat_tmp */
-	__u32 group;
-	__u32 h; /* hash of the inside endpoint */
-	__u32 linear; /* span <= probes per address: try every port */
-	__u32 lo; /* first port of the span */
-	__u32 n; /* ports in the span (NO-PAT: addresses) */
-	__u32 a0; /* paired address index */
-	__u32 n_addrs;
-	__u32 busy;
-	__be32 got_addr;
-	__u16 got_port;
-	__u8 proto;
-	__u8 found;
-};
-
 static long hsb_nat_pat_probe(__u32 i, void *data)
 {
-	struct hsb_nat_alloc *c = data;
+	struct hsb_nat_tmp *t = bpf_map_lookup_elem(&hsb_nat_tmp, data);
+	struct hsb_nat_alloc *c;
 	struct hsb_nat_pool *pool;
-	struct hsb_nat_tmp *t = bpf_map_lookup_elem(&hsb_nat_tmp, &c->zero);
 	__u32 ai;
 
+	if (!t)
+		return 1;
+	c = &t->al;
 	pool = bpf_map_lookup_elem(&hsb_nat_pool, &c->group);
-	if (!pool || !t || !c->n || !c->n_addrs)
+	if (!pool || !c->n || !c->n_addrs)
 		return 1;
 	ai = (c->a0 + i / HSB_NAT_PAT_PER_ADDR) % c->n_addrs;
 	t->pk.addr = hsb_nat_pool_addr(pool, ai);
@@ -767,7 +787,10 @@ static long hsb_nat_pat_probe(__u32 i, void *data)
 		t->pk.port = (__u16)(c->lo + hsb_nat_hash(c->h, i) % c->n);
 	t->pk.proto = c->proto;
 	t->pk.dir = HSB_NAT_DIR_PUB;
-	if (bpf_map_update_elem(&hsb_nat_pat, &t->pk, &t->tmpl, BPF_NOEXIST)) {
+	/* a lookup sees a taken port without the bucket lock an insert
+	 * takes; the insert (BPF_NOEXIST) still decides between CPUs */
+	if (bpf_map_lookup_elem(&hsb_nat_pat, &t->pk) ||
+	    bpf_map_update_elem(&hsb_nat_pat, &t->pk, &t->tmpl, BPF_NOEXIST)) {
 		c->busy++;
 		return 0;
 	}
@@ -797,6 +820,7 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	struct hsb_nat_event *ev;
 	struct hsb_nat_pool *pool;
 	struct hsb_nat_key k;
+	__u32 zero = 0;
 #define c (*cp)
 
 	idx = hsb_nat_get(&hsb_nat_pat, ia, ip, proto, HSB_NAT_DIR_IN);
@@ -834,7 +858,7 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	ev = hsb_nat_ev_reserve();
 	if (!ev)
 		t->tmpl.flags |= HSB_NAT_F_DIRTY;
-	bpf_loop(HSB_NAT_PAT_PROBES, hsb_nat_pat_probe, &c, 0);
+	bpf_loop(HSB_NAT_PAT_PROBES, hsb_nat_pat_probe, &zero, 0);
 	hsb_count_n(HSB_CNT_NAT_PROBE_BUSY, c.busy);
 	if (!c.found) {
 		if (ev)
@@ -870,12 +894,15 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 
 static long hsb_nat_nopat_probe(__u32 i, void *data)
 {
-	struct hsb_nat_alloc *c = data;
+	struct hsb_nat_tmp *t = bpf_map_lookup_elem(&hsb_nat_tmp, data);
+	struct hsb_nat_alloc *c;
 	struct hsb_nat_pool *pool;
-	struct hsb_nat_tmp *t = bpf_map_lookup_elem(&hsb_nat_tmp, &c->zero);
 
+	if (!t)
+		return 1;
+	c = &t->al;
 	pool = bpf_map_lookup_elem(&hsb_nat_pool, &c->group);
-	if (!pool || !t || !c->n_addrs || i >= c->n_addrs)
+	if (!pool || !c->n_addrs || i >= c->n_addrs)
 		return 1;
 	t->pk.addr = hsb_nat_pool_addr(pool, (c->a0 + i) % c->n_addrs);
 	if (!t->pk.addr)
@@ -883,7 +910,8 @@ static long hsb_nat_nopat_probe(__u32 i, void *data)
 	t->pk.port = 0;
 	t->pk.proto = 0;
 	t->pk.dir = HSB_NAT_DIR_PUB;
-	if (bpf_map_update_elem(&hsb_nat_nopat, &t->pk, &t->tmpl,
+	if (bpf_map_lookup_elem(&hsb_nat_nopat, &t->pk) ||
+	    bpf_map_update_elem(&hsb_nat_nopat, &t->pk, &t->tmpl,
 				BPF_NOEXIST)) {
 		c->busy++;
 		return 0;
@@ -905,6 +933,7 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	struct hsb_nat_event *ev;
 	struct hsb_nat_pool *pool;
 	struct hsb_nat_key k;
+	__u32 zero = 0;
 #define c (*cp)
 
 	idx = hsb_nat_get(&hsb_nat_nopat, ia, 0, 0, HSB_NAT_DIR_IN);
@@ -934,7 +963,7 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	ev = hsb_nat_ev_reserve();
 	if (!ev)
 		t->tmpl.flags |= HSB_NAT_F_DIRTY;
-	bpf_loop(HSB_NAT_NOPAT_PROBES, hsb_nat_nopat_probe, &c, 0);
+	bpf_loop(HSB_NAT_NOPAT_PROBES, hsb_nat_nopat_probe, &zero, 0);
 	hsb_count_n(HSB_CNT_NAT_PROBE_BUSY, c.busy);
 	if (!c.found) {
 		if (ev)
@@ -981,21 +1010,6 @@ static __always_inline void hsb_nat_undo_ref(const struct hsb_session_nat *n,
 
 /* ---- NAT policy ----------------------------------------------------- */
 
-struct hsb_nat_rule_ctx {
-	__be32 saddr;
-	__be32 daddr;
-	__u32 base;
-	__u32 n;
-	__u32 hit; /* slot or (__u32)-1 */
-	__u32 slot; /* the callback's lookup key (no stack of its own) */
-	__u16 group;
-	__u8 action;
-	__u8 from_zone;
-	__u8 to_zone;
-	__u8 proto;
-	__u8 pad[2];
-};
-
 static __always_inline int hsb_nat_pfx(__be32 a, __be32 r, __u8 len)
 {
 	__u32 m;
@@ -1008,9 +1022,13 @@ static __always_inline int hsb_nat_pfx(__be32 a, __be32 r, __u8 len)
 
 static long hsb_nat_rule_step(__u32 i, void *data)
 {
-	struct hsb_nat_rule_ctx *c = data;
+	struct hsb_nat_tmp *t = bpf_map_lookup_elem(&hsb_nat_tmp, data);
+	struct hsb_nat_rule_ctx *c;
 	struct hsb_nat_rule *r;
 
+	if (!t)
+		return 1;
+	c = &t->rc;
 	if (i >= c->n)
 		return 1;
 	c->slot = c->base + i;
@@ -1044,18 +1062,16 @@ __attribute__((noinline)) int hsb_nat_first(struct hsb_pkt *p, __u32 from_zone,
 					    __u32 to_zone, __u64 now,
 					    struct hsb_session_nat *nat)
 {
-	/* one stack area for the rule walk, then the allocation (the
-	 * stages' frames share 512 bytes) */
-	union {
-		struct hsb_nat_rule_ctx r;
-		struct hsb_nat_alloc a;
-	} u;
 	struct hsb_nat_ctl *ctl;
 	struct hsb_nat_entry *e;
 	struct hsb_nat_tmp *t;
 	__u32 zero = 0, active, n, g;
 	__be32 sa;
-#define c u.r
+
+	t = hsb_nat_tmp_get();
+	if (!t)
+		return -1;
+#define c (t->rc)
 
 	if (!p || !nat)
 		return 0;
@@ -1087,7 +1103,7 @@ __attribute__((noinline)) int hsb_nat_first(struct hsb_pkt *p, __u32 from_zone,
 	c.from_zone = from_zone;
 	c.to_zone = to_zone;
 	c.proto = p->proto;
-	bpf_loop(c.n, hsb_nat_rule_step, &c, 0);
+	bpf_loop(c.n, hsb_nat_rule_step, &zero, 0);
 	if (c.hit == (__u32)-1 || c.action != HSB_NAT_RULE_SNAT)
 		return 0;
 	g = c.group;
@@ -1100,11 +1116,8 @@ __attribute__((noinline)) int hsb_nat_first(struct hsb_pkt *p, __u32 from_zone,
 			hsb_count(HSB_CNT_NAT_NO_POOL);
 			return -1;
 		}
-		t = hsb_nat_tmp_get();
-		if (!t)
-			return -1;
 		if (pool->mode == HSB_NAT_POOL_NOPAT) {
-			if (hsb_nat_nopat_get(t, &u.a, g, sa, now,
+			if (hsb_nat_nopat_get(t, &t->al, g, sa, now,
 					      (__be32 *)nat->addr))
 				return -1;
 			nat->kind = HSB_NAT_KIND_NOPAT;
@@ -1119,7 +1132,7 @@ __attribute__((noinline)) int hsb_nat_first(struct hsb_pkt *p, __u32 from_zone,
 			hsb_count(HSB_CNT_NAT_EXHAUSTED);
 			return -1;
 		}
-		if (hsb_nat_pat_get(t, &u.a, g, ctl->partition, sa, p->sport,
+		if (hsb_nat_pat_get(t, &t->al, g, ctl->partition, sa, p->sport,
 				    p->proto, now, (__be32 *)nat->addr,
 				    &nat->port))
 			return -1;

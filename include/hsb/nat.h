@@ -138,8 +138,11 @@ HSB_ASSERT_SIZE(struct hsb_nat_entry, 40);
  * another address costs one lookup.
  */
 #define HSB_NAT_PUBF_WORDS 64 /* 4096 bits */
-#define HSB_NAT_PUBF_BIT(host_addr) \
-	((__u32)((__u32)(host_addr)*0x9e3779b1U) >> 20)
+/* The filter bit of an address (host order): 0..4095. */
+static inline __u32 hsb_nat_pubf_bit(__u32 host_addr)
+{
+	return (host_addr * 0x9e3779b1U) >> 20;
+}
 
 /* Address-group modes (hsb_nat_pool.mode). */
 #define HSB_NAT_POOL_PAT 0

@@ -12,6 +12,8 @@
 #   C  kernel forwarding, no nftables (context)
 #   D  the harness ceiling: generator -> XDP_DROP sink on the fw's first
 #      interface, no forwarding (context; 1 flow only)
+#   E  as A, plus source NAT: PAT from two pool addresses for every flow
+#   F  kernel forwarding + nftables conntrack ruleset + masquerade
 # each at 1 flow and at FLOWS_MANY flows (distinct UDP source ports).
 #
 # Writes $OUT (JSON) and prints a table. Environment: HSB_BUILD (build dir),
@@ -145,7 +147,15 @@ NFT_RULES="table inet hsb_bench {
 	}
 }"
 
+NFT_MASQ="table ip hsb_bench_nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname \"fws\" masquerade
+	}
+}"
+
 POLICY_METHOD=none
+# start_hsbd [nat]
 start_hsbd() {
 	cat >"$TMP/hsbd.conf" <<-EOF
 		sysname bench-fw
@@ -182,6 +192,12 @@ start_hsbd() {
 	else
 		POLICY_METHOD=none
 	fi
+	[ "${1:-}" = nat ] || return 0
+	"$HSBCTL" -s "$TMP/hsbd.sock" config \
+		'nat address-group bench mode pat' \
+		'nat address-group bench section 10.0.2.50 10.0.2.51' \
+		'nat policy rule bench from trust to untrust action source-nat address-group bench' \
+		>"$TMP/nat.out" 2>&1 || { cat "$TMP/nat.out" >&2; return 1; }
 }
 
 stop_hsbd() {
@@ -204,6 +220,11 @@ scenario() {
 	A) start_hsbd || return 1 ;;
 	B) printf '%s\n' "$NFT_RULES" | ip netns exec "$FW" nft -f - || return 1 ;;
 	C) ;;
+	E) start_hsbd nat || return 1 ;;
+	F)
+		{ printf '%s\n' "$NFT_RULES"; printf '%s\n' "$NFT_MASQ"; } |
+			ip netns exec "$FW" nft -f - || return 1
+		;;
 	D)
 		# The harness ceiling: the sink on the fw's first interface.
 		ip netns exec "$FW" "$TGEN" sink-attach fwc || return 1
@@ -222,9 +243,17 @@ scenario() {
 		"$HSBCTL" -s "$TMP/hsbd.sock" -j show counters \
 			>"$TMP/hsbd-counters.json" 2>/dev/null
 	fi
+	if [ "$s" = E ] && [ "$run" -eq 1 ]; then
+		"$HSBCTL" -s "$TMP/hsbd.sock" -j show counters \
+			>"$TMP/hsbd-nat-counters.json" 2>/dev/null
+	fi
 	case $s in
-	A) stop_hsbd ;;
+	A | E) stop_hsbd ;;
 	B) ip netns exec "$FW" nft delete table inet hsb_bench ;;
+	F)
+		ip netns exec "$FW" nft delete table inet hsb_bench
+		ip netns exec "$FW" nft delete table ip hsb_bench_nat
+		;;
 	esac
 	return $rc
 }
@@ -235,11 +264,11 @@ setup || { echo "fwd_bench: setup failed" >&2; exit 1; }
 taskset -c "$CPU" nice -n -20 ip netns exec "$CL" "$TGEN" send -i cl0 \
 	-m $MAC_FWC -s 10.0.1.2 -d 10.0.2.2 -f 1 -t 1 >/dev/null || exit 1
 
-SCENS=(A B C D)
+SCENS=(A B C D E F)
 start=$(date +%s)
 for run in $(seq "$RUNS"); do
-	for i in 0 1 2 3; do
-		s=${SCENS[$(((i + run - 1) % 4))]}
+	for i in 0 1 2 3 4 5; do
+		s=${SCENS[$(((i + run - 1) % 6))]}
 		scenario "$s" "$run" || {
 			echo "fwd_bench: scenario $s run $run failed" >&2
 			[ -s "$TMP/hsbd.log" ] && tail -5 "$TMP/hsbd.log" >&2

@@ -16,8 +16,13 @@ SCENARIOS = {
     "C": ("kernel", "kernel forwarding, no firewall (context)"),
     "D": ("ceiling", "generator -> XDP_DROP sink on the fw's first "
           "interface, no forwarding (harness ceiling, context)"),
+    "E": ("hsb_snat", "hsbd: hsb_xdp with source NAT (PAT, 2 pool "
+          "addresses) on every flow"),
+    "F": ("nft_masq", "kernel forwarding + nftables conntrack ruleset + "
+          "masquerade"),
 }
 TARGET_RATIO = 3.5
+TARGET_RATIO_NAT = 4.0
 
 
 def main():
@@ -78,7 +83,7 @@ def main():
                 "kernel_forwarded_fraction": kfwd / recv if recv else 0.0,
                 "runs": rs,
             }
-            if key == "A":
+            if key in ("A", "E"):
                 # Packets the fw's stack forwarded were not forwarded by
                 # XDP: the datapath handed them to the kernel.
                 if sc["kernel_forwarded_fraction"] > 0.5:
@@ -111,6 +116,21 @@ def main():
             row["target_ratio"] = TARGET_RATIO
             row["target_met"] = (s["hsb_xdp"]["status"] == "ok" and
                                  row["ratio_hsb_vs_nft"] >= TARGET_RATIO)
+        if "hsb_snat" in s and "nft_masq" in s and s["nft_masq"][
+                "median_pps"] > 0:
+            e_by = {r["run"]: r["pps"] for r in s["hsb_snat"]["runs"]}
+            paired = [e_by[r["run"]] / r["pps"]
+                      for r in s["nft_masq"]["runs"]
+                      if r["run"] in e_by and r["pps"] > 0]
+            if paired:
+                row["median_paired_ratio_snat_vs_masq"] = statistics.median(
+                    paired)
+            row["ratio_snat_vs_masq"] = (s["hsb_snat"]["median_pps"] /
+                                         s["nft_masq"]["median_pps"])
+            row["target_ratio_nat"] = TARGET_RATIO_NAT
+            row["target_nat_met"] = (s["hsb_snat"]["status"] == "ok" and
+                                     row["ratio_snat_vs_masq"] >=
+                                     TARGET_RATIO_NAT)
         if "hsb_xdp" in s and "kernel" in s and s["kernel"]["median_pps"] > 0:
             row["ratio_hsb_vs_kernel"] = (s["hsb_xdp"]["median_pps"] /
                                           s["kernel"]["median_pps"])
@@ -166,6 +186,13 @@ def main():
                 ("n/a, awaits datapath"
                  if row["scenarios"]["hsb_xdp"]["status"] != "ok" else
                  "NOT met")))
+        if "ratio_snat_vs_masq" in row:
+            print("%-8d %-14s %12.2fx  (paired median %.2fx; target >= "
+                  "%.1fx: %s)" % (
+                row["flows"], "snat/masq", row["ratio_snat_vs_masq"],
+                row.get("median_paired_ratio_snat_vs_masq", 0.0),
+                TARGET_RATIO_NAT,
+                "met" if row["target_nat_met"] else "NOT met"))
         if "ratio_nft_vs_kernel" in row:
             print("%-8d %-14s %12.2fx" % (row["flows"], "nft/kernel",
                                           row["ratio_nft_vs_kernel"]))

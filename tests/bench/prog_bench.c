@@ -368,6 +368,11 @@ static int configure(struct inst *in)
 	in->skel->bss->hsb_if_fast[is & (HSB_IF_FAST_SIZE - 1)] =
 		(struct hsb_iface_fast){ is, s.slot, s.zone_id, s.flags };
 	in->skel->bss->hsb_nh_gen = 0x68736201;
+	/* no NAT configured: hsbd lets the datapath skip the NAT tables'
+	 * lookups on a session miss (include/hsb/nat.h) */
+	in->skel->bss->hsb_nat_skip =
+		HSB_NAT_SKIP_PAT | HSB_NAT_SKIP_NOPAT | HSB_NAT_SKIP_SRV |
+		HSB_NAT_SKIP_SRV_NOPORT | HSB_NAT_SKIP_SRV_ANY;
 	if (!stateful(in))
 		return 0;
 	bk.addr[10] = 0xff;

@@ -7,7 +7,7 @@
 #
 #   BENCH_QUICK=1   fewer runs and calls (a smoke run of ~1 minute)
 #   BENCH_CPU=N     CPU to pin to (default: the last one)
-#   BENCH_ONLY=prog|fwd|vrrp   run one part
+#   BENCH_ONLY=prog|nat|fwd|vrrp   run one part
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 HSB_BUILD=${HSB_BUILD:-build}
@@ -41,6 +41,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = prog ]; then
 	timeout -k 10 300 taskset -c "$CPU" nice -n -20 \
 		"$HSB_BUILD/bench/bin/prog_bench" $prog_args -o "$OUTDIR/prog.json" ||
 		{ echo "bench: prog_bench failed" >&2; rc=1; }
+	echo
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = nat ]; then
+	timeout -k 10 300 taskset -c "$CPU" nice -n -20 \
+		"$HSB_BUILD/bench/bin/nat_bench" -r "$([ "${BENCH_QUICK:-0}" = 1 ] && echo 3 || echo 9)" \
+		-o "$OUTDIR/nat.json" ||
+		{ echo "bench: nat_bench failed" >&2; rc=1; }
 	echo
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = fwd ]; then

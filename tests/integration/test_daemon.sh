@@ -72,7 +72,7 @@ last_has "error points at line 2" ":2:"
 check "status after refused batch" ctl status
 last_has "refused batch changed nothing" "[fw-b]"
 check_exit "recognised but unimplemented command refused" 1 \
-	ctl config 'nat server s1 protocol tcp global 10.99.0.254 80 inside 10.99.0.9 8080'
+	ctl config 'vgmp group g1 priority 120'
 last_has "says it is not implemented yet" "not implemented"
 printf 'sysname fw-f\nlog level debug\n' >"$T_DIR/batch.conf"
 check "config -f applies a file" ctl config -f "$T_DIR/batch.conf"

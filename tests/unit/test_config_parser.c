@@ -1175,12 +1175,6 @@ static void test_not_implemented(void **state)
 		const char *line;
 		const char *name;
 	} refused[] = {
-		{ "nat address-group p", "'nat address-group'" },
-		{ "nat port-partition upper", "'nat port-partition'" },
-		{ "nat policy rule n from trust to untrust action no-nat",
-		  "'nat policy rule'" },
-		{ "nat server s protocol any global 10.0.0.1 inside 10.0.0.2",
-		  "'nat server'" },
 		{ "hrp enable", "'hrp enable'" },
 		{ "  hrp interface eth1 remote 10.0.0.2", "'hrp interface'" },
 		{ "hrp authentication-key 12345678",
@@ -1191,7 +1185,6 @@ static void test_not_implemented(void **state)
 		{ "vgmp group g", "'vgmp group'" },
 		{ "metrics listen 0.0.0.0 9100", "'metrics listen'" },
 		{ "undo hrp enable", "'undo hrp enable'" },
-		{ "undo nat server s", "'undo nat server'" },
 	};
 	char msg[200];
 	size_t i;
@@ -1220,6 +1213,26 @@ static void test_not_implemented(void **state)
 			 0);
 	assert_int_equal(apply("undo vrrp vrid 9 interface eth0",
 			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("nat address-group p section 192.0.2.1",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("nat port-partition upper", HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(
+		apply("nat policy rule n from trust to untrust action source-nat address-group p",
+		      HSB_CFG_IMPLEMENTED),
+		0);
+	assert_int_equal(
+		apply("nat server s protocol any global 10.0.0.1 inside 10.0.0.2",
+		      HSB_CFG_IMPLEMENTED),
+		0);
+	assert_int_equal(apply("undo nat server s", HSB_CFG_IMPLEMENTED), 0);
+	assert_int_equal(apply("undo nat policy rule n", HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("undo nat address-group p", HSB_CFG_IMPLEMENTED),
+			 0);
+	assert_int_equal(apply("undo nat port-partition", HSB_CFG_IMPLEMENTED),
 			 0);
 	assert_int_equal(apply("undo interface eth0", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("undo firewall zone z", HSB_CFG_IMPLEMENTED), 0);

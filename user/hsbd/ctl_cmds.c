@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "ctl_firewall.h"
+#include "ctl_nat.h"
 #include "ctl_server.h"
 #include "ctl_vrrp.h"
 #include "datapath.h"
@@ -16,7 +17,7 @@
 #include "version.h"
 
 struct ctl_cmd {
-	const char *words[3]; /* the verb, NULL-terminated */
+	const char *words[4]; /* the verb, NULL-terminated */
 	bool takes_args; /* words after the verb are its arguments */
 	int (*run)(struct hsbd *d, const struct hsb_ctl_request *req,
 		   struct json_object **reply, char *err, size_t errlen);
@@ -260,6 +261,47 @@ static int cmd_show_vrrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	return hsbd_ctl_show_vrrp(d, req, 2, reply, err, errlen);
 }
 
+static int cmd_show_nat_sessions(struct hsbd *d,
+				 const struct hsb_ctl_request *req,
+				 struct json_object **reply, char *err,
+				 size_t errlen)
+{
+	return hsbd_ctl_show_nat_sessions(d, req, 3, reply, err, errlen);
+}
+
+static int cmd_show_nat_pat(struct hsbd *d, const struct hsb_ctl_request *req,
+			    struct json_object **reply, char *err,
+			    size_t errlen)
+{
+	(void)req;
+	return hsbd_ctl_show_nat_pat(d, reply, err, errlen);
+}
+
+static int cmd_show_nat_nopat(struct hsbd *d, const struct hsb_ctl_request *req,
+			      struct json_object **reply, char *err,
+			      size_t errlen)
+{
+	(void)req;
+	return hsbd_ctl_show_nat_nopat(d, reply, err, errlen);
+}
+
+static int cmd_show_nat_usage(struct hsbd *d, const struct hsb_ctl_request *req,
+			      struct json_object **reply, char *err,
+			      size_t errlen)
+{
+	(void)req;
+	return hsbd_ctl_show_nat_pool_usage(d, reply, err, errlen);
+}
+
+static int cmd_show_server_map(struct hsbd *d,
+			       const struct hsb_ctl_request *req,
+			       struct json_object **reply, char *err,
+			       size_t errlen)
+{
+	(void)req;
+	return hsbd_ctl_show_server_map(d, reply, err, errlen);
+}
+
 static const struct ctl_cmd commands[] = {
 	{ { "status" }, false, cmd_status },
 	{ { "show", "running-config" }, false, cmd_show_running },
@@ -270,6 +312,11 @@ static const struct ctl_cmd commands[] = {
 	{ { "show", "whitelist" }, false, cmd_show_whitelist },
 	{ { "show", "vrrp" }, true, cmd_show_vrrp },
 	{ { "clear", "sessions" }, true, cmd_clear_sessions },
+	{ { "show", "nat", "sessions" }, true, cmd_show_nat_sessions },
+	{ { "show", "nat", "pat" }, false, cmd_show_nat_pat },
+	{ { "show", "nat", "no-pat" }, false, cmd_show_nat_nopat },
+	{ { "show", "nat", "pool-usage" }, false, cmd_show_nat_usage },
+	{ { "show", "server-map" }, false, cmd_show_server_map },
 	/* The argument is the body length (and its source name). */
 	{ { "config" }, true, cmd_config },
 	{ { "save" }, false, cmd_save },

@@ -553,6 +553,27 @@ static void nh_seed(struct hsb_datapath *dp)
 	__atomic_store_n(&dp->skel->bss->hsb_nh_gen, gen, __ATOMIC_RELEASE);
 }
 
+void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip)
+{
+	__atomic_store_n(&dp->skel->bss->hsb_nat_skip, skip, __ATOMIC_SEQ_CST);
+}
+
+void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words)
+{
+	unsigned int i;
+
+	/* word by word: a reader sees each word old or new, and either is
+	 * only a hint */
+	for (i = 0; i < HSB_NAT_PUBF_WORDS; i++)
+		__atomic_store_n(&dp->skel->bss->hsb_nat_pubf[i], words[i],
+				 __ATOMIC_RELAXED);
+}
+
+uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp)
+{
+	return __atomic_load_n(&dp->skel->bss->hsb_nat_skip, __ATOMIC_SEQ_CST);
+}
+
 void hsb_datapath_nh_bump(struct hsb_datapath *dp)
 {
 	uint32_t gen = dp->skel->bss->hsb_nh_gen + 1;
@@ -574,6 +595,14 @@ static void fill_maps(struct hsb_datapath *dp)
 	dp->maps.policy = bpf_map__fd(s->maps.hsb_policy);
 	dp->maps.policy_ctl = bpf_map__fd(s->maps.hsb_policy_ctl);
 	dp->maps.rule_stats = bpf_map__fd(s->maps.hsb_rule_stats);
+	dp->maps.nat_pat = bpf_map__fd(s->maps.hsb_nat_pat);
+	dp->maps.nat_nopat = bpf_map__fd(s->maps.hsb_nat_nopat);
+	dp->maps.nat_srv = bpf_map__fd(s->maps.hsb_nat_srv);
+	dp->maps.nat_pool = bpf_map__fd(s->maps.hsb_nat_pool);
+	dp->maps.nat_rules = bpf_map__fd(s->maps.hsb_nat_rules);
+	dp->maps.nat_ctl = bpf_map__fd(s->maps.hsb_nat_ctl);
+	dp->maps.nat_arp = bpf_map__fd(s->maps.hsb_nat_arp);
+	dp->maps.nat_release = bpf_program__fd(s->progs.hsb_nat_release);
 }
 
 const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hsb/counters.h"
+#include "hsb/nat.h"
 
 struct hsbd;
 struct hsb_datapath;
@@ -43,6 +44,16 @@ struct hsb_dp_maps {
 	int policy;
 	int policy_ctl;
 	int rule_stats;
+	/* NAT (include/hsb/nat.h) and the program that releases mapping
+	 * references (bpf/hsb_xdp.bpf.c: hsb_nat_release) */
+	int nat_pat;
+	int nat_nopat;
+	int nat_srv;
+	int nat_pool;
+	int nat_rules;
+	int nat_ctl;
+	int nat_arp;
+	int nat_release;
 	uint32_t sessions_max;
 };
 

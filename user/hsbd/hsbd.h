@@ -26,6 +26,7 @@ struct hsb_lists;
 struct hsb_collector;
 struct hsb_sweeper;
 struct hsb_vrrp;
+struct hsb_nat_sync;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -47,6 +48,7 @@ struct hsbd {
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
 	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
+	struct hsb_nat_sync *nat;
 	struct hsb_ctl_server *ctl;
 	struct {
 		uint64_t config_applied;
@@ -72,6 +74,7 @@ extern const struct hsb_engine hsb_policy_engine;
 extern const struct hsb_engine hsb_lists_engine;
 extern const struct hsb_engine hsb_events_engine;
 extern const struct hsb_engine hsb_vrrp_engine;
+extern const struct hsb_engine hsb_nat_engine;
 
 /* Reconcile all engines to next, rolling back on failure. On success the
  * daemon takes ownership of next and frees the previous configuration. */

@@ -1,0 +1,1140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hsb_xdp NAT: PAT (TCP, UDP with and without checksum, ICMP echo ids),
+ * NO-PAT, server map DNAT inbound and SNAT of the server's own sessions,
+ * both directions each; port probing around taken ports, exhaustion
+ * (dropped, counted), the host's port partition, endpoint-independent
+ * reuse and reference counts with their release (the sweeper's path, via
+ * the hsb_nat_release program), ICMP errors about translated flows
+ * (embedded headers and every checksum), TTL / DF packets the kernel must
+ * see untranslated, change records, and ARP answers for public
+ * addresses.
+ *
+ * Every checksum of every output frame is verified by recomputing it
+ * from scratch here (sum16() below), never with the datapath's
+ * incremental helpers.
+ */
+#include "xdp_harness.h"
+#include "hsb/nat.h"
+
+#define IN4 "10.1.0.2" /* inside client */
+#define IN4B "10.1.0.3" /* a second inside host */
+#define SRV4 "10.50.0.5" /* outside server */
+#define OUT4 "10.50.0.7" /* outside client */
+#define POOL_A "203.0.113.16"
+#define POOL_B "203.0.113.17"
+#define NOPAT_A "198.51.100.10"
+#define NOPAT_B "198.51.100.11"
+#define GLOBAL_WWW "203.0.113.100"
+#define GLOBAL_ALL "203.0.113.101"
+
+#define G_PAT 0
+#define G_NOPAT 1
+#define G_SMALL 2
+
+static int n_nat_events;
+static struct hsb_nat_event nat_events[256];
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct t_fixture *f = ctx;
+	const struct hsb_event_hdr *h = data;
+
+	if (size >= sizeof(struct hsb_nat_event) &&
+	    h->len == sizeof(struct hsb_nat_event)) {
+		if (n_nat_events < 256)
+			memcpy(&nat_events[n_nat_events++], data,
+			       sizeof(struct hsb_nat_event));
+		return 0;
+	}
+	if (size >= sizeof(struct hsb_session_event) &&
+	    f->n_events < T_MAX_EVENTS)
+		memcpy(&f->events[f->n_events++], data,
+		       sizeof(struct hsb_session_event));
+	return 0;
+}
+
+/* ---- independent checksums ------------------------------------------ */
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Sum of the L4 pseudo-header of the IPv4 packet at ip. */
+static uint32_t pseudo(const uint8_t *ip, size_t l4len)
+{
+	uint32_t s = sum16(ip + 12, 8, 0);
+
+	return s + ip[9] + (uint32_t)l4len;
+}
+
+/* Recompute every checksum of the IPv4 packet at ip (iplen bytes, or
+ * less when it is a truncated quote): IPv4 header, TCP/UDP with the
+ * pseudo-header (a UDP checksum of 0 is left 0 when keep_udp0), ICMP over
+ * the whole message (after fixing a quoted packet inside it). */
+static void fix(uint8_t *ip, size_t avail, int keep_udp0)
+{
+	size_t hl = (ip[0] & 0xf) * 4, tot = get16(ip + 2), l4len;
+	uint8_t *l4 = ip + hl;
+
+	if (tot > avail)
+		tot = avail; /* a quote */
+	l4len = tot - hl;
+	if (ip[9] == 6 && l4len >= 20) {
+		l4[16] = l4[17] = 0;
+		t_put16(l4 + 16, ~fold(sum16(l4, l4len, pseudo(ip, l4len))));
+	} else if (ip[9] == 17 && l4len >= 8) {
+		if (!(keep_udp0 && !get16(l4 + 6)) && get16(ip + 2) <= avail) {
+			uint16_t c;
+
+			l4[6] = l4[7] = 0;
+			c = ~fold(sum16(l4, l4len, pseudo(ip, l4len)));
+			t_put16(l4 + 6, c ? c : 0xffff);
+		}
+	} else if (ip[9] == 1 && l4len >= 8) {
+		if (l4[0] == 3 || l4[0] == 11)
+			fix(l4 + 8, l4len - 8, 1);
+		l4[2] = l4[3] = 0;
+		t_put16(l4 + 2, ~fold(sum16(l4, l4len, 0)));
+	}
+	ip[10] = ip[11] = 0;
+	t_put16(ip + 10, ~fold(sum16(ip, hl, 0)));
+}
+
+/* Verify every checksum as fix() computes them (a zero UDP checksum
+ * passes); quoted packets too, their L4 only when quoted whole. */
+static void verify(const uint8_t *ip, size_t avail)
+{
+	size_t hl = (ip[0] & 0xf) * 4, tot = get16(ip + 2), l4len;
+	const uint8_t *l4 = ip + hl;
+	int whole = tot <= avail;
+
+	if (!whole)
+		tot = avail;
+	l4len = tot - hl;
+	assert_int_equal(fold(sum16(ip, hl, 0)), 0xffff);
+	if (ip[9] == 6 && l4len >= 20 && whole)
+		assert_int_equal(fold(sum16(l4, l4len, pseudo(ip, l4len))),
+				 0xffff);
+	else if (ip[9] == 17 && l4len >= 8 && whole && get16(l4 + 6))
+		assert_int_equal(fold(sum16(l4, l4len, pseudo(ip, l4len))),
+				 0xffff);
+	else if (ip[9] == 1 && l4len >= 8) {
+		assert_int_equal(fold(sum16(l4, l4len, 0)), 0xffff);
+		if (l4[0] == 3 || l4[0] == 11)
+			verify(l4 + 8, l4len - 8);
+	}
+}
+
+/* ---- frames --------------------------------------------------------- */
+
+struct frame {
+	uint8_t b[2048];
+	size_t len, l3, l4;
+};
+
+static void build(const struct t_spec *s, struct frame *fr, int udp0)
+{
+	fr->len = t_build_ex(s, fr->b, &fr->l3, &fr->l4);
+	fix(fr->b + fr->l3, fr->len - fr->l3, udp0);
+}
+
+static int run(struct t_fixture *f, struct frame *in, unsigned int ifindex,
+	       struct frame *out)
+{
+	struct t_result r;
+
+	t_run_ex(f, in->b, in->len, ifindex, &r);
+	memcpy(out->b, r.out, r.len);
+	out->len = r.len;
+	out->l3 = in->l3;
+	out->l4 = in->l4;
+	return r.verdict;
+}
+
+static void ip4(const char *s, uint8_t out[4])
+{
+	assert_int_equal(inet_pton(AF_INET, s, out), 1);
+}
+
+static __be32 a4(const char *s)
+{
+	__be32 a;
+
+	ip4(s, (uint8_t *)&a);
+	return a;
+}
+
+/* Source / destination address and port (or echo id) of a frame. */
+static void expect_src(const struct frame *fr, const char *addr, __u16 port)
+{
+	uint8_t a[4];
+
+	ip4(addr, a);
+	assert_memory_equal(fr->b + fr->l3 + 12, a, 4);
+	if (fr->b[fr->l3 + 9] == 1)
+		assert_int_equal(get16(fr->b + fr->l4 + 4), port);
+	else
+		assert_int_equal(get16(fr->b + fr->l4), port);
+}
+
+static void expect_dst(const struct frame *fr, const char *addr, __u16 port)
+{
+	uint8_t a[4];
+
+	ip4(addr, a);
+	assert_memory_equal(fr->b + fr->l3 + 16, a, 4);
+	if (fr->b[fr->l3 + 9] == 1)
+		assert_int_equal(get16(fr->b + fr->l4 + 4), port);
+	else
+		assert_int_equal(get16(fr->b + fr->l4 + 2), port);
+}
+
+static void verify_frame(const struct frame *fr)
+{
+	verify(fr->b + fr->l3, fr->len - fr->l3);
+}
+
+/* ---- configuration -------------------------------------------------- */
+
+static void set_pool(struct t_fixture *f, __u32 g, __u8 mode, const char *first,
+		     __u32 count, __u16 lo, __u16 hi)
+{
+	struct hsb_nat_pool p = { .mode = mode,
+				  .n_sections = count ? 1 : 0,
+				  .port_lo = lo,
+				  .port_hi = hi,
+				  .n_addrs = count };
+
+	if (count)
+		p.sec[0].first = ntohl(a4(first));
+	p.sec[0].count = count;
+	assert_int_equal(
+		bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_nat_pool), &g,
+				    &p, BPF_ANY),
+		0);
+}
+
+/* NAT rules: trust -> untrust source-nat with group g, or none. */
+static void set_rules(struct t_fixture *f, int n, const struct hsb_nat_rule *r,
+		      __u8 partition)
+{
+	struct hsb_nat_ctl ctl = { 0 };
+	__u32 zero = 0, i, half = 0;
+
+	bpf_map_lookup_elem(t_map_fd(f->skel->maps.hsb_nat_ctl), &zero, &ctl);
+	half = !ctl.active;
+	for (i = 0; i < (__u32)n; i++) {
+		__u32 slot = half * HSB_NAT_MAX_RULES + i;
+
+		assert_int_equal(bpf_map_update_elem(
+					 t_map_fd(f->skel->maps.hsb_nat_rules),
+					 &slot, &r[i], BPF_ANY),
+				 0);
+	}
+	ctl.active = half;
+	ctl.n_rules[half] = n;
+	ctl.partition = partition;
+	assert_int_equal(
+		bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_nat_ctl), &zero,
+				    &ctl, BPF_ANY),
+		0);
+}
+
+static struct hsb_nat_rule snat_rule(__u16 group, const char *src, __u8 len)
+{
+	struct hsb_nat_rule r = { .from_zone = HSB_ZONE_TRUST,
+				  .to_zone = HSB_ZONE_UNTRUST,
+				  .proto = HSB_PROTO_ANY,
+				  .action = HSB_NAT_RULE_SNAT,
+				  .group = group };
+
+	if (src) {
+		r.src = a4(src);
+		r.src_len = len;
+	}
+	return r;
+}
+
+static void use_group(struct t_fixture *f, __u16 g, __u8 part)
+{
+	struct hsb_nat_rule r = snat_rule(g, NULL, 0);
+
+	set_rules(f, 1, &r, part);
+}
+
+static void srv_put(struct t_fixture *f, const char *global, __u16 gport,
+		    __u8 proto, const char *inside, __u16 iport, __u8 zone)
+{
+	struct hsb_nat_key k = { .addr = a4(global),
+				 .port = gport,
+				 .proto = proto,
+				 .dir = HSB_NAT_DIR_PUB };
+	struct hsb_nat_entry v = { .addr = a4(inside),
+				   .port = iport,
+				   .flags = HSB_NAT_F_STATIC,
+				   .zone = zone,
+				   .group = 7 };
+	int fd = t_map_fd(f->skel->maps.hsb_nat_srv);
+
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	k.addr = v.addr;
+	k.port = iport;
+	k.dir = HSB_NAT_DIR_IN;
+	v.addr = a4(global);
+	v.port = gport;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+}
+
+static int pat_get(struct t_fixture *f, const char *addr, __u16 port,
+		   __u8 proto, __u8 dir, struct hsb_nat_entry *e)
+{
+	struct hsb_nat_key k = {
+		.addr = a4(addr), .port = port, .proto = proto, .dir = dir
+	};
+
+	return bpf_map_lookup_elem(t_map_fd(f->skel->maps.hsb_nat_pat), &k, e);
+}
+
+static void clear_map(int fd, size_t ksz)
+{
+	uint8_t k[64];
+
+	(void)ksz;
+	while (bpf_map_get_next_key(fd, NULL, k) == 0)
+		bpf_map_delete_elem(fd, k);
+}
+
+static void reset(struct t_fixture *f)
+{
+	clear_map(t_map_fd(f->skel->maps.hsb_nat_pat), 8);
+	clear_map(t_map_fd(f->skel->maps.hsb_nat_nopat), 8);
+	clear_map(t_map_fd(f->skel->maps.hsb_nat_srv), 8);
+	clear_map(t_map_fd(f->skel->maps.hsb_sessions), 40);
+	clear_map(t_map_fd(f->skel->maps.hsb_nat_arp), 8);
+	t_events_reset(f);
+	n_nat_events = 0;
+}
+
+/* The sweeper's release of a session's mapping. Returns the result. */
+static int release(struct t_fixture *f, __u8 table, const char *pub,
+		   __u16 pport, __u8 proto, const char *inside, __u16 iport,
+		   __u32 *deleted)
+{
+	struct hsb_nat_release_args a = {
+		.table = table,
+		.pub = { .addr = a4(pub), .port = pport, .proto = proto },
+		.inside = a4(inside),
+		.inside_port = iport
+	};
+	/* a syscall program writes its ctx back into ctx_in */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a,
+		    .ctx_size_in = sizeof(a));
+
+	assert_int_equal(
+		bpf_prog_test_run_opts(
+			bpf_program__fd(f->skel->progs.hsb_nat_release), &opts),
+		0);
+	*deleted = a.deleted;
+	return a.result;
+}
+
+/* ---- fixture -------------------------------------------------------- */
+
+static int setup(void **state)
+{
+	struct t_fixture *f;
+
+	if (t_setup(state))
+		return -1;
+	f = *state;
+	ring_buffer__free(f->rb);
+	f->rb = ring_buffer__new(bpf_map__fd(f->skel->maps.hsb_events),
+				 on_event, f, NULL);
+	if (!f->rb)
+		return -1;
+	if (t_sh("ip neigh add 10.1.0.3 lladdr 02:00:00:00:01:03 dev hsbt-in nud permanent"))
+		return -1;
+	set_pool(f, G_PAT, HSB_NAT_POOL_PAT, POOL_A, 2, 1024, 65535);
+	/* replies to POOL_A try the mapping tables first (the pool filter
+	 * hsbd writes), those to POOL_B and the NO-PAT pool miss first: both
+	 * lookup orders are exercised */
+	{
+		__u32 b = hsb_nat_pubf_bit(ntohl(a4(POOL_A)));
+
+		f->skel->bss->hsb_nat_pubf[b >> 6] |= 1ULL << (b & 63);
+	}
+	set_pool(f, G_NOPAT, HSB_NAT_POOL_NOPAT, NOPAT_A, 2, 0, 0);
+	return 0;
+}
+
+static struct t_spec spec(__u8 proto, const char *src, __u16 sport,
+			  const char *dst, __u16 dport)
+{
+	struct t_spec s = { .family = 4,
+			    .src = src,
+			    .dst = dst,
+			    .proto = proto,
+			    .sport = sport,
+			    .dport = dport,
+			    .payload = 12 };
+
+	if (proto == 6)
+		s.tcp_flags = T_TCP_SYN;
+	if (proto == 1)
+		s.icmp_type = 8;
+	return s;
+}
+
+/* ---- PAT ------------------------------------------------------------ */
+
+static void test_pat_tcp_both_ways(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(6, IN4, 40000, SRV4, 80), r;
+	struct frame in, out;
+	struct hsb_nat_entry pub, idx;
+	struct hsb_session v;
+	struct t_counters c;
+	char pool[16];
+	__u16 pp;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	t_snap(f, &c);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	/* source: a pool address and a port of the range */
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	assert_true(!strcmp(pool, POOL_A) || !strcmp(pool, POOL_B));
+	pp = get16(out.b + out.l4);
+	assert_true(pp >= 1024);
+	expect_dst(&out, SRV4, 80);
+
+	/* the session: original tuple, translation in nat */
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_true(v.flags & HSB_SESS_F_NAT);
+	assert_int_equal(v.nat.kind, HSB_NAT_KIND_PAT);
+	assert_int_equal(v.nat.port, pp);
+	assert_memory_equal(v.nat.addr, out.b + out.l3 + 12, 4);
+	/* the mapping, both ways, one reference */
+	assert_int_equal(pat_get(f, pool, pp, 6, HSB_NAT_DIR_PUB, &pub), 0);
+	assert_int_equal(pub.addr, a4(IN4));
+	assert_int_equal(pub.port, 40000);
+	assert_int_equal(pub.refcnt, 1);
+	assert_int_equal(pat_get(f, IN4, 40000, 6, HSB_NAT_DIR_IN, &idx), 0);
+	assert_int_equal(idx.addr, a4(pool));
+	assert_int_equal(idx.port, pp);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_SNAT), 1);
+	/* its change record, and the session's */
+	t_drain(f);
+	assert_int_equal(n_nat_events, 1);
+	assert_int_equal(nat_events[0].hdr.type, HSB_EV_NAT_CREATE);
+	assert_int_equal(nat_events[0].nat.table, HSB_NAT_TABLE_PAT);
+	assert_int_equal(nat_events[0].nat.key.addr, a4(pool));
+	assert_int_equal(nat_events[0].nat.key.port, pp);
+	assert_int_equal(nat_events[0].nat.val.refcnt, 1);
+	assert_int_equal(f->n_events, 1);
+
+	/* the reply, to the pool address: back to the inside host */
+	r = t_rev(&s);
+	r.src = SRV4;
+	r.dst = pool;
+	r.dport = pp;
+	r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_src(&out, SRV4, 80);
+	expect_dst(&out, IN4, 40000);
+	assert_memory_equal(out.b, t_mac_nh_in, 6);
+	assert_int_equal(t_state(f, &s), HSB_CT_SYN_RECV);
+
+	/* established, data both ways */
+	s.tcp_flags = T_TCP_ACK;
+	s.payload = 700;
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_src(&out, pool, pp);
+	r.tcp_flags = T_TCP_ACK;
+	r.payload = 333;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_dst(&out, IN4, 40000);
+	assert_int_equal(t_state(f, &s), HSB_CT_ESTABLISHED);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_int_equal(v.packets[HSB_DIR_ORIG], 2);
+	assert_int_equal(v.packets[HSB_DIR_REPLY], 2);
+	assert_true(t_delta(f, &c, HSB_CNT_NAT_XLATE) >= 4);
+
+	/* a packet to the pool address on a port with no mapping: no
+	 * session, dropped (TCP without SYN) */
+	r.dport = pp + 1 == 0 ? 1024 : pp + 1;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_DROP);
+}
+
+static void test_pat_udp_checksums(void **state)
+{
+	struct t_fixture *f = *state;
+	struct frame in, out;
+	int zero;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	for (zero = 0; zero < 2; zero++) {
+		struct t_spec s = spec(17, IN4, 5000 + zero, SRV4, 53), r;
+		char pool[16];
+		__u16 pp;
+
+		build(&s, &in, zero);
+		if (zero) {
+			in.b[in.l4 + 6] = in.b[in.l4 + 7] = 0;
+		} else {
+			assert_true(get16(in.b + in.l4 + 6) != 0);
+		}
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		if (zero)
+			assert_int_equal(get16(out.b + out.l4 + 6), 0);
+		else
+			assert_true(get16(out.b + out.l4 + 6) != 0);
+		inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+		pp = get16(out.b + out.l4);
+		r = t_rev(&s);
+		r.dst = pool;
+		r.dport = pp;
+		build(&r, &in, zero);
+		if (zero)
+			in.b[in.l4 + 6] = in.b[in.l4 + 7] = 0;
+		assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		expect_dst(&out, IN4, 5000 + zero);
+		if (zero)
+			assert_int_equal(get16(out.b + out.l4 + 6), 0);
+		assert_int_equal(t_state(f, &s), HSB_CT_UDP_ESTABLISHED);
+	}
+}
+
+static void test_pat_icmp_echo_id(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(1, IN4, 77, SRV4, 77), r;
+	struct frame in, out;
+	struct hsb_session v;
+	char pool[16];
+	__u16 id;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	id = get16(out.b + out.l4 + 4);
+	assert_true(id >= 1024);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_int_equal(v.nat.port, id);
+
+	r = t_rev(&s);
+	r.icmp_type = 0;
+	r.dst = pool;
+	r.sport = r.dport = id;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_dst(&out, IN4, 77);
+	assert_int_equal(t_state(f, &s), HSB_CT_ICMP_REPLIED);
+}
+
+/* A second session of the same inside endpoint reuses its mapping (one
+ * more reference); releases free it only with the last. */
+static void test_pat_refcount_and_release(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s1 = spec(17, IN4, 6000, SRV4, 53);
+	struct t_spec s2 = spec(17, IN4, 6000, "10.50.0.6", 123);
+	struct hsb_nat_entry pub;
+	struct frame in, out;
+	char pool[16];
+	__u32 del;
+	__u16 pp;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s1, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	pp = get16(out.b + out.l4);
+	build(&s2, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	expect_src(&out, pool, pp); /* endpoint-independent */
+	assert_int_equal(pat_get(f, pool, pp, 17, HSB_NAT_DIR_PUB, &pub), 0);
+	assert_int_equal(pub.refcnt, 2);
+	t_drain(f);
+	assert_int_equal(n_nat_events, 1); /* one mapping, one record */
+
+	/* the sweeper deletes the first session: one reference left */
+	t_session_del(f, &s1);
+	assert_int_equal(release(f, HSB_NAT_TABLE_PAT, pool, pp, 17, IN4, 6000,
+				 &del),
+			 1);
+	assert_int_equal(del, 0);
+	/* a release naming another inside endpoint is refused */
+	assert_int_equal(release(f, HSB_NAT_TABLE_PAT, pool, pp, 17, IN4B, 6000,
+				 &del),
+			 -1);
+	/* the last one frees both entries */
+	t_session_del(f, &s2);
+	assert_int_equal(release(f, HSB_NAT_TABLE_PAT, pool, pp, 17, IN4, 6000,
+				 &del),
+			 0);
+	assert_int_equal(del, 1);
+	assert_int_not_equal(pat_get(f, pool, pp, 17, HSB_NAT_DIR_PUB, &pub),
+			     0);
+	assert_int_not_equal(pat_get(f, IN4, 6000, 17, HSB_NAT_DIR_IN, &pub),
+			     0);
+	/* and a second release of a freed mapping does nothing */
+	assert_int_equal(release(f, HSB_NAT_TABLE_PAT, pool, pp, 17, IN4, 6000,
+				 &del),
+			 -1);
+
+	/* a dying mapping (count 0) is never joined: a new session gets a
+	 * fresh port, the dying entry is left to its releaser */
+	build(&s1, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	pp = get16(out.b + out.l4);
+	assert_int_equal(pat_get(f, pool, pp, 17, HSB_NAT_DIR_PUB, &pub), 0);
+	pub.refcnt = 0;
+	{
+		struct hsb_nat_key k = { .addr = a4(pool),
+					 .port = pp,
+					 .proto = 17,
+					 .dir = HSB_NAT_DIR_PUB };
+
+		assert_int_equal(
+			bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_nat_pat),
+					    &k, &pub, BPF_EXIST),
+			0);
+	}
+	build(&s2, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	{
+		char p2[16];
+
+		inet_ntop(AF_INET, out.b + out.l3 + 12, p2, sizeof(p2));
+		assert_false(!strcmp(p2, pool) && get16(out.b + out.l4) == pp);
+	}
+}
+
+/* Probing skips taken ports, never reuses one; exhaustion drops the
+ * first packet and counts it; the partition halves the range. */
+static void test_pat_collisions_exhaustion_partition(void **state)
+{
+	struct t_fixture *f = *state;
+	int fd = t_map_fd(f->skel->maps.hsb_nat_pat);
+	struct hsb_nat_entry taken = { .addr = a4("10.1.0.99"),
+				       .port = 1,
+				       .refcnt = 1 };
+	struct frame in, out;
+	struct t_counters c;
+	int part, i, seen[16];
+
+	for (part = 0; part < 3; part++) {
+		/* 16 ports 7000..7015 on one address */
+		__u16 lo = 7000, hi = 7015, plo = lo, phi = hi;
+
+		reset(f);
+		set_pool(f, G_SMALL, HSB_NAT_POOL_PAT, POOL_A, 1, lo, hi);
+		use_group(f, G_SMALL, part);
+		if (part == HSB_NAT_PART_LOWER)
+			phi = lo + 7;
+		else if (part == HSB_NAT_PART_UPPER)
+			plo = lo + 8;
+		/* every other port of this host's span is taken */
+		for (i = plo; i <= phi; i += 2) {
+			struct hsb_nat_key k = { .addr = a4(POOL_A),
+						 .port = i,
+						 .proto = 17,
+						 .dir = HSB_NAT_DIR_PUB };
+
+			assert_int_equal(bpf_map_update_elem(fd, &k, &taken,
+							     BPF_NOEXIST),
+					 0);
+		}
+		memset(seen, 0, sizeof(seen));
+		t_snap(f, &c);
+		for (i = 0; i < (phi - plo + 1) / 2; i++) {
+			struct t_spec s = spec(17, IN4, 8000 + i, SRV4, 53);
+			__u16 pp;
+
+			build(&s, &in, 0);
+			assert_int_equal(run(f, &in, f->if_in, &out),
+					 XDP_REDIRECT);
+			pp = get16(out.b + out.l4);
+			assert_true(pp >= plo && pp <= phi);
+			assert_int_equal((pp - plo) % 2, 1); /* a free one */
+			assert_int_equal(seen[pp - lo]++, 0); /* unique */
+		}
+		/* the span is full: the next first packet is dropped */
+		{
+			struct t_spec s = spec(17, IN4, 9000, SRV4, 53);
+
+			build(&s, &in, 0);
+			assert_int_equal(run(f, &in, f->if_in, &out), XDP_DROP);
+			assert_int_not_equal(
+				t_session(f, &s, &(struct hsb_session){ 0 }),
+				0);
+		}
+		assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_EXHAUSTED), 1);
+		assert_true(t_delta(f, &c, HSB_CNT_NAT_PROBE_BUSY) > 0);
+		/* the taken entries are untouched */
+		for (i = plo; i <= phi; i += 2) {
+			struct hsb_nat_entry e;
+
+			assert_int_equal(pat_get(f, POOL_A, i, 17,
+						 HSB_NAT_DIR_PUB, &e),
+					 0);
+			assert_int_equal(e.addr, taken.addr);
+		}
+	}
+}
+
+/* ---- NO-PAT --------------------------------------------------------- */
+
+static void test_nopat(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s1 = spec(6, IN4, 41000, SRV4, 443), r;
+	struct t_spec s2 = spec(17, IN4, 41001, SRV4, 53);
+	struct t_spec s3 = spec(17, IN4B, 41002, SRV4, 53);
+	struct t_spec s4 = spec(17, "10.1.0.4", 41003, SRV4, 53);
+	struct hsb_nat_entry e;
+	struct frame in, out;
+	struct t_counters c;
+	char pub[16], pub2[16];
+	__u32 del;
+	struct hsb_nat_key k = { 0 };
+	int fd = t_map_fd(f->skel->maps.hsb_nat_nopat);
+
+	reset(f);
+	use_group(f, G_NOPAT, HSB_NAT_PART_NONE);
+	build(&s1, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pub, sizeof(pub));
+	assert_true(!strcmp(pub, NOPAT_A) || !strcmp(pub, NOPAT_B));
+	assert_int_equal(get16(out.b + out.l4), 41000); /* port kept */
+
+	r = t_rev(&s1);
+	r.dst = pub;
+	r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_dst(&out, IN4, 41000);
+
+	/* same inside address: same public address, two references */
+	build(&s2, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	expect_src(&out, pub, 41001);
+	k.addr = a4(pub);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &e), 0);
+	assert_int_equal(e.refcnt, 2);
+	assert_int_equal(e.addr, a4(IN4));
+
+	/* another inside host borrows the other address */
+	build(&s3, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pub2, sizeof(pub2));
+	assert_string_not_equal(pub, pub2);
+	/* a third has none left */
+	t_snap(f, &c);
+	build(&s4, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_EXHAUSTED), 1);
+
+	/* release IN4's two: its address is free again */
+	assert_int_equal(
+		release(f, HSB_NAT_TABLE_NOPAT, pub, 0, 0, IN4, 0, &del), 1);
+	assert_int_equal(
+		release(f, HSB_NAT_TABLE_NOPAT, pub, 0, 0, IN4, 0, &del), 0);
+	assert_int_equal(del, 1);
+	build(&s4, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	expect_src(&out, pub, 41003);
+}
+
+/* ---- ICMP errors ---------------------------------------------------- */
+
+/* An ICMP error (type, code) from src to dst quoting the L3 packet q. */
+static void build_err(struct frame *fr, const char *src, const char *dst,
+		      __u8 type, __u8 code, const struct frame *q, int ttl)
+{
+	struct t_spec e = { .family = 4,
+			    .src = src,
+			    .dst = dst,
+			    .proto = 1,
+			    .icmp_type = type,
+			    .sport = 1400, /* next-hop MTU for frag-needed */
+			    .ttl = ttl };
+
+	e.quote = q->b + q->l3;
+	e.quote_len = q->len - q->l3;
+	fr->len = t_build_ex(&e, fr->b, &fr->l3, &fr->l4);
+	fr->b[fr->l4 + 1] = code;
+	fr->b[fr->l4 + 4] = 0;
+	fix(fr->b + fr->l3, fr->len - fr->l3, 1);
+}
+
+static void test_icmp_errors(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(17, IN4, 7777, SRV4, 53), r;
+	struct frame in, out, q, e;
+	struct t_counters c;
+	char pool[16];
+	const uint8_t *qi;
+	__u16 pp;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	s.payload = 4;
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	pp = get16(out.b + out.l4);
+
+	/* frag needed from an outside router about the translated packet
+	 * (the quote is that packet, whole): to the inside host, the quote
+	 * as the inside host sent it */
+	t_snap(f, &c);
+	q = out;
+	q.len = q.l3 + get16(q.b + q.l3 + 2);
+	build_err(&e, "10.2.0.2", pool, 3, 4, &q, 64);
+	assert_int_equal(run(f, &e, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	{
+		uint8_t a[4];
+
+		ip4("10.2.0.2", a);
+		assert_memory_equal(out.b + out.l3 + 12, a, 4);
+		ip4(IN4, a);
+		assert_memory_equal(out.b + out.l3 + 16, a, 4);
+	}
+	qi = out.b + out.l4 + 8;
+	{
+		uint8_t a[4];
+
+		ip4(IN4, a);
+		assert_memory_equal(qi + 12, a, 4); /* quoted source */
+		assert_int_equal(get16(qi + 20), 7777); /* quoted sport */
+		ip4(SRV4, a);
+		assert_memory_equal(qi + 16, a, 4);
+	}
+	assert_int_equal(out.b[out.l4], 3);
+	assert_int_equal(out.b[out.l4 + 1], 4);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_ICMP_ERR), 1);
+
+	/* port unreachable from the inside host about a reply it got: to
+	 * the server, from the pool address, quoting the reply as the
+	 * server sent it */
+	r = t_rev(&s);
+	r.dst = pool;
+	r.dport = pp;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	q = out; /* the reply as delivered inside */
+	q.len = q.l3 + get16(q.b + q.l3 + 2);
+	build_err(&e, IN4, SRV4, 3, 3, &q, 64);
+	assert_int_equal(run(f, &e, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	qi = out.b + out.l4 + 8;
+	{
+		uint8_t a[4];
+
+		ip4(pool, a);
+		assert_memory_equal(out.b + out.l3 + 12, a, 4); /* outer src */
+		assert_memory_equal(qi + 16, a, 4); /* quoted dst */
+		assert_int_equal(get16(qi + 22), pp);
+	}
+
+	/* a truncated quote (IPv4 + 8 bytes), time exceeded: headers and
+	 * the ICMP checksum still right */
+	q.len = q.l3 + 28;
+	build_err(&e, IN4, SRV4, 11, 0, &q, 64);
+	assert_int_equal(run(f, &e, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+}
+
+/* Packets the kernel answers itself stay as they came: TTL 1, and a DF
+ * packet too big for the egress. Without DF the kernel fragments: it
+ * gets the packet translated. */
+static void test_ttl_and_pmtu_untranslated(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(17, IN4, 7001, SRV4, 53);
+	struct frame in, out;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+
+	s.ttl = 1;
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_PASS);
+	assert_memory_equal(out.b + out.l3, in.b + in.l3, in.len - in.l3);
+
+	assert_int_equal(t_sh("ip link set hsbt-out mtu 1300"), 0);
+	s.ttl = 0;
+	s.payload = 1400;
+	s.frag = 0x4000; /* DF */
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_PASS);
+	assert_memory_equal(out.b + out.l3, in.b + in.l3, in.len - in.l3);
+	s.frag = 0;
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_PASS);
+	assert_memory_not_equal(out.b + out.l3 + 12, in.b + in.l3 + 12, 4);
+	verify_frame(&out);
+	assert_int_equal(t_sh("ip link set hsbt-out mtu 1500"), 0);
+}
+
+/* ---- server map ----------------------------------------------------- */
+
+static void test_server_map(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(6, OUT4, 5555, GLOBAL_WWW, 80), r;
+	struct frame in, out;
+	struct hsb_session v;
+	struct t_counters c;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	/* www: tcp 80 -> 10.1.0.2:8080, only from untrust */
+	srv_put(f, GLOBAL_WWW, 80, 6, IN4, 8080, HSB_ZONE_UNTRUST);
+	/* all: any protocol, whole address -> 10.1.0.3 */
+	srv_put(f, GLOBAL_ALL, 0, 0, IN4B, 0, HSB_ZONE_ANY);
+
+	t_snap(f, &c);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_src(&out, OUT4, 5555);
+	expect_dst(&out, IN4, 8080);
+	assert_memory_equal(out.b, t_mac_nh_in, 6);
+	assert_int_equal(t_session(f, &s, &v), 0); /* original tuple */
+	assert_int_equal(v.nat.kind, HSB_NAT_KIND_DNAT);
+	assert_int_equal(v.zone_in, HSB_ZONE_UNTRUST);
+	assert_int_equal(v.zone_out, HSB_ZONE_TRUST);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_DNAT), 1);
+
+	r = t_rev(&s);
+	r.src = IN4;
+	r.sport = 8080;
+	r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_src(&out, GLOBAL_WWW, 80);
+	expect_dst(&out, OUT4, 5555);
+	assert_int_equal(t_state(f, &s), HSB_CT_SYN_RECV);
+
+	/* zone: from trust the global address is not translated (routed
+	 * like any address: no route, it takes the default: none here) */
+	{
+		struct t_spec t = spec(6, "10.1.0.3", 5556, GLOBAL_WWW, 80);
+
+		build(&t, &in, 0);
+		run(f, &in, f->if_in, &out);
+		assert_memory_equal(out.b + out.l3 + 16, in.b + in.l3 + 16, 4);
+		if (t_session(f, &t, &v) == 0)
+			assert_int_not_equal(v.nat.kind, HSB_NAT_KIND_DNAT);
+	}
+
+	/* whole-address server, UDP: port kept, both ways */
+	{
+		struct t_spec u = spec(17, OUT4, 6000, GLOBAL_ALL, 5353);
+
+		build(&u, &in, 0);
+		assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		expect_dst(&out, IN4B, 5353);
+		r = t_rev(&u);
+		r.src = IN4B;
+		build(&r, &in, 0);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		expect_src(&out, GLOBAL_ALL, 5353);
+	}
+
+	/* a session the server opens leaves with its global address (not
+	 * the PAT pool of the NAT rule), and its replies come back */
+	{
+		struct t_spec o = spec(17, IN4B, 3333, SRV4, 53);
+
+		t_snap(f, &c);
+		build(&o, &in, 0);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		expect_src(&out, GLOBAL_ALL, 3333);
+		assert_int_equal(t_session(f, &o, &v), 0);
+		assert_int_equal(v.nat.kind, HSB_NAT_KIND_SRV_SNAT);
+		r = t_rev(&o);
+		r.dst = GLOBAL_ALL;
+		build(&r, &in, 0);
+		assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		expect_dst(&out, IN4B, 3333);
+		assert_int_equal(t_state(f, &o), HSB_CT_UDP_ESTABLISHED);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_SNAT), 1);
+	}
+}
+
+/* ---- ARP ------------------------------------------------------------ */
+
+static size_t arp_req(uint8_t *b, const char *tpa)
+{
+	static const uint8_t asker[6] = { 0x02, 0, 0, 0, 0x02, 0x02 };
+
+	memset(b, 0, 64);
+	memset(b, 0xff, 6);
+	memcpy(b + 6, asker, 6);
+	t_put16(b + 12, 0x0806);
+	t_put16(b + 14, 1);
+	t_put16(b + 16, 0x0800);
+	b[18] = 6;
+	b[19] = 4;
+	t_put16(b + 20, 1);
+	memcpy(b + 22, asker, 6);
+	ip4("10.2.0.2", b + 28);
+	ip4(tpa, b + 38);
+	return 60;
+}
+
+static void arp_bind(struct t_fixture *f, unsigned int ifindex,
+		     const char *addr, __u8 active)
+{
+	struct hsb_nat_arp_key k = { .ifindex = ifindex, .addr = a4(addr) };
+	struct hsb_nat_arp v = { .active = active, .kind = HSB_NAT_ARP_POOL };
+
+	memcpy(v.mac, t_mac_out, 6);
+	assert_int_equal(
+		bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_nat_arp), &k, &v,
+				    BPF_ANY),
+		0);
+}
+
+static void test_arp_answers(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_result r;
+	struct t_counters c;
+	uint8_t b[64], a[4];
+	size_t len;
+
+	reset(f);
+	arp_bind(f, f->if_out, POOL_A, 1);
+	arp_bind(f, f->if_out, POOL_B, 0); /* standby: silent */
+	t_snap(f, &c);
+	len = arp_req(b, POOL_A);
+	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_TX);
+	assert_memory_equal(r.out, b + 6, 6); /* to the asker */
+	assert_memory_equal(r.out + 6, t_mac_out, 6);
+	assert_int_equal(get16(r.out + 20), 2); /* reply */
+	assert_memory_equal(r.out + 22, t_mac_out, 6); /* sha */
+	ip4(POOL_A, a);
+	assert_memory_equal(r.out + 28, a, 4); /* spa */
+	assert_memory_equal(r.out + 32, b + 6, 6); /* tha */
+	ip4("10.2.0.2", a);
+	assert_memory_equal(r.out + 38, a, 4); /* tpa */
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_ARP_REPLY), 1);
+
+	len = arp_req(b, POOL_B);
+	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_PASS);
+	len = arp_req(b, POOL_A); /* bound to hsbt-out, asked on hsbt-in */
+	assert_int_equal(t_run_ex(f, b, len, f->if_in, &r), XDP_PASS);
+	len = arp_req(b, "10.2.0.1"); /* an interface address: the kernel */
+	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_PASS);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_ARP_REPLY), 1);
+}
+
+/* ---- no NAT rule: untouched ---------------------------------------- */
+
+static void test_no_rule_no_translation(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(17, IN4, 9100, SRV4, 53);
+	struct hsb_nat_rule nn = snat_rule(G_PAT, IN4, 32);
+	struct hsb_session v;
+	struct frame in, out;
+
+	reset(f);
+	set_rules(f, 0, NULL, 0);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b + out.l3 + 12, in.b + in.l3 + 12, 8);
+	assert_int_equal(t_session(f, &s, &v), 0);
+	assert_false(v.flags & HSB_SESS_F_NAT);
+
+	/* no-nat rule first, source-nat second: exempted */
+	{
+		struct hsb_nat_rule rules[2] = { nn,
+						 snat_rule(G_PAT, NULL, 0) };
+
+		rules[0].action = HSB_NAT_RULE_NO_NAT;
+		set_rules(f, 2, rules, 0);
+	}
+	s.sport = 9101;
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b + out.l3 + 12, in.b + in.l3 + 12, 8);
+	s.src = IN4B; /* not exempted */
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	assert_memory_not_equal(out.b + out.l3 + 12, in.b + in.l3 + 12, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pat_tcp_both_ways),
+		cmocka_unit_test(test_pat_udp_checksums),
+		cmocka_unit_test(test_pat_icmp_echo_id),
+		cmocka_unit_test(test_pat_refcount_and_release),
+		cmocka_unit_test(test_pat_collisions_exhaustion_partition),
+		cmocka_unit_test(test_nopat),
+		cmocka_unit_test(test_icmp_errors),
+		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
+		cmocka_unit_test(test_server_map),
+		cmocka_unit_test(test_arp_answers),
+		cmocka_unit_test(test_no_rule_no_translation),
+	};
+
+	return cmocka_run_group_tests_name("xdp_nat", tests, setup, t_teardown);
+}
