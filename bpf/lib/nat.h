@@ -666,30 +666,6 @@ static __always_inline __be32 hsb_nat_pool_addr(const struct hsb_nat_pool *pool,
 	return 0;
 }
 
-/* The ports this host allocates from: the group's range, halved by the
- * partition (lower: the first ceil(n/2) ports, upper: the rest). */
-static __always_inline void hsb_nat_port_span(const struct hsb_nat_pool *pool,
-					      __u8 part, __u32 *lo, __u32 *n)
-{
-	__u32 l = pool->port_lo, h = pool->port_hi, cnt, half;
-
-	if (h < l) {
-		*lo = l;
-		*n = 0;
-		return;
-	}
-	cnt = h - l + 1;
-	half = (cnt + 1) / 2;
-	if (part == HSB_NAT_PART_LOWER) {
-		cnt = half;
-	} else if (part == HSB_NAT_PART_UPPER) {
-		l += half;
-		cnt -= half;
-	}
-	*lo = l;
-	*n = cnt;
-}
-
 /* ---- PAT ------------------------------------------------------------ */
 
 /* State of an allocation's probe loop (in hsb_nat_tmp). */

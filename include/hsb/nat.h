@@ -270,4 +270,33 @@ struct hsb_nat_release_args {
 };
 HSB_ASSERT_SIZE(struct hsb_nat_release_args, 28);
 
+/*
+ * The ports this host allocates from in a PAT pool: the group's range,
+ * halved by the partition (lower: the first ceil(n/2) ports, upper: the
+ * rest). One definition for XDP and hsbd: the two must agree, or the
+ * usage hsbd reports and the ports XDP allocates would differ.
+ */
+static inline __attribute__((always_inline)) void
+hsb_nat_port_span(const struct hsb_nat_pool *pool, __u8 part, __u32 *lo,
+		  __u32 *n)
+{
+	__u32 l = pool->port_lo, h = pool->port_hi, cnt, half;
+
+	if (h < l) {
+		*lo = l;
+		*n = 0;
+		return;
+	}
+	cnt = h - l + 1;
+	half = (cnt + 1) / 2;
+	if (part == HSB_NAT_PART_LOWER) {
+		cnt = half;
+	} else if (part == HSB_NAT_PART_UPPER) {
+		l += half;
+		cnt -= half;
+	}
+	*lo = l;
+	*n = cnt;
+}
+
 #endif /* HSB_NAT_H */

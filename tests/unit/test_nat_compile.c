@@ -100,13 +100,13 @@ static void test_groups_rules_partition(void **state)
 	assert_int_equal(out->pools[1].n_addrs, 2);
 
 	assert_int_equal(out->partition, HSB_NAT_PART_UPPER);
-	hsb_nat_span(p, HSB_NAT_PART_NONE, &lo, &n);
+	hsb_nat_port_span(p, HSB_NAT_PART_NONE, &lo, &n);
 	assert_int_equal(lo, 2048);
 	assert_int_equal(n, 10);
-	hsb_nat_span(p, HSB_NAT_PART_LOWER, &lo, &n);
+	hsb_nat_port_span(p, HSB_NAT_PART_LOWER, &lo, &n);
 	assert_int_equal(lo, 2048);
 	assert_int_equal(n, 5);
-	hsb_nat_span(p, HSB_NAT_PART_UPPER, &lo, &n);
+	hsb_nat_port_span(p, HSB_NAT_PART_UPPER, &lo, &n);
 	assert_int_equal(lo, 2053);
 	assert_int_equal(n, 5);
 

@@ -338,7 +338,7 @@ int hsbd_ctl_show_nat_pool_usage(struct hsbd *d, struct json_object **reply,
 		bool pat = p->mode == HSB_NAT_POOL_PAT;
 		uint32_t lo, span;
 
-		hsb_nat_span(p, c->partition, &lo, &span);
+		hsb_nat_port_span(p, c->partition, &lo, &span);
 		json_object_object_add(
 			o, "name",
 			json_object_new_string(d->cfg->nat_groups[g].name));

@@ -210,25 +210,3 @@ uint32_t hsb_nat_pool_addr_host(const struct hsb_nat_pool *p, uint32_t i)
 	}
 	return 0;
 }
-
-void hsb_nat_span(const struct hsb_nat_pool *p, uint8_t part, uint32_t *lo,
-		  uint32_t *n)
-{
-	uint32_t l = p->port_lo, h = p->port_hi, cnt, half;
-
-	if (h < l) {
-		*lo = l;
-		*n = 0;
-		return;
-	}
-	cnt = h - l + 1;
-	half = (cnt + 1) / 2;
-	if (part == HSB_NAT_PART_LOWER) {
-		cnt = half;
-	} else if (part == HSB_NAT_PART_UPPER) {
-		l += half;
-		cnt -= half;
-	}
-	*lo = l;
-	*n = cnt;
-}

@@ -59,9 +59,4 @@ int hsb_nat_compile(const struct hsb_config *cfg, struct hsb_nat_compiled *out,
 /* Address i (host order) of a compiled pool, or 0 when out of range. */
 uint32_t hsb_nat_pool_addr_host(const struct hsb_nat_pool *p, uint32_t i);
 
-/* The ports this host allocates from in a PAT pool under partition part
- * (the datapath's hsb_nat_port_span()): first port and count. */
-void hsb_nat_span(const struct hsb_nat_pool *p, uint8_t part, uint32_t *lo,
-		  uint32_t *n);
-
 #endif /* HSB_NAT_COMPILE_H */
