@@ -33,7 +33,15 @@ struct hsb_collector {
 	unsigned int n_nat_subs;
 	uint64_t by_type[N_TYPES];
 	uint64_t malformed;
+	unsigned int budget; /* records left in this read */
+	uint64_t yields; /* reads cut short by the budget */
 };
+
+/* At most this many records per read, so a flood of new sessions cannot
+ * hold the loop (VRRP adverts, the control socket) for long; the rest
+ * waits for the next wakeup or poll tick. */
+#define HSB_COLLECTOR_BUDGET 4096
+#define HSB_COLLECTOR_YIELD (-ECANCELED)
 
 static const char *const type_names[N_TYPES] = {
 	[HSB_EV_SESSION_NEW] = "events_new",
@@ -121,9 +129,8 @@ void hsb_collector_publish_nat(struct hsb_collector *c,
 		c->nat_subs[i].fn(ev, c->nat_subs[i].ctx);
 }
 
-static int on_record(void *ctx, void *data, size_t len)
+static void handle_record(struct hsb_collector *c, const void *data, size_t len)
 {
-	struct hsb_collector *c = ctx;
 	struct hsb_session_event ev;
 	enum hsb_event_fault f = hsb_event_check(data, len);
 
@@ -132,27 +139,39 @@ static int on_record(void *ctx, void *data, size_t len)
 		hsb_log_ratelimited(HSB_LOG_WARNING,
 				    "events: dropped a record (%zu bytes): %s",
 				    len, hsb_event_fault_name(f));
-		return 0;
+		return;
 	}
 	if (((const struct hsb_event_hdr *)data)->type == HSB_EV_NAT_CREATE) {
 		struct hsb_nat_event nev;
 
 		memcpy(&nev, data, sizeof(nev));
 		hsb_collector_publish_nat(c, &nev);
-		return 0;
+		return;
 	}
 	/* A private copy: subscribers never see memory XDP may reuse. */
 	memcpy(&ev, data, sizeof(ev));
 	hsb_collector_publish(c, &ev);
-	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct hsb_collector *c = ctx;
+
+	handle_record(c, data, len);
+	/* libbpf has already moved its consumer position past this record,
+	 * so stopping here loses nothing. */
+	return --c->budget ? 0 : HSB_COLLECTOR_YIELD;
 }
 
 static void consume(struct hsb_collector *c)
 {
-	/* Bounded by the ring's size: at most what XDP wrote so far. */
-	int n = ring_buffer__consume(c->rb);
+	int n;
 
-	if (n < 0)
+	c->budget = HSB_COLLECTOR_BUDGET;
+	n = ring_buffer__consume(c->rb);
+	if (n == HSB_COLLECTOR_YIELD)
+		c->yields++;
+	else if (n < 0)
 		hsb_log_ratelimited(HSB_LOG_ERR, "events: ring read: %s",
 				    strerror(-n));
 }
@@ -237,4 +256,6 @@ void hsb_collector_counters(const struct hsb_collector *c,
 				       json_object_new_uint64(c->by_type[t]));
 	json_object_object_add(out, "events_malformed",
 			       json_object_new_uint64(c->malformed));
+	json_object_object_add(out, "events_read_yields",
+			       json_object_new_uint64(c->yields));
 }
