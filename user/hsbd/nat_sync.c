@@ -224,7 +224,14 @@ static void pass_visit(const struct hsb_flow_key *k,
 		r->seen++;
 }
 
-static void recount(struct hsb_nat_sync *ns, int fd, uint8_t table)
+typedef void (*nat_entry_fn)(struct hsb_nat_sync *ns, int fd, __u8 table,
+			     const struct hsb_nat_key *k,
+			     const struct hsb_nat_entry *v, uint64_t now);
+
+/* Calls fn for every public-side entry of one NAT table (the side that
+ * holds the reference count), reading whole batches. */
+static void walk_pub(struct hsb_nat_sync *ns, int fd, __u8 table, uint64_t now,
+		     nat_entry_fn fn)
 {
 	__u32 token = 0, count;
 	bool started = false;
@@ -237,61 +244,63 @@ static void recount(struct hsb_nat_sync *ns, int fd, uint8_t table)
 		if (ret && errno != ENOENT)
 			return;
 		started = true;
-		for (i = 0; i < (int)count; i++) {
-			const struct hsb_nat_key *k = &ns->keys[i];
-			const struct hsb_nat_entry *v = &ns->vals[i];
-			struct ref_slot *r;
-			uint32_t seen, extra;
-
-			if (k->dir != HSB_NAT_DIR_PUB || !v->refcnt ||
-			    v->created_ns + ORPHAN_MARGIN_NS >=
-				    ns->pass_start ||
-			    v->last_ref_ns + ORPHAN_MARGIN_NS >= ns->pass_start)
-				continue;
-			r = ref_find(ns, k, table, false);
-			seen = r ? r->seen : 0;
-			for (extra = v->refcnt > seen ? v->refcnt - seen : 0;
-			     extra; extra--) {
-				struct hsb_nat_release_args a = {
-					.table = table,
-					.op = HSB_NAT_OP_RELEASE,
-					.pub = *k,
-					.inside = v->addr,
-					.inside_port =
-						table == HSB_NAT_TABLE_PAT ?
-							v->port :
-							0
-				};
-
-				if (hsb_nat_run_release(maps(ns)->nat_release,
-							&a) ||
-				    a.result < 0)
-					break;
-				ns->orphans++;
-				if (a.deleted) {
-					struct hsb_nat_entry dv = *v;
-
-					dv.refcnt = 0;
-					ns->freed++;
-					publish_nat(ns, HSB_EV_NAT_DELETE,
-						    table, k, &dv,
-						    hsb_now_ns());
-					break;
-				}
-			}
-		}
+		for (i = 0; i < (int)count; i++)
+			if (ns->keys[i].dir == HSB_NAT_DIR_PUB)
+				fn(ns, fd, table, &ns->keys[i], &ns->vals[i],
+				   now);
 	} while (ret == 0);
+}
+
+/* Releases the references of sessions that vanished without hsbd seeing
+ * them (LRU eviction): what the mapping counts beyond what the pass saw. */
+static void recount_entry(struct hsb_nat_sync *ns, int fd, __u8 table,
+			  const struct hsb_nat_key *k,
+			  const struct hsb_nat_entry *v, uint64_t now)
+{
+	struct ref_slot *r;
+	uint32_t seen, extra;
+
+	(void)fd;
+	(void)now;
+	if (!v->refcnt || v->created_ns + ORPHAN_MARGIN_NS >= ns->pass_start ||
+	    v->last_ref_ns + ORPHAN_MARGIN_NS >= ns->pass_start)
+		return;
+	r = ref_find(ns, k, table, false);
+	seen = r ? r->seen : 0;
+	for (extra = v->refcnt > seen ? v->refcnt - seen : 0; extra; extra--) {
+		struct hsb_nat_release_args a = {
+			.table = table,
+			.op = HSB_NAT_OP_RELEASE,
+			.pub = *k,
+			.inside = v->addr,
+			.inside_port = table == HSB_NAT_TABLE_PAT ? v->port : 0
+		};
+
+		if (hsb_nat_run_release(maps(ns)->nat_release, &a) ||
+		    a.result < 0)
+			break;
+		ns->orphans++;
+		if (a.deleted) {
+			struct hsb_nat_entry dv = *v;
+
+			dv.refcnt = 0;
+			ns->freed++;
+			publish_nat(ns, HSB_EV_NAT_DELETE, table, k, &dv,
+				    hsb_now_ns());
+			break;
+		}
+	}
 }
 
 static void pass_end(uint64_t now, void *ctx)
 {
 	struct hsb_nat_sync *ns = ctx;
 
-	(void)now;
 	if (ns->pass_overflow || !ns->d->dp)
 		return;
-	recount(ns, maps(ns)->nat_pat, HSB_NAT_TABLE_PAT);
-	recount(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT);
+	walk_pub(ns, maps(ns)->nat_pat, HSB_NAT_TABLE_PAT, now, recount_entry);
+	walk_pub(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT, now,
+		 recount_entry);
 	ns->recounts++;
 }
 
@@ -624,52 +633,30 @@ static void skip_update(struct hsb_nat_sync *ns)
 
 /* ---- the sweep: lost records, expired pinholes ----------------------- */
 
-static void sweep_table(struct hsb_nat_sync *ns, int fd, __u8 table,
-			uint64_t now)
+/* Expired pinholes go; entries whose record was lost are re-emitted. */
+static void sweep_entry(struct hsb_nat_sync *ns, int fd, __u8 table,
+			const struct hsb_nat_key *k,
+			const struct hsb_nat_entry *v, uint64_t now)
 {
-	__u32 token = 0, count;
-	bool started = false;
-	int ret, i;
-
-	do {
-		count = NAT_BATCH;
-		ret = bpf_map_lookup_batch(fd, started ? &token : NULL, &token,
-					   ns->keys, ns->vals, &count, NULL);
-		if (ret && errno != ENOENT)
-			return;
-		started = true;
-		for (i = 0; i < (int)count; i++) {
-			struct hsb_nat_key *k = &ns->keys[i];
-			struct hsb_nat_entry *v = &ns->vals[i];
-
-			if (k->dir != HSB_NAT_DIR_PUB)
-				continue;
-			if (table == HSB_NAT_TABLE_SRV) {
-				if ((v->flags & HSB_NAT_F_DYNAMIC) &&
-				    v->expires_ns && now > v->expires_ns &&
-				    !bpf_map_delete_elem(fd, k)) {
-					ns->pinholes_expired++;
-					publish_nat(ns, HSB_EV_NAT_DELETE,
-						    table, k, v, now);
-				}
-				continue;
-			}
-			if (v->flags & HSB_NAT_F_DIRTY) {
-				struct hsb_nat_release_args a = {
-					.table = table,
-					.op = HSB_NAT_OP_CLEAN,
-					.pub = *k
-				};
-
-				/* the snapshot goes out before the flag is
-				 * cleared: a later change re-marks it */
-				publish_nat(ns, HSB_EV_NAT_RESYNC, table, k, v,
-					    now);
-				hsb_nat_run_release(maps(ns)->nat_release, &a);
-				ns->resynced++;
-			}
+	if (table == HSB_NAT_TABLE_SRV) {
+		if ((v->flags & HSB_NAT_F_DYNAMIC) && v->expires_ns &&
+		    now > v->expires_ns && !bpf_map_delete_elem(fd, k)) {
+			ns->pinholes_expired++;
+			publish_nat(ns, HSB_EV_NAT_DELETE, table, k, v, now);
 		}
-	} while (ret == 0);
+		return;
+	}
+	if (v->flags & HSB_NAT_F_DIRTY) {
+		struct hsb_nat_release_args a = { .table = table,
+						  .op = HSB_NAT_OP_CLEAN,
+						  .pub = *k };
+
+		/* the snapshot goes out before the flag is cleared: a later
+		 * change re-marks it */
+		publish_nat(ns, HSB_EV_NAT_RESYNC, table, k, v, now);
+		hsb_nat_run_release(maps(ns)->nat_release, &a);
+		ns->resynced++;
+	}
 }
 
 static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
@@ -681,9 +668,10 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	(void)t;
 	if (!ns->d->dp)
 		return;
-	sweep_table(ns, maps(ns)->nat_pat, HSB_NAT_TABLE_PAT, now);
-	sweep_table(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT, now);
-	sweep_table(ns, maps(ns)->nat_srv, HSB_NAT_TABLE_SRV, now);
+	walk_pub(ns, maps(ns)->nat_pat, HSB_NAT_TABLE_PAT, now, sweep_entry);
+	walk_pub(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT, now,
+		 sweep_entry);
+	walk_pub(ns, maps(ns)->nat_srv, HSB_NAT_TABLE_SRV, now, sweep_entry);
 	if (ns->have_live)
 		skip_update(ns);
 }
