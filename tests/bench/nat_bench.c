@@ -38,6 +38,7 @@
 #include "hsb/session.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
+#include "bench_pkt.h"
 #include "bench/rotor.skel.h"
 #include "bench/xdp_pass.skel.h"
 
@@ -109,34 +110,6 @@ static int setup_netns(void)
 	ifx_c = (int)if_nametoindex("bc0");
 	ifx_s = (int)if_nametoindex("bs0");
 	return ifx_c && ifx_s ? 0 : -1;
-}
-
-static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	return s;
-}
-
-static uint16_t csum_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
 }
 
 static void build_tcp(struct pkt *p, int ifindex, uint32_t sa, uint16_t sp,

@@ -58,6 +58,7 @@
 #include "hsb/session.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
+#include "bench_pkt.h"
 #include "bench/rotor.skel.h"
 #include "bench/xdp_pass.skel.h"
 
@@ -158,36 +159,6 @@ static int setup_netns(void)
 }
 
 /* --- packets ------------------------------------------------------------ */
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
