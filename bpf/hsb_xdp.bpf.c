@@ -25,6 +25,39 @@ __noinline int hsb_xdp_flow(struct xdp_md *ctx, struct hsb_pkt *pkt,
 			from_zone, out_ifindex);
 }
 
+/* The virtual-address stages (lib/vaddr.h), global like hsb_xdp_flow()
+ * and out of the hot path: the entry calls them only for frames their
+ * .bss filters let through. Each returns an HSB_VA_* verdict. */
+__noinline int hsb_xdp_vmac(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	return hsb_vaddr_vmac(data, data_end, ctx->ingress_ifindex);
+}
+
+__noinline int hsb_xdp_neigh(struct xdp_md *ctx, __u32 reason)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (reason == HSB_CNT_ARP)
+		return hsb_vaddr_arp(data, data_end, ctx->ingress_ifindex);
+	return hsb_vaddr_ns(data, data_end, ctx->ingress_ifindex);
+}
+
+__noinline int hsb_xdp_vaddr(struct xdp_md *ctx, struct hsb_pkt *pkt)
+{
+	if (!pkt)
+		return HSB_VA_DROP;
+	return hsb_vaddr_ip(pkt, ctx->ingress_ifindex);
+}
+
+static __always_inline int hsb_va_verdict(int va, int v)
+{
+	return va == HSB_VA_TX ? HSB_V_TX : va == HSB_VA_DROP ? HSB_V_DROP : v;
+}
+
 SEC("xdp")
 int hsb_xdp(struct xdp_md *ctx)
 {
@@ -35,6 +68,12 @@ int hsb_xdp(struct xdp_md *ctx)
 	int v;
 
 	v = hsb_front(data, data_end, ctx->ingress_ifindex, &pkt, &from_zone);
+	if (v != HSB_V_DROP && hsb_vmac_if_maybe(ctx->ingress_ifindex))
+		v = hsb_va_verdict(hsb_xdp_vmac(ctx), v);
+	if (v == HSB_V_NEIGH)
+		v = hsb_va_verdict(hsb_xdp_neigh(ctx, pkt.reason), HSB_V_PASS);
+	if (v == HSB_V_CONTINUE && hsb_vaddr_maybe(pkt.daddr, pkt.family))
+		v = hsb_va_verdict(hsb_xdp_vaddr(ctx, &pkt), v);
 	if (v == HSB_V_CONTINUE)
 		v = hsb_xdp_flow(ctx, &pkt, from_zone, &out_ifindex);
 

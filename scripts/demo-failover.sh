@@ -43,6 +43,9 @@ plug() {
 	ip -n "$P-$lan" link set "$port" master br0
 	ip -n "$P-$lan" link set "$port" up
 	ip netns exec "$P-$lan" ethtool -K "$port" gro on >/dev/null
+	# ARP answers for the VIPs leave the gateways by XDP_TX: a veth
+	# peer takes those only with an XDP program of its own
+	"$(dirname "$0")/veth-wake.sh" "$P-$lan" "$port" >/dev/null
 	ip netns exec "$P-$ns" ethtool -K "$ifname" tx off >/dev/null
 	ip -n "$P-$ns" link set "$ifname" up
 }

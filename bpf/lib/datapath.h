@@ -36,6 +36,7 @@
 #include "forward.h"
 #include "nexthop.h"
 #include "nat.h"
+#include "vaddr.h"
 
 static __always_inline __u8 hsb_iface_zone(__u32 ifindex)
 {
@@ -76,6 +77,9 @@ static __always_inline int hsb_to_zone(void *ctx, const struct hsb_pkt *p,
 
 /* Returned by hsb_front() when the flow stage must decide. */
 #define HSB_V_CONTINUE (-1)
+/* Returned by hsb_front() for ARP and neighbour discovery: the virtual
+ * address stage (lib/vaddr.h) decides, else the kernel gets it. */
+#define HSB_V_NEIGH (-2)
 
 /*
  * Front stage, inline in the entry point: global and interface counters,
@@ -111,11 +115,13 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 	rc = hsb_parse(pkt, data, data_end);
 	if (rc != HSB_PARSE_OK) {
 		hsb_count(pkt->reason);
-		/* ARP for a public NAT address bound here: answer it */
-		if (pkt->reason == HSB_CNT_ARP && !pkt->vlan &&
-		    hsb_nat_arp_answer(data, data_end, ifindex))
-			return HSB_V_TX;
-		return rc == HSB_PARSE_PASS ? HSB_V_PASS : HSB_V_DROP;
+		if (rc != HSB_PARSE_PASS)
+			return HSB_V_DROP;
+		/* ARP / ND for a virtual address: lib/vaddr.h */
+		if ((pkt->reason == HSB_CNT_ARP || pkt->reason == HSB_CNT_ND) &&
+		    !pkt->vlan)
+			return HSB_V_NEIGH;
+		return HSB_V_PASS;
 	}
 	return HSB_V_CONTINUE;
 }

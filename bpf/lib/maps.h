@@ -21,6 +21,7 @@
 #include "hsb/lists.h"
 #include "hsb/policy.h"
 #include "hsb/nat.h"
+#include "hsb/vaddr.h"
 
 /* Default size of the session table; hsbd sets the configured size with
  * bpf_map__set_max_entries() before load. LRU: a full table evicts the
@@ -169,11 +170,27 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HSB_NAT_ARP_MAX);
-	__type(key, struct hsb_nat_arp_key);
-	__type(value, struct hsb_nat_arp);
+	__uint(max_entries, HSB_VADDR_MAX);
+	__type(key, struct hsb_vaddr_key);
+	__type(value, struct hsb_vaddr);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hsb_nat_arp SEC(".maps");
+} hsb_vaddrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HSB_VGROUP_MAX);
+	__type(key, __u32);
+	__type(value, struct hsb_vgroup);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_vgroups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HSB_VMAC_MAX);
+	__type(key, struct hsb_vmac_key);
+	__type(value, struct hsb_vmac);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_vmacs SEC(".maps");
 
 /* include/hsb/maps.h: a .bss copy of hsb_ifaces, written by hsbd. */
 struct hsb_iface_fast hsb_if_fast[HSB_IF_FAST_SIZE];

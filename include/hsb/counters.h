@@ -89,8 +89,18 @@
 	X(NAT_XLATE, "nat_xlate", "packets translated")                        \
 	X(NAT_ICMP_ERR, "nat_icmp_err",                                        \
 	  "ICMP errors translated (outer and embedded headers)")               \
-	X(NAT_ARP_REPLY, "nat_arp_reply",                                      \
-	  "ARP requests for public NAT addresses answered (XDP_TX)")
+	X(VADDR_ARP_REPLY, "vaddr_arp_reply",                                  \
+	  "ARP requests for active virtual/NAT addresses answered (XDP_TX)")   \
+	X(VADDR_NA_REPLY, "vaddr_na_reply",                                    \
+	  "neighbour solicitations for active VIPs answered (XDP_TX)")         \
+	X(VADDR_STANDBY, "vaddr_standby",                                      \
+	  "ARP/ND/packets for addresses of a standby group (dropped)")         \
+	X(VADDR_NOT_ACCEPTED, "vaddr_not_accepted",                            \
+	  "packets to a VIP without accept mode (dropped, RFC 5798)")          \
+	X(VMAC_STANDBY, "vmac_standby",                                        \
+	  "frames to the virtual MAC of a standby group (dropped)")            \
+	X(VMAC_RX, "vmac_rx",                                                  \
+	  "frames to an active virtual MAC (taken as the interface's own)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

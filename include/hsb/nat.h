@@ -10,8 +10,10 @@
  *   hsb_nat_pool   address groups        array, group id -> hsb_nat_pool
  *   hsb_nat_rules  NAT policy, 2 halves  array -> struct hsb_nat_rule
  *   hsb_nat_ctl    live half, partition  array[1] -> struct hsb_nat_ctl
- *   hsb_nat_arp    public addresses      struct hsb_nat_arp_key ->
- *                  answered by ARP       struct hsb_nat_arp
+ *
+ * Pool and NAT-server global addresses are answered for by ARP like VRRP
+ * virtual IPs: entries of kind HSB_VADDR_NAT_* in hsb_vaddrs
+ * (include/hsb/vaddr.h).
  *
  * Each mapping table is keyed both ways in one map: a key's dir says
  * which side it names. A PUB key names the public side (pool address and
@@ -50,7 +52,6 @@
 #define HSB_MAP_NAT_POOL "hsb_nat_pool"
 #define HSB_MAP_NAT_RULES "hsb_nat_rules"
 #define HSB_MAP_NAT_CTL "hsb_nat_ctl"
-#define HSB_MAP_NAT_ARP "hsb_nat_arp"
 
 #define HSB_NAT_PAT_MAX 131072 /* PAT mappings (two entries each) */
 #define HSB_NAT_NOPAT_MAX 16384
@@ -58,7 +59,6 @@
 #define HSB_NAT_MAX_GROUPS 64 /* = HSB_CFG_MAX_NAT_GROUPS */
 #define HSB_NAT_MAX_SECTIONS 16 /* per group */
 #define HSB_NAT_MAX_RULES 1024
-#define HSB_NAT_ARP_MAX 4096
 
 /* Allocation bounds (first packet): PAT tries at most this many ports,
  * HSB_NAT_PAT_PER_ADDR on each address starting with the paired one;
@@ -207,35 +207,6 @@ struct hsb_nat_ctl {
 	__u8 pad[3];
 };
 HSB_ASSERT_SIZE(struct hsb_nat_ctl, 16);
-
-/*
- * Public addresses the host answers ARP for, per interface: pool
- * addresses and NAT-server global addresses. hsbd binds each address to
- * the interface whose connected subnet holds it; with none, to every
- * interface of the zone the NAT traffic leaves by (docs/
- * configuration.md). VRRP binds an address to an instance by setting
- * owner and, on the standby host, clearing active; today owner is 0 and
- * active 1.
- */
-struct hsb_nat_arp_key {
-	__u32 ifindex;
-	__be32 addr;
-};
-HSB_ASSERT_SIZE(struct hsb_nat_arp_key, 8);
-
-#define HSB_NAT_ARP_POOL 1
-#define HSB_NAT_ARP_SERVER 2
-
-struct hsb_nat_arp {
-	__u8 mac[6]; /* answer with this MAC (the interface's, or a VMAC) */
-	__u8 active; /* 1: answer; 0: silent (standby) */
-	__u8 kind; /* HSB_NAT_ARP_* */
-	__u16 owner; /* VRRP instance governing it; 0: none */
-	__u16 pad;
-	__u32 pad2;
-	__u64 replies; /* answers sent (approximate) */
-};
-HSB_ASSERT_SIZE(struct hsb_nat_arp, 24);
 
 /* NAT change records (hsb_events ring), one per mapping created or
  * deleted. table says which map; key is the PUB key. */

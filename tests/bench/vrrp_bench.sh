@@ -182,6 +182,8 @@ node() {
 	ip link add eth0 netns "$2" address "$4" type veth peer name "p$1" \
 		netns "$LAN" || return 1
 	ip -n "$LAN" link set "p$1" master br0
+	# hsbd answers ARP for the VIP by XDP_TX: the port needs XDP
+	scripts/veth-wake.sh "$LAN" "p$1" || return 1
 	ip -n "$LAN" link set "p$1" up
 	ip -n "$2" addr add "$3/24" dev eth0
 	ip -n "$2" link set eth0 up

@@ -7,8 +7,8 @@
  * reuse and reference counts with their release (the sweeper's path, via
  * the hsb_nat_release program), ICMP errors about translated flows
  * (embedded headers and every checksum), TTL / DF packets the kernel must
- * see untranslated, change records, and ARP answers for public
- * addresses.
+ * see untranslated and change records. ARP answers for public addresses:
+ * test_xdp_vaddr.c.
  *
  * Every checksum of every output frame is verified by recomputing it
  * from scratch here (sum16() below), never with the datapath's
@@ -330,7 +330,6 @@ static void reset(struct t_fixture *f)
 	clear_map(t_map_fd(f->skel->maps.hsb_nat_nopat), 8);
 	clear_map(t_map_fd(f->skel->maps.hsb_nat_srv), 8);
 	clear_map(t_map_fd(f->skel->maps.hsb_sessions), 40);
-	clear_map(t_map_fd(f->skel->maps.hsb_nat_arp), 8);
 	t_events_reset(f);
 	n_nat_events = 0;
 }
@@ -1016,74 +1015,6 @@ static void test_server_map(void **state)
 	}
 }
 
-/* ---- ARP ------------------------------------------------------------ */
-
-static size_t arp_req(uint8_t *b, const char *tpa)
-{
-	static const uint8_t asker[6] = { 0x02, 0, 0, 0, 0x02, 0x02 };
-
-	memset(b, 0, 64);
-	memset(b, 0xff, 6);
-	memcpy(b + 6, asker, 6);
-	t_put16(b + 12, 0x0806);
-	t_put16(b + 14, 1);
-	t_put16(b + 16, 0x0800);
-	b[18] = 6;
-	b[19] = 4;
-	t_put16(b + 20, 1);
-	memcpy(b + 22, asker, 6);
-	ip4("10.2.0.2", b + 28);
-	ip4(tpa, b + 38);
-	return 60;
-}
-
-static void arp_bind(struct t_fixture *f, unsigned int ifindex,
-		     const char *addr, __u8 active)
-{
-	struct hsb_nat_arp_key k = { .ifindex = ifindex, .addr = a4(addr) };
-	struct hsb_nat_arp v = { .active = active, .kind = HSB_NAT_ARP_POOL };
-
-	memcpy(v.mac, t_mac_out, 6);
-	assert_int_equal(
-		bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_nat_arp), &k, &v,
-				    BPF_ANY),
-		0);
-}
-
-static void test_arp_answers(void **state)
-{
-	struct t_fixture *f = *state;
-	struct t_result r;
-	struct t_counters c;
-	uint8_t b[64], a[4];
-	size_t len;
-
-	reset(f);
-	arp_bind(f, f->if_out, POOL_A, 1);
-	arp_bind(f, f->if_out, POOL_B, 0); /* standby: silent */
-	t_snap(f, &c);
-	len = arp_req(b, POOL_A);
-	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_TX);
-	assert_memory_equal(r.out, b + 6, 6); /* to the asker */
-	assert_memory_equal(r.out + 6, t_mac_out, 6);
-	assert_int_equal(get16(r.out + 20), 2); /* reply */
-	assert_memory_equal(r.out + 22, t_mac_out, 6); /* sha */
-	ip4(POOL_A, a);
-	assert_memory_equal(r.out + 28, a, 4); /* spa */
-	assert_memory_equal(r.out + 32, b + 6, 6); /* tha */
-	ip4("10.2.0.2", a);
-	assert_memory_equal(r.out + 38, a, 4); /* tpa */
-	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_ARP_REPLY), 1);
-
-	len = arp_req(b, POOL_B);
-	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_PASS);
-	len = arp_req(b, POOL_A); /* bound to hsbt-out, asked on hsbt-in */
-	assert_int_equal(t_run_ex(f, b, len, f->if_in, &r), XDP_PASS);
-	len = arp_req(b, "10.2.0.1"); /* an interface address: the kernel */
-	assert_int_equal(t_run_ex(f, b, len, f->if_out, &r), XDP_PASS);
-	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_ARP_REPLY), 1);
-}
-
 /* ---- no NAT rule: untouched ---------------------------------------- */
 
 static void test_no_rule_no_translation(void **state)
@@ -1132,7 +1063,6 @@ int main(void)
 		cmocka_unit_test(test_icmp_errors),
 		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
 		cmocka_unit_test(test_server_map),
-		cmocka_unit_test(test_arp_answers),
 		cmocka_unit_test(test_no_rule_no_translation),
 	};
 

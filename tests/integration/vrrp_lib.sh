@@ -27,6 +27,9 @@ vrrp_node() {
 	ip link add eth0 netns "$NS" type veth peer name "p$name" netns "$LAN" ||
 		return 1
 	ip -n "$LAN" link set "p$name" master br0
+	# the ARP / NA answers for VIPs leave by XDP_TX: the bridge port
+	# needs an XDP program to take them (scripts/veth-wake.sh)
+	scripts/veth-wake.sh "$LAN" "p$name" || return 1
 	ip -n "$LAN" link set "p$name" up
 	ip -n "$NS" addr add "$a4" dev eth0
 	[ -n "$a6" ] && ip -n "$NS" addr add "$a6" dev eth0 nodad

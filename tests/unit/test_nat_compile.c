@@ -127,7 +127,7 @@ static void test_groups_rules_partition(void **state)
 
 	/* public addresses: both groups, reached from untrust */
 	assert_int_equal(out->n_pub, 6);
-	assert_int_equal(out->pub[0].kind, HSB_NAT_ARP_POOL);
+	assert_int_equal(out->pub[0].kind, HSB_VADDR_NAT_POOL);
 	assert_int_equal(out->pub[0].zone, 3);
 }
 
@@ -162,7 +162,7 @@ static void test_servers(void **state)
 	assert_int_equal(e->key.port, 0);
 	assert_int_equal(e->val.zone, HSB_ZONE_ANY);
 	assert_int_equal(out->n_pub, 2);
-	assert_int_equal(out->pub[0].kind, HSB_NAT_ARP_SERVER);
+	assert_int_equal(out->pub[0].kind, HSB_VADDR_NAT_SERVER);
 	assert_int_equal(out->pub[1].addr, ip("203.0.113.101"));
 }
 

@@ -111,12 +111,12 @@ static void test_map_refused(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(vrrp_map_config(&v, &fc, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "vrrp vrid 4 interface eth0"));
-	assert_non_null(strstr(err, "'vmac' is not implemented yet"));
+	/* vmac is the datapath's business (include/hsb/vaddr.h) */
+	assert_int_equal(vrrp_map_config(&v, &fc, err, sizeof(err)), 0);
 	v = entry("vrrp vrid 4 interface eth0 virtual-ip 10.0.0.1\n");
 	strcpy(v.vgmp_group, "g1");
 	assert_int_equal(vrrp_map_config(&v, &fc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "vrrp vrid 4 interface eth0"));
 	assert_non_null(strstr(err, "vgmp-group"));
 	/* what the parser would never produce is refused, not trusted */
 	v = entry("vrrp vrid 4 interface eth0 virtual-ip 10.0.0.1\n");

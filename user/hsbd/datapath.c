@@ -569,6 +569,34 @@ void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words)
 				 __ATOMIC_RELAXED);
 }
 
+void hsb_datapath_set_vaddr_filters(struct hsb_datapath *dp,
+				    const uint64_t *bloom,
+				    const uint64_t *vmac_ifs)
+{
+	unsigned int i;
+
+	/* word by word, like the pool filter: each word is only a hint */
+	for (i = 0; i < HSB_VADDR_BLOOM_WORDS; i++)
+		__atomic_store_n(&dp->skel->bss->hsb_vaddr_bloom[i], bloom[i],
+				 __ATOMIC_RELAXED);
+	for (i = 0; i < HSB_VMAC_IF_WORDS; i++)
+		__atomic_store_n(&dp->skel->bss->hsb_vmac_ifs[i], vmac_ifs[i],
+				 __ATOMIC_RELAXED);
+}
+
+void hsb_datapath_vaddr_filters(struct hsb_datapath *dp, uint64_t *bloom,
+				uint64_t *vmac_ifs)
+{
+	unsigned int i;
+
+	for (i = 0; i < HSB_VADDR_BLOOM_WORDS; i++)
+		bloom[i] = __atomic_load_n(&dp->skel->bss->hsb_vaddr_bloom[i],
+					   __ATOMIC_RELAXED);
+	for (i = 0; i < HSB_VMAC_IF_WORDS; i++)
+		vmac_ifs[i] = __atomic_load_n(&dp->skel->bss->hsb_vmac_ifs[i],
+					      __ATOMIC_RELAXED);
+}
+
 uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp)
 {
 	return __atomic_load_n(&dp->skel->bss->hsb_nat_skip, __ATOMIC_SEQ_CST);
@@ -601,7 +629,9 @@ static void fill_maps(struct hsb_datapath *dp)
 	dp->maps.nat_pool = bpf_map__fd(s->maps.hsb_nat_pool);
 	dp->maps.nat_rules = bpf_map__fd(s->maps.hsb_nat_rules);
 	dp->maps.nat_ctl = bpf_map__fd(s->maps.hsb_nat_ctl);
-	dp->maps.nat_arp = bpf_map__fd(s->maps.hsb_nat_arp);
+	dp->maps.vaddrs = bpf_map__fd(s->maps.hsb_vaddrs);
+	dp->maps.vgroups = bpf_map__fd(s->maps.hsb_vgroups);
+	dp->maps.vmacs = bpf_map__fd(s->maps.hsb_vmacs);
 	dp->maps.nat_release = bpf_program__fd(s->progs.hsb_nat_release);
 }
 

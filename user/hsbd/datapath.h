@@ -12,6 +12,7 @@
 
 #include "hsb/counters.h"
 #include "hsb/nat.h"
+#include "hsb/vaddr.h"
 
 struct hsbd;
 struct hsb_datapath;
@@ -52,7 +53,10 @@ struct hsb_dp_maps {
 	int nat_pool;
 	int nat_rules;
 	int nat_ctl;
-	int nat_arp;
+	/* virtual addresses (include/hsb/vaddr.h) */
+	int vaddrs;
+	int vgroups;
+	int vmacs;
 	int nat_release;
 	uint32_t sessions_max;
 };
@@ -73,6 +77,14 @@ void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip);
 uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp);
 /* Replace the datapath's filter of pool addresses (hsb_nat_pubf). */
 void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words);
+
+/* The virtual-address filters (hsb_vaddr_bloom, hsb_vmac_ifs in
+ * include/hsb/vaddr.h): replace / read them. */
+void hsb_datapath_set_vaddr_filters(struct hsb_datapath *dp,
+				    const uint64_t *bloom,
+				    const uint64_t *vmac_ifs);
+void hsb_datapath_vaddr_filters(struct hsb_datapath *dp, uint64_t *bloom,
+				uint64_t *vmac_ifs);
 
 /* Sum of a global counter over all CPUs. */
 int hsb_datapath_counter(struct hsb_datapath *dp, enum hsb_counter id,

@@ -131,7 +131,7 @@ static void add_pub(struct hsb_nat_compiled *out, uint32_t addr, uint8_t kind,
 	for (i = 0; i < out->n_pub; i++)
 		if (out->pub[i].addr == addr && out->pub[i].zone == zone)
 			return;
-	if (out->n_pub == HSB_NAT_ARP_MAX)
+	if (out->n_pub == HSB_VADDR_MAX)
 		return;
 	out->pub[out->n_pub].addr = addr;
 	out->pub[out->n_pub].kind = kind;
@@ -147,7 +147,7 @@ static void pool_pubs(const struct hsb_config *cfg, unsigned int g,
 {
 	unsigned int r, i;
 
-	if (p->n_addrs > HSB_NAT_ARP_POOL_MAX)
+	if (p->n_addrs > HSB_NAT_VADDR_POOL_MAX)
 		return;
 	for (r = 0; r < cfg->n_nat_rules; r++) {
 		const struct hsb_cfg_nat_rule *nr = &cfg->nat_rules[r];
@@ -157,7 +157,7 @@ static void pool_pubs(const struct hsb_config *cfg, unsigned int g,
 			continue;
 		for (i = 0; i < p->n_addrs; i++)
 			add_pub(out, htonl(hsb_nat_pool_addr_host(p, i)),
-				HSB_NAT_ARP_POOL,
+				HSB_VADDR_NAT_POOL,
 				hsb_zone_id(cfg, nr->match.to));
 	}
 }
@@ -180,7 +180,7 @@ int hsb_nat_compile(const struct hsb_config *cfg, struct hsb_nat_compiled *out,
 	for (i = 0; i < cfg->n_nat_servers; i++) {
 		compile_server(cfg, i, &out->srv[2 * i], &out->srv[2 * i + 1]);
 		add_pub(out, cfg->nat_servers[i].global.s_addr,
-			HSB_NAT_ARP_SERVER,
+			HSB_VADDR_NAT_SERVER,
 			hsb_zone_id(cfg, cfg->nat_servers[i].zone));
 	}
 	out->n_srv = 2 * cfg->n_nat_servers;

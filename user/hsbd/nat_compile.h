@@ -13,6 +13,7 @@
 #include "config.h"
 #include "hsb/nat.h"
 #include "hsb/policy.h"
+#include "hsb/vaddr.h"
 
 _Static_assert(HSB_CFG_MAX_NAT_GROUPS <= HSB_NAT_MAX_GROUPS,
 	       "every configurable group fits hsb_nat_pool");
@@ -28,7 +29,7 @@ struct hsb_nat_srv_entry {
 /* A public address the host must answer ARP for. */
 struct hsb_nat_pub_addr {
 	uint32_t addr; /* network order */
-	uint8_t kind; /* HSB_NAT_ARP_POOL / _SERVER */
+	uint8_t kind; /* HSB_VADDR_NAT_POOL / _SERVER */
 	/* zone the address is reached from: for pools, a to-zone of a rule
 	 * using the group (0: any); for servers, the server's zone */
 	uint32_t zone;
@@ -36,7 +37,7 @@ struct hsb_nat_pub_addr {
 
 /* Public addresses of pools larger than this are not bound for ARP
  * (route them to the host instead; docs/configuration.md). */
-#define HSB_NAT_ARP_POOL_MAX 1024
+#define HSB_NAT_VADDR_POOL_MAX 1024
 
 struct hsb_nat_compiled {
 	struct hsb_nat_pool pools[HSB_NAT_MAX_GROUPS]; /* by group index */
@@ -46,7 +47,7 @@ struct hsb_nat_compiled {
 	/* two entries (PUB and IN) per configured server */
 	struct hsb_nat_srv_entry srv[2 * HSB_CFG_MAX_NAT_SERVERS];
 	unsigned int n_srv;
-	struct hsb_nat_pub_addr pub[HSB_NAT_ARP_MAX];
+	struct hsb_nat_pub_addr pub[HSB_VADDR_MAX];
 	unsigned int n_pub;
 	uint8_t partition; /* HSB_NAT_PART_* */
 };

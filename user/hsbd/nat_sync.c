@@ -26,6 +26,7 @@
 #include "log.h"
 #include "nat_compile.h"
 #include "nat_sync.h"
+#include "vaddr_sync.h"
 #include "session_table.h"
 #include "sweeper.h"
 #include "zones.h"
@@ -434,12 +435,7 @@ static int write_servers(struct hsb_nat_sync *ns,
 	return 0;
 }
 
-/* ---- ARP bindings --------------------------------------------------- */
-
-struct arp_want {
-	struct hsb_nat_arp_key key;
-	struct hsb_nat_arp val;
-};
+/* ---- addresses answered for (hsb_vaddrs) ----------------------------- */
 
 static int if_mac(const char *name, __u8 *mac)
 {
@@ -479,11 +475,12 @@ static bool on_link(const struct ifaddrs *ifa, const char *name, uint32_t addr)
  * whose connected IPv4 subnet holds it; when none does, on every
  * configured interface of the zone it is reached from (a pool: the
  * to-zone of the rules using it; a server: its zone), or on every
- * configured interface when that zone is any.
+ * configured interface when that zone is any. Each binding follows the
+ * VRRP instance of its interface (vaddr_sync.h: hsb_vgroup_of_iface).
  */
-static unsigned int arp_plan(const struct hsb_config *cfg,
-			     const struct hsb_nat_compiled *c,
-			     struct arp_want *out, unsigned int max)
+static unsigned int vaddr_plan(const struct hsb_config *cfg,
+			       const struct hsb_nat_compiled *c,
+			       struct hsb_vaddr_want *out, unsigned int max)
 {
 	struct ifaddrs *ifa = NULL;
 	unsigned int i, j, n = 0;
@@ -500,6 +497,7 @@ static unsigned int arp_plan(const struct hsb_config *cfg,
 				const struct hsb_cfg_iface *f = &cfg->ifaces[j];
 				unsigned int idx = if_nametoindex(f->name);
 				uint32_t z = hsb_zone_id(cfg, f->zone);
+				struct hsb_vaddr_want *w = &out[n];
 
 				if (!idx)
 					continue;
@@ -508,12 +506,15 @@ static unsigned int arp_plan(const struct hsb_config *cfg,
 					continue;
 				if (pass == 1 && p->zone && z != p->zone)
 					continue;
-				memset(&out[n], 0, sizeof(out[n]));
-				out[n].key.ifindex = idx;
-				out[n].key.addr = p->addr;
-				out[n].val.active = 1;
-				out[n].val.kind = p->kind;
-				if (if_mac(f->name, out[n].val.mac))
+				memset(w, 0, sizeof(*w));
+				w->key.ifindex = idx;
+				w->key.family = HSB_FAMILY_IPV4;
+				memcpy(w->key.addr, &p->addr, 4);
+				w->val.kind = p->kind;
+				w->val.flags = HSB_VADDR_F_ACCEPT;
+				w->val.group =
+					hsb_vgroup_of_iface(cfg, f->name);
+				if (if_mac(f->name, w->val.mac))
 					continue;
 				n++;
 				linked = true;
@@ -525,49 +526,23 @@ static unsigned int arp_plan(const struct hsb_config *cfg,
 	return n;
 }
 
-static int write_arp(struct hsb_nat_sync *ns, const struct hsb_config *cfg,
-		     const struct hsb_nat_compiled *c)
+static int write_vaddrs(struct hsb_nat_sync *ns, const struct hsb_config *cfg,
+			const struct hsb_nat_compiled *c)
 {
-	int fd = maps(ns)->nat_arp;
-	struct arp_want *want = calloc(HSB_NAT_ARP_MAX, sizeof(*want));
-	struct hsb_nat_arp_key k, next;
-	struct hsb_nat_arp cur;
-	unsigned int n, i;
-	bool first = true;
+	struct hsb_vaddr_want *want = calloc(HSB_VADDR_MAX, sizeof(*want));
+	unsigned int n;
+	int ret;
 
 	if (!want)
 		return -ENOMEM;
-	n = arp_plan(cfg, c, want, HSB_NAT_ARP_MAX);
-	while (bpf_map_get_next_key(fd, first ? NULL : &k, &next) == 0) {
-		bool keep = false;
-
-		first = false;
-		k = next;
-		for (i = 0; i < n && !keep; i++)
-			keep = !memcmp(&want[i].key, &k, sizeof(k));
-		if (!keep) {
-			bpf_map_delete_elem(fd, &k);
-			first = true;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		/* keep what VRRP set (owner, active) and the counter */
-		if (!bpf_map_lookup_elem(fd, &want[i].key, &cur)) {
-			want[i].val.active = cur.active;
-			want[i].val.owner = cur.owner;
-			want[i].val.replies = cur.replies;
-			if (!memcmp(&cur, &want[i].val, sizeof(cur)))
-				continue;
-		}
-		if (bpf_map_update_elem(fd, &want[i].key, &want[i].val,
-					BPF_ANY)) {
-			free(want);
-			return -errno;
-		}
-	}
-	ns->arp_bound = n;
+	n = vaddr_plan(cfg, c, want, HSB_VADDR_MAX);
+	ret = hsb_vaddr_replace(
+		ns->d->dp,
+		1u << HSB_VADDR_NAT_POOL | 1u << HSB_VADDR_NAT_SERVER, want, n);
+	if (!ret)
+		ns->arp_bound = n;
 	free(want);
-	return 0;
+	return ret;
 }
 
 /* ---- lookups the datapath may skip ------------------------------------ */
@@ -744,7 +719,7 @@ static int nat_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 	if (!ret)
 		ret = write_rules(ns, c);
 	if (!ret)
-		ret = write_arp(ns, cfg, c);
+		ret = write_vaddrs(ns, cfg, c);
 	if (ret) {
 		ns->failures++;
 		snprintf(err, errlen, "cannot update the NAT tables: %s",

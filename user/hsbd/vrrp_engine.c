@@ -23,6 +23,8 @@
 #include "vrrp_notify.h"
 #include "vrrp_socket.h"
 #include "vrrp_vip.h"
+#include "datapath.h"
+#include "vaddr_sync.h"
 
 #define T_GARP VRRP_TIMER__COUNT
 
@@ -41,7 +43,9 @@ struct hsb_vrrp {
 		uint64_t rx_rejected[VRRP_RX__COUNT];
 		uint64_t vips_swept; /* left by an earlier run, removed */
 		uint64_t socket_errors; /* sockets that could not be opened */
+		uint64_t vaddr_errors; /* hsb_vaddrs / hsb_vgroups writes */
 	} st;
+	bool vaddrs_stale; /* an interface changed: publish again */
 };
 
 static const char *fmt_addr(const struct vrrp_addr *a, char *buf, size_t len)
@@ -134,31 +138,60 @@ static void send_advert(struct vrrp_inst *in, uint8_t prio)
 	}
 }
 
+void vrrp_inst_mac(const struct vrrp_inst *in, uint8_t mac[6])
+{
+	if (in->cfg.vmac)
+		hsb_vrrp_vmac(mac, in->fsm.cfg.family == AF_INET6,
+			      (uint8_t)in->cfg.vrid);
+	else
+		memcpy(mac, in->ifs.mac, 6);
+}
+
+static void garp_one(struct vrrp_inst *in, const uint8_t mac[6],
+		     const struct vrrp_addr *a)
+{
+	int ret = vrrp_garp_send(in->eng->garp, in->ifs.ifindex, mac, a,
+				 &in->fsm.cfg.primary);
+
+	if (ret == 0) {
+		in->st.garp_sent++;
+		return;
+	}
+	in->st.garp_errors++;
+	hsb_log_ratelimited(HSB_LOG_WARNING,
+			    "vrrp %u %s: gratuitous ARP/NA: %s", in->cfg.vrid,
+			    in->cfg.ifname, strerror(-ret));
+}
+
+static void garp_nat(const struct hsb_vaddr_key *k, const struct hsb_vaddr *v,
+		     void *ctx)
+{
+	struct vrrp_inst *in = ctx;
+	struct vrrp_addr a = vrrp_addr_make(AF_INET, k->addr);
+
+	garp_one(in, v->mac, &a);
+}
+
+/* One round: the VIPs, then the NAT addresses that follow this instance
+ * (include/hsb/vaddr.h), each with the MAC it is answered with. */
 static void garp_round(struct vrrp_inst *in)
 {
 	struct hsb_vrrp *v = in->eng;
+	uint8_t mac[6];
 	unsigned int i;
 
 	if (!in->ifs.ifindex || !in->ifs.has_mac)
 		return;
-	for (i = 0; i < in->fsm.cfg.n_vips; i++) {
-		int ret = vrrp_garp_send(v->garp, in->ifs.ifindex, in->ifs.mac,
-					 &in->fsm.cfg.vips[i],
-					 &in->fsm.cfg.primary);
-
-		if (ret == 0) {
-			in->st.garp_sent++;
-			continue;
-		}
-		in->st.garp_errors++;
-		hsb_log_ratelimited(HSB_LOG_WARNING,
-				    "vrrp %u %s: gratuitous ARP/NA: %s",
-				    in->cfg.vrid, in->cfg.ifname,
-				    strerror(-ret));
-	}
+	vrrp_inst_mac(in, mac);
+	for (i = 0; i < in->fsm.cfg.n_vips; i++)
+		garp_one(in, mac, &in->fsm.cfg.vips[i]);
+	if (v->d->dp && in->fsm.cfg.family == AF_INET)
+		hsb_vaddr_foreach(
+			v->d->dp,
+			1u << HSB_VADDR_NAT_POOL | 1u << HSB_VADDR_NAT_SERVER,
+			in->group, (uint32_t)in->ifs.ifindex, garp_nat, in);
 }
 
-/* Next GARP: the rest of the burst, then the periodic refresh. */
 static void garp_schedule(struct vrrp_inst *in)
 {
 	struct hsb_timer *t = in->tm[T_GARP].t;
@@ -235,6 +268,26 @@ static void log_findings(struct vrrp_inst *in, const struct vrrp_actions *out)
 			in->cfg.vrid, in->cfg.ifname);
 }
 
+/* The switchover of the instance's addresses in the datapath: one write
+ * of its hsb_vgroups slot (include/hsb/vaddr.h). */
+static void flip(struct vrrp_inst *in, bool active)
+{
+	struct hsb_vrrp *v = in->eng;
+	int ret;
+
+	if (!v->d->dp || !in->group)
+		return;
+	ret = hsb_vgroup_set(v->d->dp, in->group, active);
+	if (ret) {
+		v->st.vaddr_errors++;
+		hsb_log_ratelimited(
+			HSB_LOG_ERR,
+			"vrrp %u %s: cannot switch the datapath to %s: %s",
+			in->cfg.vrid, in->cfg.ifname,
+			active ? "active" : "standby", strerror(-ret));
+	}
+}
+
 /* Run the engine's actions in its order. */
 static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
 {
@@ -250,10 +303,14 @@ static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
 			send_advert(in, a->priority);
 			break;
 		case VRRP_ACT_BECOME_MASTER:
-			/* datapath flip: with the XDP virtual-IP program */
+			/* after ADD_VIPS, before the GARP burst: the
+			 * order of docs/vrrp.md */
+			flip(in, true);
 			break;
 		case VRRP_ACT_BECOME_BACKUP:
 		case VRRP_ACT_BECOME_INIT:
+			/* before REMOVE_VIPS */
+			flip(in, false);
 			garp_stop(in);
 			break;
 		case VRRP_ACT_ADD_VIPS:
@@ -381,6 +438,9 @@ static void refresh(struct vrrp_inst *in)
 		sock_put(v, in->sock);
 		in->sock = NULL;
 	}
+	if (s.ifindex != in->ifs.ifindex || s.has_mac != in->ifs.has_mac ||
+	    memcmp(s.mac, in->ifs.mac, 6))
+		in->eng->vaddrs_stale = true;
 	in->ifs = s;
 	if (s.ifindex && !in->sock)
 		in->sock = sock_get(v, in);
@@ -402,6 +462,8 @@ static void refresh(struct vrrp_inst *in)
 	execute(in, &out);
 }
 
+static void publish(struct hsb_vrrp *v);
+
 static void on_link_change(void *ctx)
 {
 	struct hsb_vrrp *v = ctx;
@@ -409,6 +471,8 @@ static void on_link_change(void *ctx)
 
 	for (i = 0; i < v->n; i++)
 		refresh(v->inst[i]);
+	if (v->vaddrs_stale)
+		publish(v);
 }
 
 /* --- instances ------------------------------------------------------------ */
@@ -435,7 +499,8 @@ static void inst_stop(struct vrrp_inst *in)
 
 static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 				  const struct hsb_cfg_vrrp *c,
-				  const struct vrrp_fsm_config *fc)
+				  const struct vrrp_fsm_config *fc,
+				  uint16_t group)
 {
 	struct vrrp_inst *in = calloc(1, sizeof(*in));
 	struct vrrp_actions out;
@@ -445,6 +510,7 @@ static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 		return NULL;
 	in->eng = v;
 	in->cfg = *c;
+	in->group = group;
 	if (vrrp_fsm_init(&in->fsm, fc)) {
 		free(in);
 		return NULL;
@@ -583,6 +649,92 @@ static void sweep_only(void)
 	vrrp_nl_close(nl);
 }
 
+/* Every slot's state from the instances that now hold it (an instance's
+ * slot follows its place in the configuration, so a change of order
+ * moves it): first the states, then publish() points the addresses at
+ * them. */
+static void regroup(struct hsb_vrrp *v, struct vrrp_inst **by_cfg,
+		    unsigned int n)
+{
+	unsigned int j;
+
+	if (!v->d->dp)
+		return;
+	for (j = 0; j < HSB_CFG_MAX_VRRP && j + 1 < HSB_VGROUP_MAX; j++) {
+		struct vrrp_inst *in = j < n ? by_cfg[j] : NULL;
+		uint16_t g = hsb_vgroup_of_vrrp(j);
+
+		if (in)
+			in->group = g;
+		if (hsb_vgroup_set(v->d->dp, g,
+				   in && in->fsm.state == VRRP_STATE_MASTER))
+			v->st.vaddr_errors++;
+	}
+}
+
+/* The VIP entries of hsb_vaddrs and the virtual MACs of hsb_vmacs, from
+ * every instance on an interface that exists. */
+static void publish(struct hsb_vrrp *v)
+{
+	struct hsb_vaddr_want *want;
+	struct hsb_vmac_want macs[HSB_CFG_MAX_VRRP];
+	unsigned int i, k, n = 0, nm = 0;
+	int ret;
+
+	v->vaddrs_stale = false;
+	if (!v->d->dp)
+		return;
+	want = calloc(HSB_CFG_MAX_VRRP * HSB_CFG_MAX_VIPS, sizeof(*want));
+	if (!want) {
+		v->st.vaddr_errors++;
+		v->vaddrs_stale = true;
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct vrrp_inst *in = v->inst[i];
+		bool v6 = in->fsm.cfg.family == AF_INET6;
+		uint8_t mac[6];
+
+		if (!in->ifs.ifindex || !in->ifs.has_mac)
+			continue;
+		vrrp_inst_mac(in, mac);
+		for (k = 0; k < in->fsm.cfg.n_vips; k++) {
+			struct hsb_vaddr_want *w = &want[n++];
+
+			memset(w, 0, sizeof(*w));
+			w->key.ifindex = (uint32_t)in->ifs.ifindex;
+			w->key.family = v6 ? HSB_FAMILY_IPV6 : HSB_FAMILY_IPV4;
+			memcpy(w->key.addr, in->fsm.cfg.vips[k].b, v6 ? 16 : 4);
+			memcpy(w->val.mac, mac, 6);
+			w->val.kind = HSB_VADDR_VIP;
+			w->val.group = in->group;
+			if (in->cfg.accept || in->cfg.priority == 255)
+				w->val.flags |= HSB_VADDR_F_ACCEPT;
+		}
+		if (in->cfg.vmac) {
+			struct hsb_vmac_want *m = &macs[nm++];
+
+			memset(m, 0, sizeof(*m));
+			m->key.ifindex = (uint32_t)in->ifs.ifindex;
+			memcpy(m->key.mac, mac, 6);
+			memcpy(m->val.if_mac, in->ifs.mac, 6);
+			m->val.group = in->group;
+		}
+	}
+	ret = hsb_vaddr_replace(v->d->dp, 1u << HSB_VADDR_VIP, want, n);
+	if (!ret)
+		ret = hsb_vmac_replace(v->d->dp, macs, nm);
+	free(want);
+	if (ret) {
+		v->st.vaddr_errors++;
+		v->vaddrs_stale = true;
+		hsb_log_ratelimited(
+			HSB_LOG_ERR,
+			"vrrp: cannot write the virtual addresses to the datapath: %s",
+			strerror(-ret));
+	}
+}
+
 static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 			  char *err, size_t errlen)
 {
@@ -636,7 +788,8 @@ static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		if (in)
 			inst_update(in, &cfg->vrrp[j]);
 		else
-			in = inst_new(v, &cfg->vrrp[j], &fc[j]);
+			in = inst_new(v, &cfg->vrrp[j], &fc[j],
+				      hsb_vgroup_of_vrrp(j));
 		next[j] = in;
 		if (!in) {
 			snprintf(err, errlen,
@@ -651,6 +804,8 @@ static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 			v->inst[i++] = next[j];
 	v->n = i;
 	free(fc);
+	regroup(v, next, cfg->n_vrrp);
+	publish(v);
 	return ret;
 }
 
@@ -665,6 +820,7 @@ static void vrrp_stop(struct hsbd *d)
 	for (i = 0; i < v->n; i++)
 		inst_stop(v->inst[i]);
 	v->n = 0;
+	publish(v); /* no instances: no VIP entries, no vmacs */
 	sweep(v, v->nl, "behind");
 	engine_free(v);
 	d->vrrp = NULL;
@@ -712,6 +868,7 @@ static void vrrp_counters(struct hsbd *d, struct json_object *o)
 	U64("tx_errors", sum.tx_errors);
 	U64("vips_swept", v ? v->st.vips_swept : 0);
 	U64("socket_errors", v ? v->st.socket_errors : 0);
+	U64("vaddr_errors", v ? v->st.vaddr_errors : 0);
 	U64("link_event_overruns", v ? vrrp_link_overruns(v->link) : 0);
 	U64("notify_spawned", ns->spawned);
 	U64("notify_spawn_failed", ns->spawn_failed);

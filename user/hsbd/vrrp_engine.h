@@ -46,8 +46,13 @@ struct vrrp_inst {
 	struct vrrp_sock *sock; /* shared per interface and family */
 	struct vrrp_inst_timer tm[VRRP_TIMER__COUNT + 1]; /* + GARP */
 	unsigned int garp_left; /* rounds of the burst still to send */
+	uint16_t group; /* hsb_vgroups slot its addresses follow */
 	struct vrrp_inst_stats st;
 };
+
+/* The MAC the instance's addresses are answered with: the virtual router
+ * MAC with `vmac`, else the interface's. */
+void vrrp_inst_mac(const struct vrrp_inst *in, uint8_t mac[6]);
 
 typedef void (*vrrp_inst_fn)(const struct vrrp_inst *in, void *ctx);
 

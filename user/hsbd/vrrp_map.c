@@ -22,13 +22,6 @@ int vrrp_map_config(const struct hsb_cfg_vrrp *c, struct vrrp_fsm_config *out,
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
-	if (c->vmac) {
-		snprintf(
-			err, errlen,
-			"vrrp vrid %u interface %s: 'vmac' is not implemented yet (it comes with the XDP virtual-IP program); the interface MAC is used without it",
-			c->vrid, c->ifname);
-		return -1;
-	}
 	if (c->vgmp_group[0]) {
 		snprintf(
 			err, errlen,

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Virtual addresses in XDP (tables and the switchover rule:
+ * include/hsb/vaddr.h). Four checks, each skipped cheaply by frames that
+ * cannot concern a virtual address:
+ *
+ *   hsb_vaddr_vmac()  frames to a virtual MAC: taken (the destination
+ *                     becomes the interface's MAC) or, on the standby
+ *                     host, dropped. Only on interfaces with a vmac.
+ *   hsb_vaddr_arp()   ARP requests for a virtual address: answered
+ *                     (XDP_TX) when active, dropped when standby, so
+ *                     the kernel never answers for it on its own.
+ *   hsb_vaddr_ns()    the same for IPv6 neighbour solicitations.
+ *   hsb_vaddr_ip()    IP packets addressed to a virtual address: dropped
+ *                     on the standby host, and on the active one for a
+ *                     VIP without accept mode.
+ *
+ * Each returns HSB_VA_PASS (not ours: go on), HSB_VA_TX or HSB_VA_DROP.
+ */
+#ifndef HSB_BPF_LIB_VADDR_H
+#define HSB_BPF_LIB_VADDR_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
+#include <linux/icmpv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "maps.h"
+#include "parse.h"
+#include "csum.h"
+
+enum { HSB_VA_PASS, HSB_VA_TX, HSB_VA_DROP };
+
+/* Filters written by hsbd (include/hsb/vaddr.h). */
+__u64 hsb_vaddr_bloom[HSB_VADDR_BLOOM_WORDS];
+__u64 hsb_vmac_ifs[HSB_VMAC_IF_WORDS];
+
+static __always_inline int hsb_vaddr_maybe(const __u8 *addr, __u8 family)
+{
+	__u32 low = family == HSB_FAMILY_IPV6 ? *(const __u32 *)(addr + 12) :
+						*(const __u32 *)addr;
+	__u32 b = hsb_vaddr_bloom_bit(bpf_ntohl(low));
+
+	return (hsb_vaddr_bloom[(b >> 6) & (HSB_VADDR_BLOOM_WORDS - 1)] >>
+		(b & 63)) &
+	       1;
+}
+
+static __always_inline int hsb_vmac_if_maybe(__u32 ifindex)
+{
+	__u32 b = ifindex & (HSB_VMAC_IF_WORDS * 64 - 1);
+
+	return (hsb_vmac_ifs[b >> 6] >> (b & 63)) & 1;
+}
+
+static __always_inline int hsb_vgroup_active(__u16 group)
+{
+	__u32 k = group;
+	struct hsb_vgroup *g;
+
+	if (!group)
+		return 1;
+	g = bpf_map_lookup_elem(&hsb_vgroups, &k);
+	return g && g->active;
+}
+
+/* The entry of addr (flow-key layout) on ifindex, or NULL. */
+static __always_inline struct hsb_vaddr *
+hsb_vaddr_find(__u32 ifindex, __u8 family, const void *addr)
+{
+	struct hsb_vaddr_key k = { .ifindex = ifindex, .family = family };
+
+	if (family == HSB_FAMILY_IPV6)
+		__builtin_memcpy(k.addr, addr, 16);
+	else
+		__builtin_memcpy(k.addr, addr, 4);
+	return bpf_map_lookup_elem(&hsb_vaddrs, &k);
+}
+
+static __always_inline int hsb_vaddr_standby(struct hsb_vaddr *e)
+{
+	hsb_count(HSB_CNT_VADDR_STANDBY);
+	__sync_fetch_and_add(&e->drops, 1);
+	return HSB_VA_DROP;
+}
+
+/* ---- virtual MAC ------------------------------------------------------ */
+
+static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
+					  __u32 ifindex)
+{
+	struct ethhdr *eth = data;
+	struct hsb_vmac_key k = { .ifindex = ifindex };
+	struct hsb_vmac *m;
+
+	if (!hsb_vmac_if_maybe(ifindex) || (void *)(eth + 1) > data_end ||
+	    (eth->h_dest[0] & 1))
+		return HSB_VA_PASS;
+	__builtin_memcpy(k.mac, eth->h_dest, ETH_ALEN);
+	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
+	if (!m)
+		return HSB_VA_PASS;
+	if (!hsb_vgroup_active(m->group)) {
+		hsb_count(HSB_CNT_VMAC_STANDBY);
+		__sync_fetch_and_add(&m->drops, 1);
+		return HSB_VA_DROP;
+	}
+	__builtin_memcpy(eth->h_dest, m->if_mac, ETH_ALEN);
+	hsb_count(HSB_CNT_VMAC_RX);
+	return HSB_VA_PASS;
+}
+
+/* ---- ARP ------------------------------------------------------------- */
+
+struct hsb_arp {
+	__be16 htype;
+	__be16 ptype;
+	__u8 hlen;
+	__u8 plen;
+	__be16 op;
+	__u8 sha[6];
+	__u8 spa[4];
+	__u8 tha[6];
+	__u8 tpa[4];
+} __attribute__((packed));
+
+/* An ARP request for a virtual address on the receiving interface: the
+ * frame becomes the reply when the address is active. Announcements
+ * (sender address = target address: another host's gratuitous ARP) are
+ * left to the kernel. */
+static __always_inline int hsb_vaddr_arp(void *data, void *data_end,
+					 __u32 ifindex)
+{
+	struct ethhdr *eth = data;
+	struct hsb_arp *a = (void *)(eth + 1);
+	struct hsb_vaddr *e;
+	__u8 spa[4];
+
+	if ((void *)(a + 1) > data_end)
+		return HSB_VA_PASS;
+	if (eth->h_proto != bpf_htons(ETH_P_ARP) || a->htype != bpf_htons(1) ||
+	    a->ptype != bpf_htons(ETH_P_IP) || a->hlen != 6 || a->plen != 4 ||
+	    a->op != bpf_htons(1))
+		return HSB_VA_PASS;
+	if (!hsb_vaddr_maybe(a->tpa, HSB_FAMILY_IPV4))
+		return HSB_VA_PASS;
+	if (!__builtin_memcmp(a->spa, a->tpa, 4))
+		return HSB_VA_PASS;
+	e = hsb_vaddr_find(ifindex, HSB_FAMILY_IPV4, a->tpa);
+	if (!e)
+		return HSB_VA_PASS;
+	if (!hsb_vgroup_active(e->group))
+		return hsb_vaddr_standby(e);
+	__builtin_memcpy(spa, a->spa, 4);
+	a->op = bpf_htons(2);
+	__builtin_memcpy(a->spa, a->tpa, 4); /* the address answers */
+	__builtin_memcpy(a->tpa, spa, 4);
+	__builtin_memcpy(a->tha, a->sha, 6);
+	__builtin_memcpy(a->sha, e->mac, 6);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, e->mac, ETH_ALEN);
+	__sync_fetch_and_add(&e->replies, 1);
+	hsb_count(HSB_CNT_VADDR_ARP_REPLY);
+	return HSB_VA_TX;
+}
+
+/* ---- neighbour solicitation --------------------------------------------- */
+
+/* NS / NA body with one link-layer address option (RFC 4861 §4.3, §4.4). */
+struct hsb_nd {
+	__u8 type;
+	__u8 code;
+	__sum16 csum;
+	__be32 flags; /* NA: R S O in the top bits; NS: reserved */
+	__u8 target[16];
+	__u8 opt_type; /* 1: source, 2: target link-layer address */
+	__u8 opt_len; /* in 8 octets */
+	__u8 opt_mac[6];
+} __attribute__((packed));
+
+#define HSB_NA_FLAGS 0xe0000000 /* Router, Solicited, Override */
+
+/*
+ * A neighbour solicitation for a virtual address, carrying the
+ * solicitor's link-layer address (as address resolution always does):
+ * the frame becomes the solicited advertisement when the address is
+ * active. Solicitations without the option (unicast reachability probes)
+ * and DAD probes (unspecified source) are left to the kernel when active.
+ */
+static __always_inline int hsb_vaddr_ns(void *data, void *data_end,
+					__u32 ifindex)
+{
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	struct hsb_nd *nd = (void *)(ip6 + 1);
+	struct hsb_vaddr *e;
+	__be32 ph[2];
+	__s64 sum;
+
+	if ((void *)(ip6 + 1) > data_end ||
+	    eth->h_proto != bpf_htons(ETH_P_IPV6) ||
+	    ip6->nexthdr != IPPROTO_ICMPV6 || ip6->hop_limit != 255)
+		return HSB_VA_PASS;
+	if ((void *)nd + 24 > data_end || nd->type != 135 || nd->code)
+		return HSB_VA_PASS;
+	if (!hsb_vaddr_maybe(nd->target, HSB_FAMILY_IPV6))
+		return HSB_VA_PASS;
+	e = hsb_vaddr_find(ifindex, HSB_FAMILY_IPV6, nd->target);
+	if (!e)
+		return HSB_VA_PASS;
+	if (!hsb_vgroup_active(e->group))
+		return hsb_vaddr_standby(e);
+	/* exactly one option (bytes past payload_len are padding) */
+	if (ip6->payload_len != bpf_htons(sizeof(*nd)) ||
+	    (void *)(nd + 1) > data_end || nd->opt_type != 1 ||
+	    nd->opt_len != 1)
+		return HSB_VA_PASS;
+	/* the solicitor: its address becomes the destination; :: is DAD */
+	if (!(ip6->saddr.in6_u.u6_addr32[0] | ip6->saddr.in6_u.u6_addr32[1] |
+	      ip6->saddr.in6_u.u6_addr32[2] | ip6->saddr.in6_u.u6_addr32[3]))
+		return HSB_VA_PASS;
+	__builtin_memcpy(eth->h_dest, nd->opt_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, e->mac, ETH_ALEN);
+	__builtin_memcpy(&ip6->daddr, &ip6->saddr, 16);
+	__builtin_memcpy(&ip6->saddr, nd->target, 16);
+	nd->type = 136;
+	nd->flags = bpf_htonl(HSB_NA_FLAGS);
+	nd->opt_type = 2;
+	__builtin_memcpy(nd->opt_mac, e->mac, ETH_ALEN);
+	nd->csum = 0;
+	/* RFC 4443 §2.3: pseudo-header (addresses, length, next header)
+	 * then the message */
+	ph[0] = bpf_htonl(sizeof(*nd));
+	ph[1] = bpf_htonl(IPPROTO_ICMPV6);
+	sum = bpf_csum_diff(0, 0, (void *)&ip6->saddr, 32, 0);
+	sum = bpf_csum_diff(0, 0, ph, sizeof(ph), (__u32)sum);
+	sum = bpf_csum_diff(0, 0, (void *)nd, sizeof(*nd), (__u32)sum);
+	nd->csum = (__sum16)~hsb_csum_fold((__u32)sum);
+	__sync_fetch_and_add(&e->replies, 1);
+	hsb_count(HSB_CNT_VADDR_NA_REPLY);
+	return HSB_VA_TX;
+}
+
+/* ---- IP packets to a virtual address ------------------------------------ */
+
+static __always_inline int hsb_vaddr_ip(const struct hsb_pkt *p, __u32 ifindex)
+{
+	struct hsb_vaddr *e;
+
+	e = hsb_vaddr_find(ifindex, p->family, p->daddr);
+	if (!e)
+		return HSB_VA_PASS;
+	if (!hsb_vgroup_active(e->group))
+		return hsb_vaddr_standby(e);
+	if (!(e->flags & HSB_VADDR_F_ACCEPT)) {
+		hsb_count(HSB_CNT_VADDR_NOT_ACCEPTED);
+		__sync_fetch_and_add(&e->drops, 1);
+		return HSB_VA_DROP;
+	}
+	return HSB_VA_PASS;
+}
+
+#endif /* HSB_BPF_LIB_VADDR_H */
