@@ -7,6 +7,8 @@
  * into an XDP action, counted.
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <linux/if_packet.h>
 #include <bpf/bpf_helpers.h>
 
 #include "lib/maps.h"
@@ -90,6 +92,39 @@ int hsb_xdp(struct xdp_md *ctx)
 		hsb_count(HSB_CNT_PASS);
 		return XDP_PASS;
 	}
+}
+
+/*
+ * hsb_tc_ingress: TC (clsact ingress) on interfaces with a virtual MAC,
+ * attached with hsb_tc_egress: frames to an active vmac that XDP passed
+ * become the host's own (lib/vaddr.h).
+ */
+SEC("tc")
+int hsb_tc_ingress(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	if (skb->pkt_type == PACKET_OTHERHOST &&
+	    hsb_vmac_ingress_is_ours(data, data_end, skb->ifindex))
+		bpf_skb_change_type(skb, PACKET_HOST);
+	return TC_ACT_OK;
+}
+
+/*
+ * hsb_tc_egress: TC (clsact egress) on interfaces with a virtual MAC,
+ * attached by hsbd's VRRP engine. The host's own VRRP advertisements,
+ * neighbour advertisements and ARP for a virtual address leave with the
+ * virtual MAC as source (lib/vaddr.h); everything else is untouched.
+ */
+SEC("tc")
+int hsb_tc_egress(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	hsb_vaddr_egress(data, data_end, skb->ifindex);
+	return TC_ACT_OK;
 }
 
 /*

@@ -4,8 +4,7 @@
  * include/hsb/vaddr.h). Four checks, each skipped cheaply by frames that
  * cannot concern a virtual address:
  *
- *   hsb_vaddr_vmac()  frames to a virtual MAC: taken (the destination
- *                     becomes the interface's MAC) or, on the standby
+ *   hsb_vaddr_vmac()  frames to a virtual MAC: taken or, on the standby
  *                     host, dropped. Only on interfaces with a vmac.
  *   hsb_vaddr_arp()   ARP requests for a virtual address: answered
  *                     (XDP_TX) when active, dropped when standby, so
@@ -14,6 +13,11 @@
  *   hsb_vaddr_ip()    IP packets addressed to a virtual address: dropped
  *                     on the standby host, and on the active one for a
  *                     VIP without accept mode.
+ *
+ * and two in TC on interfaces with a virtual MAC: hsb_tc_ingress marks
+ * frames to an active vmac that XDP passed as the host's own
+ * (hsb_vmac_ingress_is_ours()), hsb_tc_egress gives what the host itself
+ * sends for a vmac that MAC as its source (hsb_vaddr_egress()).
  *
  * Each returns HSB_VA_PASS (not ours: go on), HSB_VA_TX or HSB_VA_DROP.
  */
@@ -24,6 +28,7 @@
 #include <linux/if_ether.h>
 #include <linux/ipv6.h>
 #include <linux/icmpv6.h>
+#include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -107,9 +112,27 @@ static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
 		__sync_fetch_and_add(&m->drops, 1);
 		return HSB_VA_DROP;
 	}
-	__builtin_memcpy(eth->h_dest, m->if_mac, ETH_ALEN);
 	hsb_count(HSB_CNT_VMAC_RX);
 	return HSB_VA_PASS;
+}
+
+/* TC ingress, for frames XDP passed to the kernel: one sent to an active
+ * virtual MAC is marked as the host's own (PACKET_HOST), which the stack
+ * needs to deliver or route it. Rewriting the destination in XDP would
+ * not do: on a veth (and with generic XDP) the skb's packet type was set
+ * before XDP ran and eth_type_trans() does not set it back. */
+static __always_inline int hsb_vmac_ingress_is_ours(void *data, void *data_end,
+						    __u32 ifindex)
+{
+	struct ethhdr *eth = data;
+	struct hsb_vmac_key k = { .ifindex = ifindex };
+	struct hsb_vmac *m;
+
+	if (!hsb_vmac_if_maybe(ifindex) || (void *)(eth + 1) > data_end)
+		return 0;
+	__builtin_memcpy(k.mac, eth->h_dest, ETH_ALEN);
+	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
+	return m && hsb_vgroup_active(m->group);
 }
 
 /* ---- ARP ------------------------------------------------------------- */
@@ -260,6 +283,92 @@ static __always_inline int hsb_vaddr_ip(const struct hsb_pkt *p, __u32 ifindex)
 		return HSB_VA_DROP;
 	}
 	return HSB_VA_PASS;
+}
+
+/* ---- egress: the virtual MAC as source ----------------------------------- */
+
+/* The MAC an outgoing frame speaks for, if any: a VRRP advertisement for
+ * its VRID's virtual MAC (RFC 5798 §7.3: the source MAC of an
+ * advertisement is the virtual router MAC), a neighbour advertisement
+ * for the MAC in its target link-layer option, an ARP packet from a
+ * virtual address for that address's MAC. Returns 1 and fills mac. */
+static __always_inline int hsb_vmac_of_egress(void *data, void *data_end,
+					      __u32 ifindex, __u8 mac[6])
+{
+	struct ethhdr *eth = data;
+	struct hsb_vaddr *e;
+
+	if ((void *)(eth + 1) > data_end)
+		return 0;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+		__u8 *vrrp;
+
+		if ((void *)(ip + 1) > data_end || ip->protocol != 112 ||
+		    ip->ihl < 5)
+			return 0;
+		vrrp = (__u8 *)ip + ip->ihl * 4;
+		if ((void *)(vrrp + 2) > data_end)
+			return 0;
+		hsb_vrrp_vmac(mac, 0, vrrp[1]);
+		return 1;
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		struct hsb_nd *nd = (void *)(ip6 + 1);
+
+		if ((void *)(nd + 1) > data_end)
+			return 0;
+		if (ip6->nexthdr == 112) {
+			hsb_vrrp_vmac(mac, 1, ((__u8 *)nd)[1]);
+			return 1;
+		}
+		if (ip6->nexthdr != IPPROTO_ICMPV6 || nd->type != 136 ||
+		    nd->opt_type != 2 || nd->opt_len != 1)
+			return 0;
+		__builtin_memcpy(mac, nd->opt_mac, ETH_ALEN);
+		return 1;
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
+		struct hsb_arp *a = (void *)(eth + 1);
+
+		if ((void *)(a + 1) > data_end ||
+		    !hsb_vaddr_maybe(a->spa, HSB_FAMILY_IPV4))
+			return 0;
+		e = hsb_vaddr_find(ifindex, HSB_FAMILY_IPV4, a->spa);
+		if (!e)
+			return 0;
+		__builtin_memcpy(mac, e->mac, ETH_ALEN);
+		return 1;
+	}
+	return 0;
+}
+
+/* Rewrite the source MAC (and an ARP sender address) of what the host
+ * sends for an active virtual MAC of the interface. */
+static __always_inline void hsb_vaddr_egress(void *data, void *data_end,
+					     __u32 ifindex)
+{
+	struct ethhdr *eth = data;
+	struct hsb_vmac_key k = { .ifindex = ifindex };
+	struct hsb_vmac *m;
+
+	if (!hsb_vmac_if_maybe(ifindex) ||
+	    !hsb_vmac_of_egress(data, data_end, ifindex, k.mac))
+		return;
+	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
+	if (!m || !hsb_vgroup_active(m->group))
+		return;
+	if ((void *)(eth + 1) > data_end)
+		return;
+	__builtin_memcpy(eth->h_source, k.mac, ETH_ALEN);
+	if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
+		struct hsb_arp *a = (void *)(eth + 1);
+
+		if ((void *)(a + 1) <= data_end)
+			__builtin_memcpy(a->sha, k.mac, ETH_ALEN);
+	}
+	hsb_count(HSB_CNT_VMAC_TX);
 }
 
 #endif /* HSB_BPF_LIB_VADDR_H */

@@ -100,7 +100,9 @@
 	X(VMAC_STANDBY, "vmac_standby",                                        \
 	  "frames to the virtual MAC of a standby group (dropped)")            \
 	X(VMAC_RX, "vmac_rx",                                                  \
-	  "frames to an active virtual MAC (taken as the interface's own)")
+	  "frames to an active virtual MAC (taken as the interface's own)")    \
+	X(VMAC_TX, "vmac_tx",                                                  \
+	  "frames sent with an active virtual MAC as source (TC egress)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

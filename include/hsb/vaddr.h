@@ -88,11 +88,11 @@ struct hsb_vmac_key {
 };
 HSB_ASSERT_SIZE(struct hsb_vmac_key, 12);
 
-/* A frame to an active vmac has its destination rewritten to if_mac
- * before anything else looks at it, so the kernel takes it as its own;
- * on the standby host it is dropped. */
+/* A frame to an active vmac is taken (the TC ingress program marks it
+ * as the host's own when XDP passes it to the kernel); on the standby
+ * host it is dropped. */
 struct hsb_vmac {
-	__u8 if_mac[6]; /* the interface's own MAC */
+	__u8 if_mac[6]; /* the interface's own MAC (for the operator) */
 	__u16 group;
 	__u64 drops; /* frames dropped on the standby host */
 };

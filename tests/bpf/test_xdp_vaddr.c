@@ -48,9 +48,10 @@ static void set_group(struct t_fixture *f, __u32 g, int active)
 {
 	struct hsb_vgroup v = { .active = (__u32)active };
 
-	assert_int_equal(bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_vgroups),
-					     &g, &v, BPF_ANY),
-			 0);
+	assert_int_equal(
+		bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_vgroups), &g, &v,
+				    BPF_ANY),
+		0);
 }
 
 static void bloom_set(struct t_fixture *f, const struct hsb_vaddr_key *k)
@@ -69,9 +70,8 @@ static struct hsb_vaddr_key vkey(unsigned int ifindex, int family,
 	struct hsb_vaddr_key k = { .ifindex = ifindex };
 
 	k.family = family == 6 ? HSB_FAMILY_IPV6 : HSB_FAMILY_IPV4;
-	assert_int_equal(inet_pton(family == 6 ? AF_INET6 : AF_INET, addr,
-				   k.addr),
-			 1);
+	assert_int_equal(
+		inet_pton(family == 6 ? AF_INET6 : AF_INET, addr, k.addr), 1);
 	return k;
 }
 
@@ -302,11 +302,19 @@ static void test_ns_answered_with_na(void **state)
 static void test_ip_standby_and_accept(void **state)
 {
 	struct t_fixture *f = *state;
-	struct t_spec s = { .family = 4, .src = ASKER4, .dst = VIP4,
-			    .proto = IPPROTO_UDP, .sport = 4000, .dport = 53,
+	struct t_spec s = { .family = 4,
+			    .src = ASKER4,
+			    .dst = VIP4,
+			    .proto = IPPROTO_UDP,
+			    .sport = 4000,
+			    .dport = 53,
 			    .dmac = t_mac_out };
-	struct t_spec s6 = { .family = 6, .src = ASKER6, .dst = VIP6,
-			     .proto = IPPROTO_UDP, .sport = 4000, .dport = 53,
+	struct t_spec s6 = { .family = 6,
+			     .src = ASKER6,
+			     .dst = VIP6,
+			     .proto = IPPROTO_UDP,
+			     .sport = 4000,
+			     .dport = 53,
 			     .dmac = t_mac_out };
 	struct t_counters c;
 
@@ -342,8 +350,12 @@ static void test_vmac(void **state)
 	struct t_fixture *f = *state;
 	struct hsb_vmac_key k = { .ifindex = f->if_out };
 	struct hsb_vmac v = { .group = GROUP };
-	struct t_spec s = { .family = 4, .src = "10.50.0.9", .dst = "10.1.0.2",
-			    .proto = IPPROTO_UDP, .sport = 4100, .dport = 53,
+	struct t_spec s = { .family = 4,
+			    .src = "10.50.0.9",
+			    .dst = "10.1.0.2",
+			    .proto = IPPROTO_UDP,
+			    .sport = 4100,
+			    .dport = 53,
 			    .dmac = vmac4 };
 	struct t_counters c;
 	struct t_result r;
@@ -361,21 +373,20 @@ static void test_vmac(void **state)
 	set_group(f, GROUP, 1);
 	t_snap(f, &c);
 
-	/* active: taken as the interface's own, then the firewall; the
-	 * reply direction of an outside-initiated UDP flow is denied by
-	 * nothing here (permit any), so it is forwarded */
+	/* active: taken, then the firewall (permit any: forwarded) */
 	len = t_build(&s, b);
 	t_run_ex(f, b, len, f->if_out, &r);
 	assert_int_not_equal(r.verdict, XDP_DROP);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_VMAC_RX), 1);
-	/* a frame to the vmac that goes to the kernel carries the
-	 * interface's MAC, which the kernel accepts */
+	/* a frame to the vmac for the kernel goes as it came (hsb_tc_ingress
+	 * marks it as the host's own) */
 	bind_addr(f, f->if_out, 4, VIP4, HSB_VADDR_VIP, GROUP, 0, vmac4);
 	len = arp_req(arp, ASKER4, "10.2.0.1");
 	memcpy(arp, vmac4, 6);
 	t_run_ex(f, arp, len, f->if_out, &r);
 	assert_int_equal(r.verdict, XDP_PASS);
-	assert_memory_equal(r.out, t_mac_out, 6);
+	assert_memory_equal(r.out, vmac4, 6);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_VMAC_RX), 2);
 	/* ARP for the VIP is answered with the vmac */
 	len = arp_req(arp, ASKER4, VIP4);
 	assert_int_equal(t_run_ex(f, arp, len, f->if_out, &r), XDP_TX);

@@ -90,6 +90,9 @@ last_has() {
 	fi
 }
 
+# json_get EXPR: evaluate EXPR over the JSON document on stdin (as d).
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
 # wait_for TIMEOUT_S COMMAND...: poll every 0.1 s until COMMAND succeeds.
 wait_for() {
 	local tries=$(($1 * 10))

@@ -56,7 +56,6 @@ CFG
 
 ctl() { "$HSBCTL" -s "$A_SOCK" "$@"; }
 # jq-like access without jq: json_get 'd["events"]["events_new"]'
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 counter() { ctl -j show counters | json_get "d[\"$1\"][\"$2\"]"; }
 n_sessions() { ctl -j show sessions "$@" | json_get 'd["matched"]'; }
 cl() { ip netns exec "$CL" "$@"; }

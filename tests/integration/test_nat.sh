@@ -69,7 +69,6 @@ nat server web protocol tcp global 198.51.100.100 80 inside 10.1.0.2 8080 zone u
 CFG
 
 ctl() { "$HSBCTL" -s "$A_SOCK" "$@"; }
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 counter() { ctl -j show counters | json_get "d[\"$1\"][\"$2\"]"; }
 cl() { ip netns exec "$CL" "$@"; }
 sv() { ip netns exec "$SV" "$@"; }

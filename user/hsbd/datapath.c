@@ -632,6 +632,8 @@ static void fill_maps(struct hsb_datapath *dp)
 	dp->maps.vaddrs = bpf_map__fd(s->maps.hsb_vaddrs);
 	dp->maps.vgroups = bpf_map__fd(s->maps.hsb_vgroups);
 	dp->maps.vmacs = bpf_map__fd(s->maps.hsb_vmacs);
+	dp->maps.tc_ingress = bpf_program__fd(s->progs.hsb_tc_ingress);
+	dp->maps.tc_egress = bpf_program__fd(s->progs.hsb_tc_egress);
 	dp->maps.nat_release = bpf_program__fd(s->progs.hsb_nat_release);
 }
 

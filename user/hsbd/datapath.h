@@ -57,6 +57,8 @@ struct hsb_dp_maps {
 	int vaddrs;
 	int vgroups;
 	int vmacs;
+	int tc_ingress; /* hsb_tc_ingress, hsb_tc_egress: vrrp_vmac.h */
+	int tc_egress;
 	int nat_release;
 	uint32_t sessions_max;
 };

@@ -476,7 +476,8 @@ static bool on_link(const struct ifaddrs *ifa, const char *name, uint32_t addr)
  * configured interface of the zone it is reached from (a pool: the
  * to-zone of the rules using it; a server: its zone), or on every
  * configured interface when that zone is any. Each binding follows the
- * VRRP instance of its interface (vaddr_sync.h: hsb_vgroup_of_iface).
+ * VRRP instance of its interface (vaddr_sync.h: hsb_vgroup_of_iface) and
+ * is answered with its virtual MAC when it has one.
  */
 static unsigned int vaddr_plan(const struct hsb_config *cfg,
 			       const struct hsb_nat_compiled *c,
@@ -514,7 +515,9 @@ static unsigned int vaddr_plan(const struct hsb_config *cfg,
 				w->val.flags = HSB_VADDR_F_ACCEPT;
 				w->val.group =
 					hsb_vgroup_of_iface(cfg, f->name);
-				if (if_mac(f->name, w->val.mac))
+				if (!hsb_vgroup_vmac(cfg, w->val.group,
+						     w->val.mac) &&
+				    if_mac(f->name, w->val.mac))
 					continue;
 				n++;
 				linked = true;

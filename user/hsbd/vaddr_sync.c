@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 
 #include "datapath.h"
@@ -196,6 +197,21 @@ uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname)
 		best = hsb_vgroup_of_vrrp(i);
 	}
 	return (uint16_t)best;
+}
+
+bool hsb_vgroup_vmac(const struct hsb_config *cfg, uint16_t group,
+		     uint8_t mac[6])
+{
+	const struct hsb_cfg_vrrp *v;
+
+	if (!group || group > cfg->n_vrrp)
+		return false;
+	v = &cfg->vrrp[group - 1];
+	if (!v->vmac || !v->n_vips)
+		return false;
+	hsb_vrrp_vmac(mac, v->vips[0].addr.family == AF_INET6,
+		      (uint8_t)v->vrid);
+	return true;
 }
 
 void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,

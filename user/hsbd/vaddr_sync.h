@@ -53,6 +53,11 @@ static inline uint16_t hsb_vgroup_of_vrrp(unsigned int i)
  * when it has none. */
 uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname);
 
+/* Whether the instance of group answers with a virtual MAC; if so, the
+ * MAC into mac (NAT addresses it governs use it too). */
+bool hsb_vgroup_vmac(const struct hsb_config *cfg, uint16_t group,
+		     uint8_t mac[6]);
+
 /* Calls fn for every entry of the given kinds bound to group on
  * ifindex (the addresses a new master announces). */
 void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,

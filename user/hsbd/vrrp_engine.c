@@ -23,6 +23,7 @@
 #include "vrrp_notify.h"
 #include "vrrp_socket.h"
 #include "vrrp_vip.h"
+#include "vrrp_vmac.h"
 #include "datapath.h"
 #include "vaddr_sync.h"
 
@@ -46,6 +47,12 @@ struct hsb_vrrp {
 		uint64_t vaddr_errors; /* hsb_vaddrs / hsb_vgroups writes */
 	} st;
 	bool vaddrs_stale; /* an interface changed: publish again */
+	/* interfaces where vrrp_vmac_attach() put a vmac in place */
+	struct vmac_on {
+		int ifindex;
+		uint8_t mac[6];
+	} vmac_on[HSB_CFG_MAX_VRRP];
+	unsigned int n_vmac_on;
 };
 
 static const char *fmt_addr(const struct vrrp_addr *a, char *buf, size_t len)
@@ -672,6 +679,60 @@ static void regroup(struct hsb_vrrp *v, struct vrrp_inst **by_cfg,
 	}
 }
 
+/* Unicast filter entries and the TC egress program where virtual MACs
+ * are (vrrp_vmac.h): put in place for new ones, removed for gone ones. */
+static void vmac_sync(struct hsb_vrrp *v, const struct hsb_vmac_want *macs,
+		      unsigned int nm)
+{
+	const struct hsb_dp_maps *dm = hsb_datapath_maps(v->d->dp);
+	struct vrrp_vmac_progs progs = { .ingress_fd = dm->tc_ingress,
+					 .egress_fd = dm->tc_egress };
+	unsigned int i, j, n = 0;
+	struct vmac_on keep[HSB_CFG_MAX_VRRP];
+	int ret;
+
+	for (i = 0; i < v->n_vmac_on; i++) {
+		const struct vmac_on *o = &v->vmac_on[i];
+
+		for (j = 0; j < nm; j++)
+			if (macs[j].key.ifindex == (uint32_t)o->ifindex &&
+			    !memcmp(macs[j].key.mac, o->mac, 6))
+				break;
+		if (j < nm) {
+			keep[n++] = *o;
+			continue;
+		}
+		ret = vrrp_vmac_detach(v->nl, o->ifindex, o->mac);
+		if (ret)
+			hsb_log_ratelimited(
+				HSB_LOG_WARNING,
+				"vrrp: removing a virtual MAC from interface %d: %s",
+				o->ifindex, strerror(-ret));
+	}
+	for (j = 0; j < nm; j++) {
+		for (i = 0; i < n; i++)
+			if (macs[j].key.ifindex == (uint32_t)keep[i].ifindex &&
+			    !memcmp(macs[j].key.mac, keep[i].mac, 6))
+				break;
+		if (i < n || n == HSB_CFG_MAX_VRRP)
+			continue;
+		ret = vrrp_vmac_attach(v->nl, &progs, (int)macs[j].key.ifindex,
+				       macs[j].key.mac);
+		if (ret) {
+			v->st.vaddr_errors++;
+			hsb_log_ratelimited(
+				HSB_LOG_ERR,
+				"vrrp: virtual MAC on interface %u: %s",
+				macs[j].key.ifindex, strerror(-ret));
+		}
+		keep[n].ifindex = (int)macs[j].key.ifindex;
+		memcpy(keep[n].mac, macs[j].key.mac, 6);
+		n++;
+	}
+	memcpy(v->vmac_on, keep, n * sizeof(keep[0]));
+	v->n_vmac_on = n;
+}
+
 /* The VIP entries of hsb_vaddrs and the virtual MACs of hsb_vmacs, from
  * every instance on an interface that exists. */
 static void publish(struct hsb_vrrp *v)
@@ -725,6 +786,7 @@ static void publish(struct hsb_vrrp *v)
 	if (!ret)
 		ret = hsb_vmac_replace(v->d->dp, macs, nm);
 	free(want);
+	vmac_sync(v, macs, nm);
 	if (ret) {
 		v->st.vaddr_errors++;
 		v->vaddrs_stale = true;
