@@ -93,18 +93,27 @@ static __always_inline int hsb_vaddr_standby(struct hsb_vaddr *e)
 
 /* ---- virtual MAC ------------------------------------------------------ */
 
-static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
-					  __u32 ifindex)
+/* The hsb_vmacs entry of a unicast frame's destination on ifindex, or
+ * NULL (interfaces without a vmac are ruled out by their filter bit). */
+static __always_inline struct hsb_vmac *hsb_vmac_of_dest(void *data,
+							 void *data_end,
+							 __u32 ifindex)
 {
 	struct ethhdr *eth = data;
 	struct hsb_vmac_key k = { .ifindex = ifindex };
-	struct hsb_vmac *m;
 
 	if (!hsb_vmac_if_maybe(ifindex) || (void *)(eth + 1) > data_end ||
 	    (eth->h_dest[0] & 1))
-		return HSB_VA_PASS;
+		return NULL;
 	__builtin_memcpy(k.mac, eth->h_dest, ETH_ALEN);
-	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
+	return bpf_map_lookup_elem(&hsb_vmacs, &k);
+}
+
+static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
+					  __u32 ifindex)
+{
+	struct hsb_vmac *m = hsb_vmac_of_dest(data, data_end, ifindex);
+
 	if (!m)
 		return HSB_VA_PASS;
 	if (!hsb_vgroup_active(m->group)) {
@@ -124,14 +133,8 @@ static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
 static __always_inline int hsb_vmac_ingress_is_ours(void *data, void *data_end,
 						    __u32 ifindex)
 {
-	struct ethhdr *eth = data;
-	struct hsb_vmac_key k = { .ifindex = ifindex };
-	struct hsb_vmac *m;
+	struct hsb_vmac *m = hsb_vmac_of_dest(data, data_end, ifindex);
 
-	if (!hsb_vmac_if_maybe(ifindex) || (void *)(eth + 1) > data_end)
-		return 0;
-	__builtin_memcpy(k.mac, eth->h_dest, ETH_ALEN);
-	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
 	return m && hsb_vgroup_active(m->group);
 }
 
