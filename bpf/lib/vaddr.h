@@ -95,9 +95,8 @@ static __always_inline int hsb_vaddr_standby(struct hsb_vaddr *e)
 
 /* The hsb_vmacs entry of a unicast frame's destination on ifindex, or
  * NULL (interfaces without a vmac are ruled out by their filter bit). */
-static __always_inline struct hsb_vmac *hsb_vmac_of_dest(void *data,
-							 void *data_end,
-							 __u32 ifindex)
+static __always_inline struct hsb_vmac *
+hsb_vmac_of_dest(void *data, void *data_end, __u32 ifindex)
 {
 	struct ethhdr *eth = data;
 	struct hsb_vmac_key k = { .ifindex = ifindex };
