@@ -522,7 +522,13 @@ for round in $(seq "$ROUNDS"); do
 	for ics in "${INTERVALS[@]}"; do
 		for j in $(seq 0 $((${#IMPLS[@]} - 1))); do
 			impl=${IMPLS[$(((j + round + k) % ${#IMPLS[@]}))]}
+			# a block whose pair would not settle (a backup that
+			# is not listening yet on a loaded machine) is run
+			# again once; its finished events are kept
 			block "$impl" "$ics" "$round" || {
+				echo "vrrp_bench: $impl $ics cs round $round failed, running it again" >&2
+				block "$impl" "$ics" "$round"
+			} || {
 				echo "vrrp_bench: $impl $ics cs round $round failed" >&2
 				failed=$((failed + 1))
 			}
