@@ -70,6 +70,13 @@ check "a holds the IPv6 VIPs" has_addr "$NA" "$VIP6"
 check "b does not hold the IPv6 VIP" sh -c "! ip -n $NB addr show dev eth0 | grep -qw $VIP6"
 check "client reaches the IPv4 VIP" ip netns exec "$NC" ping -c 3 -i 0.2 -W 1 "$VIP4"
 check "client reaches the IPv6 VIP" ip netns exec "$NC" ping -c 3 -i 0.2 -W 1 "$VIP6"
+dp_ctr() { "$HSBCTL" -s "$1" -j show counters | json_get "d[\"datapath\"][\"$2\"]"; }
+check "a's XDP answered the client's neighbour solicitation" \
+	test "$(dp_ctr "$A_SOCK" vaddr_na_reply)" -gt 0
+check "b's XDP dropped the solicitations (standby)" \
+	test "$(dp_ctr "$B_SOCK" vaddr_standby)" -gt 0
+check "the client holds a's MAC for the IPv6 VIP" sh -c \
+	"ip -n '$NC' -6 neigh show '$VIP6' | grep -q \"\$(ip -n '$NA' -br link show eth0 | awk '{print \$3}')\""
 check "show vrrp" ctl_a show vrrp
 last_has "human view names the state" "state        master"
 check "show vrrp brief" ctl_b show vrrp brief
