@@ -142,7 +142,17 @@ check_exit "--check-config rejects a typo" 1 "$HSBD" --check-config "$T_DIR/typo
 last_has "and names line 5" "typo.conf:5:"
 
 echo "-- an interface deleted and created again gets hsb_xdp back"
+# a pool address on its subnet: answered for on hsbt0 (hsb_vaddrs)
+check "a NAT pool on hsbt0's subnet" ctl config \
+	'nat address-group p1 mode pat' \
+	'nat address-group p1 section 10.99.0.50 10.99.0.50' \
+	'nat policy rule r1 from trust to untrust action source-nat address-group p1'
+vaddr_ifindex() {
+	ip netns exec "$FW" bpftool -j map dump pinned "$A_PINS/hsb_vaddrs" |
+		json_get '" ".join(str(e["formatted"]["key"]["ifindex"]) for e in d)'
+}
 old_ifindex=$(ip -n "$FW" -o link show hsbt0 | cut -d: -f1)
+check "the pool address is bound to hsbt0 ($old_ifindex)" test "$(vaddr_ifindex)" = "$old_ifindex"
 ip -n "$FW" link del hsbt0
 ip link add hsbt0 netns "$FW" type veth peer name hsbt1 netns "$CL"
 ip -n "$FW" addr add 10.99.0.1/24 dev hsbt0
@@ -155,6 +165,8 @@ new_ifindex=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["interface
 check "the datapath follows the new ifindex ($old_ifindex -> $new_ifindex)" \
 	test "$new_ifindex" != "$old_ifindex" -a "$new_ifindex" = "$(ip -n "$FW" -o link show hsbt0 | cut -d: -f1)"
 check "the re-created link was logged" grep -q "re-created" "$A_LOG"
+check "the pool address follows the new hsbt0" wait_for 2 sh -c \
+	"test \"\$(ip netns exec '$FW' bpftool -j map dump pinned '$A_PINS/hsb_vaddrs' | python3 -c 'import json,sys; print(\" \".join(str(e[\"formatted\"][\"key\"][\"ifindex\"]) for e in json.load(sys.stdin)))')\" = '$new_ifindex'"
 check "traffic is accounted on the new link" ip netns exec "$CL" ping -c 2 -i 0.2 -W 1 10.99.0.1
 
 echo "-- orderly stop"

@@ -548,6 +548,19 @@ static int write_vaddrs(struct hsb_nat_sync *ns, const struct hsb_config *cfg,
 	return ret;
 }
 
+void hsb_nat_rebind(struct hsbd *d)
+{
+	struct hsb_nat_sync *ns = d->nat;
+	int ret;
+
+	if (!ns || !ns->have_live)
+		return;
+	ret = write_vaddrs(ns, d->cfg, ns->live);
+	if (ret)
+		hsb_err("nat: re-binding public addresses after an interface change: %s",
+			strerror(-ret));
+}
+
 /* ---- lookups the datapath may skip ------------------------------------ */
 
 /* The hsb_nat_skip bits configuration c needs cleared. */

@@ -4,7 +4,7 @@
  * (nat_compile.h) into the datapath's NAT maps - address groups, the NAT
  * policy (double-buffered, flipped with the port partition in one
  * update), static server-map entries by difference (dynamic pinholes are
- * kept), ARP bindings of the public addresses (VRRP's owner/active kept);
+ * kept), the public addresses answered for (hsb_vaddrs, vaddr_sync.h);
  * drops the mapping reference of every session hsbd deletes (the
  * session-table hook); and once a second re-emits mappings XDP marked
  * dirty and removes expired pinholes, reporting each.
@@ -14,8 +14,15 @@
 
 #include "hsb/nat.h"
 
+struct hsbd;
+
 /* Run the hsb_nat_release program with a (retrying while the count is
  * busy). Returns 0 with a->result/a->deleted set, or -errno. */
 int hsb_nat_run_release(int prog_fd, struct hsb_nat_release_args *a);
+
+/* Interfaces or their addresses changed (a re-created interface has a
+ * new ifindex, a subnet decides where an address is answered): bind the
+ * public addresses to the interfaces as they are now. */
+void hsb_nat_rebind(struct hsbd *d);
 
 #endif /* HSB_NAT_SYNC_H */

@@ -36,6 +36,7 @@
 
 #include "datapath.h"
 #include "log.h"
+#include "nat_sync.h"
 #include "route_watch.h"
 
 /* Datagrams read per loop round at most; the rest waits for the next. */
@@ -74,7 +75,8 @@ static void rw_bump(struct route_watch *w)
 /* Messages in one datagram (a multipart dump never comes here, but a
  * datagram may carry several notifications); *link is set when one is
  * about a link appearing, so a re-created interface gets hsb_xdp back. */
-static unsigned int rw_count(const void *buf, size_t len, bool *link)
+static unsigned int rw_count(const void *buf, size_t len, bool *link,
+			     bool *addr)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = (int)len;
@@ -84,6 +86,9 @@ static unsigned int rw_count(const void *buf, size_t len, bool *link)
 		n++;
 		if (nlh->nlmsg_type == RTM_NEWLINK)
 			*link = true;
+		if (nlh->nlmsg_type == RTM_NEWADDR ||
+		    nlh->nlmsg_type == RTM_DELADDR)
+			*addr = true;
 		nlh = mnl_nlmsg_next(nlh, &left);
 	}
 	return n;
@@ -94,7 +99,7 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct route_watch *w = ctx;
-	bool changed = false, link = false;
+	bool changed = false, link = false, addr = false;
 	unsigned int i;
 	ssize_t n;
 
@@ -104,7 +109,7 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 	for (i = 0; i < HSB_RW_BATCH; i++) {
 		n = mnl_socket_recvfrom(w->nl, buf, sizeof(buf));
 		if (n > 0) {
-			w->messages += rw_count(buf, (size_t)n, &link);
+			w->messages += rw_count(buf, (size_t)n, &link, &addr);
 			changed = true;
 			continue;
 		}
@@ -113,6 +118,7 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 			 * cache may be stale. The socket stays usable. */
 			w->overruns++;
 			changed = true;
+			link = addr = true;
 			hsb_log_ratelimited(
 				HSB_LOG_WARNING,
 				"route watch: netlink overrun; next-hop cache invalidated");
@@ -128,6 +134,10 @@ static void rw_readable(struct hsb_loop *loop, int fd, uint32_t events,
 	}
 	if (link && w->d->dp)
 		hsb_datapath_relink(w->d);
+	/* where public NAT addresses are answered follows links and
+	 * subnets */
+	if (link || addr)
+		hsb_nat_rebind(w->d);
 	if (changed)
 		rw_bump(w);
 }
