@@ -62,6 +62,14 @@ check "a master (vmac instance)" wait_for 5 vrrp_state_is "$A_SOCK" 30 master
 start_hsbd B "$NB" "$T_DIR/b.conf" || exit 1
 check "b backup" wait_for 5 vrrp_state_is "$B_SOCK" 30 backup
 check "b backup (VRID 31)" wait_for 5 vrrp_state_is "$B_SOCK" 31 backup
+dp_active() {
+	"$HSBCTL" -s "$1" -j show vrrp | json_get \
+		"[i['datapath']['active'] for i in d['instances'] if i['vrid'] == $2][0]"
+}
+check "show vrrp: a's datapath answers for VRID 30" test "$(dp_active "$A_SOCK" 30)" = True
+check "show vrrp: b's datapath is silent" test "$(dp_active "$B_SOCK" 30)" = False
+check "show vrrp names the vmac" sh -c \
+	"'$HSBCTL' -s '$A_SOCK' show vrrp | grep -q 'datapath     group 1, answering (active), MAC $VMAC (virtual)'"
 check "VIP answered with the vmac" test "$(resolve $VIP)" = "$VMAC"
 check "client reaches the vmac VIP" ip netns exec "$NC" ping -c 3 -i 0.2 -W 1 "$VIP"
 check "frames to the vmac taken by a" gt "$(ctr "$A_SOCK" datapath vmac_rx)" 0

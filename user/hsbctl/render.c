@@ -285,6 +285,23 @@ static void vrrp_counters(FILE *out, struct json_object *c)
 	fprintf(out, "%s\n", any ? "" : " none");
 }
 
+/* The datapath's side of an instance: group, answering or not, MAC. */
+static void vrrp_datapath(FILE *out, struct json_object *dp)
+{
+	struct json_object *act = member(dp, "active");
+
+	if (!dp)
+		return;
+	fprintf(out, "  datapath     group %" PRIu64 ", %s, MAC %s%s\n",
+		u64(dp, "group"),
+		!act			     ? "state unknown" :
+		json_object_get_boolean(act) ? "answering (active)" :
+					       "silent (standby)",
+		str(dp, "mac"),
+		json_object_get_boolean(member(dp, "vmac")) ? " (virtual)" :
+							      "");
+}
+
 static int render_vrrp(FILE *out, struct json_object *r)
 {
 	struct json_object *arr = member(r, "instances");
@@ -336,6 +353,7 @@ static int render_vrrp(FILE *out, struct json_object *r)
 			json_object_get_boolean(member(o, "accept")) ? "on" :
 								       "off");
 		fprintf(out, "  last change  %s\n", last);
+		vrrp_datapath(out, member(o, "datapath"));
 		if (c)
 			vrrp_counters(out, c);
 	}

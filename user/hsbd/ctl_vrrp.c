@@ -10,10 +10,12 @@
 #include "ctl_proto.h"
 #include "ctl_vrrp.h"
 #include "hsbd.h"
+#include "vaddr_sync.h"
 #include "vrrp_engine.h"
 #include "vrrp_map.h"
 
 struct show {
+	struct hsbd *d;
 	bool brief;
 	uint64_t now;
 	struct json_object *arr;
@@ -134,6 +136,28 @@ static struct json_object *timers(const struct vrrp_fsm *f, uint64_t now)
 	return o;
 }
 
+/* The instance's addresses as XDP sees them (include/hsb/vaddr.h): its
+ * group and whether the datapath answers for it now, the MAC used. */
+static struct json_object *datapath(struct hsbd *d, const struct vrrp_inst *in)
+{
+	struct json_object *o = json_object_new_object();
+	char mac[18];
+	uint8_t m[6];
+	bool active;
+
+	add_u64(o, "group", in->group);
+	if (d->dp && !hsb_vgroup_get(d->dp, in->group, &active))
+		json_object_object_add(o, "active",
+				       json_object_new_boolean(active));
+	vrrp_inst_mac(in, m);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+		 m[2], m[3], m[4], m[5]);
+	json_object_object_add(o, "mac", json_object_new_string(mac));
+	json_object_object_add(o, "vmac",
+			       json_object_new_boolean(in->cfg.vmac));
+	return o;
+}
+
 static void add_inst(const struct vrrp_inst *in, void *ctx)
 {
 	const struct vrrp_fsm *f = &in->fsm;
@@ -197,6 +221,7 @@ static void add_inst(const struct vrrp_inst *in, void *ctx)
 			c->notify[0] ? json_object_new_string(c->notify) :
 				       NULL);
 		json_object_object_add(o, "timers", timers(f, sh->now));
+		json_object_object_add(o, "datapath", datapath(sh->d, in));
 		json_object_object_add(o, "counters", counters(in));
 	}
 	json_object_array_add(sh->arr, o);
@@ -206,7 +231,7 @@ int hsbd_ctl_show_vrrp(struct hsbd *d, const struct hsb_ctl_request *req,
 		       int words, struct json_object **reply, char *err,
 		       size_t errlen)
 {
-	struct show sh = { .now = hsb_now_ms() };
+	struct show sh = { .d = d, .now = hsb_now_ms() };
 
 	if (req->argc > words + 1 ||
 	    (req->argc == words + 1 && strcmp(req->argv[words], "brief"))) {

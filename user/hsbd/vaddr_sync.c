@@ -182,6 +182,22 @@ int hsb_vgroup_set(struct hsb_datapath *dp, uint16_t group, bool active)
 	return 0;
 }
 
+int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active)
+{
+	struct hsb_vgroup g;
+	__u32 k = group;
+
+	*active = true;
+	if (!group)
+		return 0;
+	if (group >= HSB_VGROUP_MAX)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(hsb_datapath_maps(dp)->vgroups, &k, &g))
+		return -errno;
+	*active = g.active;
+	return 0;
+}
+
 uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname)
 {
 	unsigned int i, best = 0;

@@ -41,6 +41,8 @@ int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
 
 /* The switchover: one write of hsb_vgroups[group]. */
 int hsb_vgroup_set(struct hsb_datapath *dp, uint16_t group, bool active);
+/* What the datapath holds for group (0: always active). */
+int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active);
 
 /* The group of VRRP instance cfg->vrrp[i]: i + 1. */
 static inline uint16_t hsb_vgroup_of_vrrp(unsigned int i)
