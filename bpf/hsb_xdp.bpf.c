@@ -74,7 +74,8 @@ int hsb_xdp(struct xdp_md *ctx)
 		v = hsb_va_verdict(hsb_xdp_vmac(ctx), v);
 	if (v == HSB_V_NEIGH)
 		v = hsb_va_verdict(hsb_xdp_neigh(ctx, pkt.reason), HSB_V_PASS);
-	if (v == HSB_V_CONTINUE && hsb_vaddr_maybe(pkt.daddr, pkt.family))
+	if (v == HSB_V_CONTINUE &&
+	    hsb_vaddr_maybe(pkt.daddr, pkt.family, HSB_BLOOM_IP))
 		v = hsb_va_verdict(hsb_xdp_vaddr(ctx, &pkt), v);
 	if (v == HSB_V_CONTINUE)
 		v = hsb_xdp_flow(ctx, &pkt, from_zone, &out_ifindex);

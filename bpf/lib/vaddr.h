@@ -39,16 +39,20 @@
 enum { HSB_VA_PASS, HSB_VA_TX, HSB_VA_DROP };
 
 /* Filters written by hsbd (include/hsb/vaddr.h). */
-__u64 hsb_vaddr_bloom[HSB_VADDR_BLOOM_WORDS];
+__u64 hsb_vaddr_bloom[HSB_VADDR_BLOOMS][HSB_VADDR_BLOOM_WORDS];
 __u64 hsb_vmac_ifs[HSB_VMAC_IF_WORDS];
 
-static __always_inline int hsb_vaddr_maybe(const __u8 *addr, __u8 family)
+/* Whether addr may be in hsb_vaddrs (filter HSB_BLOOM_NEIGH: any kind)
+ * or be a VIP (HSB_BLOOM_IP). */
+static __always_inline int hsb_vaddr_maybe(const __u8 *addr, __u8 family,
+					   int filter)
 {
 	__u32 low = family == HSB_FAMILY_IPV6 ? *(const __u32 *)(addr + 12) :
 						*(const __u32 *)addr;
 	__u32 b = hsb_vaddr_bloom_bit(bpf_ntohl(low));
 
-	return (hsb_vaddr_bloom[(b >> 6) & (HSB_VADDR_BLOOM_WORDS - 1)] >>
+	return (hsb_vaddr_bloom[filter & 1]
+			       [(b >> 6) & (HSB_VADDR_BLOOM_WORDS - 1)] >>
 		(b & 63)) &
 	       1;
 }
@@ -169,7 +173,7 @@ static __always_inline int hsb_vaddr_arp(void *data, void *data_end,
 	    a->ptype != bpf_htons(ETH_P_IP) || a->hlen != 6 || a->plen != 4 ||
 	    a->op != bpf_htons(1))
 		return HSB_VA_PASS;
-	if (!hsb_vaddr_maybe(a->tpa, HSB_FAMILY_IPV4))
+	if (!hsb_vaddr_maybe(a->tpa, HSB_FAMILY_IPV4, HSB_BLOOM_NEIGH))
 		return HSB_VA_PASS;
 	if (!__builtin_memcmp(a->spa, a->tpa, 4))
 		return HSB_VA_PASS;
@@ -230,7 +234,7 @@ static __always_inline int hsb_vaddr_ns(void *data, void *data_end,
 		return HSB_VA_PASS;
 	if ((void *)nd + 24 > data_end || nd->type != 135 || nd->code)
 		return HSB_VA_PASS;
-	if (!hsb_vaddr_maybe(nd->target, HSB_FAMILY_IPV6))
+	if (!hsb_vaddr_maybe(nd->target, HSB_FAMILY_IPV6, HSB_BLOOM_NEIGH))
 		return HSB_VA_PASS;
 	e = hsb_vaddr_find(ifindex, HSB_FAMILY_IPV6, nd->target);
 	if (!e)
@@ -335,7 +339,7 @@ static __always_inline int hsb_vmac_of_egress(void *data, void *data_end,
 		struct hsb_arp *a = (void *)(eth + 1);
 
 		if ((void *)(a + 1) > data_end ||
-		    !hsb_vaddr_maybe(a->spa, HSB_FAMILY_IPV4))
+		    !hsb_vaddr_maybe(a->spa, HSB_FAMILY_IPV4, HSB_BLOOM_NEIGH))
 			return 0;
 		e = hsb_vaddr_find(ifindex, HSB_FAMILY_IPV4, a->spa);
 		if (!e)

@@ -102,14 +102,21 @@ HSB_ASSERT_SIZE(struct hsb_vmac, 16);
  * Two filters in the XDP program's .bss, written by hsbd, let packets
  * that cannot concern a virtual address skip the lookups:
  *
- *   hsb_vaddr_bloom  __u64[HSB_VADDR_BLOOM_WORDS]: bit
+ *   hsb_vaddr_bloom  __u64[2][HSB_VADDR_BLOOM_WORDS]: bit
  *                    hsb_vaddr_bloom_bit(last 32 bits of the address) set
- *                    for every hsb_vaddrs address (false positives only
- *                    cost a lookup)
+ *                    in [HSB_BLOOM_NEIGH] for every hsb_vaddrs address
+ *                    (gates the ARP / NS answers) and in [HSB_BLOOM_IP]
+ *                    for every VIP (gates the check of IP packets to it;
+ *                    NAT addresses stay out, so translated replies to a
+ *                    pool address never pay it). False positives only
+ *                    cost a lookup.
  *   hsb_vmac_ifs     __u64[HSB_VMAC_IF_WORDS]: bit (ifindex & 1023) set
  *                    for every interface with a hsb_vmacs entry
  */
-#define HSB_VADDR_BLOOM_WORDS 64 /* 4096 bits */
+#define HSB_VADDR_BLOOM_WORDS 64 /* 4096 bits each */
+#define HSB_BLOOM_NEIGH 0
+#define HSB_BLOOM_IP 1
+#define HSB_VADDR_BLOOMS 2
 #define HSB_VMAC_IF_WORDS 16 /* 1024 bits */
 
 static inline __u32 hsb_vaddr_bloom_bit(__u32 low32)

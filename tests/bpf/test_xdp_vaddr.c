@@ -54,14 +54,23 @@ static void set_group(struct t_fixture *f, __u32 g, int active)
 		0);
 }
 
-static void bloom_set(struct t_fixture *f, const struct hsb_vaddr_key *k)
+/* As hsbd does: every address in the neighbour filter, VIPs in the IP
+ * filter too. */
+static void bloom_set(struct t_fixture *f, const struct hsb_vaddr_key *k,
+		      __u8 kind)
 {
 	uint32_t low, b;
 
 	memcpy(&low, k->addr + (k->family == HSB_FAMILY_IPV6 ? 12 : 0), 4);
 	b = hsb_vaddr_bloom_bit(ntohl(low));
-	f->skel->bss->hsb_vaddr_bloom[(b >> 6) % HSB_VADDR_BLOOM_WORDS] |=
+	f->skel->bss->hsb_vaddr_bloom[HSB_BLOOM_NEIGH]
+				     [(b >> 6) % HSB_VADDR_BLOOM_WORDS] |=
 		1ULL << (b & 63);
+	if (kind == HSB_VADDR_VIP)
+		f->skel->bss
+			->hsb_vaddr_bloom[HSB_BLOOM_IP]
+					 [(b >> 6) % HSB_VADDR_BLOOM_WORDS] |=
+			1ULL << (b & 63);
 }
 
 static struct hsb_vaddr_key vkey(unsigned int ifindex, int family,
@@ -86,7 +95,7 @@ static void bind_addr(struct t_fixture *f, unsigned int ifindex, int family,
 	assert_int_equal(bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_vaddrs),
 					     &k, &v, BPF_ANY),
 			 0);
-	bloom_set(f, &k);
+	bloom_set(f, &k, kind);
 }
 
 static struct hsb_vaddr get_addr(struct t_fixture *f, unsigned int ifindex,
@@ -341,6 +350,15 @@ static void test_ip_standby_and_accept(void **state)
 	s6.sport = 4002;
 	assert_int_not_equal(t_send(f, &s6, f->if_in), XDP_DROP);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_VADDR_STANDBY), 1);
+	/* packets to a NAT address are the NAT stage's, standby or not:
+	 * only the neighbour filter has it, so translated replies never pay
+	 * the lookup */
+	bind_addr(f, f->if_out, 4, POOL4, HSB_VADDR_NAT_POOL, GROUP,
+		  HSB_VADDR_F_ACCEPT, t_mac_out);
+	s.dst = POOL4;
+	t_send(f, &s, f->if_out);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_VADDR_STANDBY), 1);
+	assert_int_equal(get_addr(f, f->if_out, 4, POOL4).drops, 0);
 }
 
 /* ---- virtual MAC ------------------------------------------------------------- */

@@ -576,9 +576,9 @@ void hsb_datapath_set_vaddr_filters(struct hsb_datapath *dp,
 	unsigned int i;
 
 	/* word by word, like the pool filter: each word is only a hint */
-	for (i = 0; i < HSB_VADDR_BLOOM_WORDS; i++)
-		__atomic_store_n(&dp->skel->bss->hsb_vaddr_bloom[i], bloom[i],
-				 __ATOMIC_RELAXED);
+	for (i = 0; i < HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS; i++)
+		__atomic_store_n(&dp->skel->bss->hsb_vaddr_bloom[0][0] + i,
+				 bloom[i], __ATOMIC_RELAXED);
 	for (i = 0; i < HSB_VMAC_IF_WORDS; i++)
 		__atomic_store_n(&dp->skel->bss->hsb_vmac_ifs[i], vmac_ifs[i],
 				 __ATOMIC_RELAXED);
@@ -589,9 +589,10 @@ void hsb_datapath_vaddr_filters(struct hsb_datapath *dp, uint64_t *bloom,
 {
 	unsigned int i;
 
-	for (i = 0; i < HSB_VADDR_BLOOM_WORDS; i++)
-		bloom[i] = __atomic_load_n(&dp->skel->bss->hsb_vaddr_bloom[i],
-					   __ATOMIC_RELAXED);
+	for (i = 0; i < HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS; i++)
+		bloom[i] = __atomic_load_n(
+			&dp->skel->bss->hsb_vaddr_bloom[0][0] + i,
+			__ATOMIC_RELAXED);
 	for (i = 0; i < HSB_VMAC_IF_WORDS; i++)
 		vmac_ifs[i] = __atomic_load_n(&dp->skel->bss->hsb_vmac_ifs[i],
 					      __ATOMIC_RELAXED);

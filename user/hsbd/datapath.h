@@ -81,7 +81,8 @@ uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp);
 void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words);
 
 /* The virtual-address filters (hsb_vaddr_bloom, hsb_vmac_ifs in
- * include/hsb/vaddr.h): replace / read them. */
+ * include/hsb/vaddr.h): replace / read them. bloom has
+ * HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS words, filter by filter. */
 void hsb_datapath_set_vaddr_filters(struct hsb_datapath *dp,
 				    const uint64_t *bloom,
 				    const uint64_t *vmac_ifs);

@@ -18,11 +18,17 @@ static uint32_t low32(const struct hsb_vaddr_key *k)
 	return ntohl(v);
 }
 
-static void bloom_add(uint64_t *w, const struct hsb_vaddr_key *k)
+/* Into the filters: every address in the neighbour filter, VIPs also in
+ * the IP one (include/hsb/vaddr.h). */
+static void bloom_add(uint64_t *w, const struct hsb_vaddr_key *k, __u8 kind)
 {
 	uint32_t b = hsb_vaddr_bloom_bit(low32(k));
+	uint64_t bit = 1ULL << (b & 63);
 
-	w[(b >> 6) % HSB_VADDR_BLOOM_WORDS] |= 1ULL << (b & 63);
+	b = (b >> 6) % HSB_VADDR_BLOOM_WORDS;
+	w[HSB_BLOOM_NEIGH * HSB_VADDR_BLOOM_WORDS + b] |= bit;
+	if (kind == HSB_VADDR_VIP)
+		w[HSB_BLOOM_IP * HSB_VADDR_BLOOM_WORDS + b] |= bit;
 }
 
 static void vmac_if_add(uint64_t *w, uint32_t ifindex)
@@ -53,8 +59,10 @@ static void *all_keys(int fd, size_t ksize, unsigned int max, unsigned int *n)
 static int rebuild_bloom(struct hsb_datapath *dp)
 {
 	int fd = hsb_datapath_maps(dp)->vaddrs;
-	uint64_t bloom[HSB_VADDR_BLOOM_WORDS], ifs[HSB_VMAC_IF_WORDS];
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
 	struct hsb_vaddr_key *keys;
+	struct hsb_vaddr v;
 	unsigned int n, i;
 
 	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &n);
@@ -63,7 +71,8 @@ static int rebuild_bloom(struct hsb_datapath *dp)
 	hsb_datapath_vaddr_filters(dp, bloom, ifs);
 	memset(bloom, 0, sizeof(bloom));
 	for (i = 0; i < n; i++)
-		bloom_add(bloom, &keys[i]);
+		if (!bpf_map_lookup_elem(fd, &keys[i], &v))
+			bloom_add(bloom, &keys[i], v.kind);
 	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
 	free(keys);
 	return 0;
@@ -84,7 +93,8 @@ int hsb_vaddr_replace(struct hsb_datapath *dp, unsigned int kinds,
 		      const struct hsb_vaddr_want *want, unsigned int n)
 {
 	int fd = hsb_datapath_maps(dp)->vaddrs, ret = 0;
-	uint64_t bloom[HSB_VADDR_BLOOM_WORDS], ifs[HSB_VMAC_IF_WORDS];
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
 	struct hsb_vaddr_key *keys;
 	struct hsb_vaddr cur, val;
 	unsigned int nk, i;
@@ -92,7 +102,7 @@ int hsb_vaddr_replace(struct hsb_datapath *dp, unsigned int kinds,
 	/* widen first: a new entry is never behind a clear filter bit */
 	hsb_datapath_vaddr_filters(dp, bloom, ifs);
 	for (i = 0; i < n; i++)
-		bloom_add(bloom, &want[i].key);
+		bloom_add(bloom, &want[i].key, want[i].val.kind);
 	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
 
 	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &nk);
@@ -126,7 +136,8 @@ int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
 		     unsigned int n)
 {
 	int fd = hsb_datapath_maps(dp)->vmacs, ret = 0;
-	uint64_t bloom[HSB_VADDR_BLOOM_WORDS], ifs[HSB_VMAC_IF_WORDS];
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
 	struct hsb_vmac_key *keys;
 	struct hsb_vmac cur, val;
 	unsigned int nk, i, j;
