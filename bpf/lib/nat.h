@@ -427,10 +427,11 @@ struct hsb_nat_found {
 
 /* Look up the session of recovered tuple (sa:sp -> da:dp) and accept it
  * only if its translation is kind with public side (na, np) and the view
- * travels in its reply direction. */
+ * travels in its reply direction: the view's source is then the key's
+ * endpoint b exactly when endpoint b initiated (hsb_nat_view_side()). */
 static __always_inline struct hsb_session *
 hsb_nat_try(struct hsb_flow_key *k, __be32 sa, __u16 sp, __be32 da, __u16 dp,
-	    __u8 proto, __u8 kind, __be32 na, __u16 np, int *src_is_a)
+	    __u8 proto, __u8 kind, __be32 na, __u16 np)
 {
 	struct hsb_session *s;
 	int a = hsb_nat_flow_key(k, sa, sp, da, dp, proto);
@@ -441,53 +442,76 @@ hsb_nat_try(struct hsb_flow_key *k, __be32 sa, __u16 sp, __be32 da, __u16 dp,
 		return 0;
 	if (a == !(s->flags & HSB_SESS_F_INIT_B))
 		return 0; /* would be the original direction */
-	*src_is_a = a;
 	return s;
 }
 
+/* Whether the view of a session found by hsb_nat_try() runs from the
+ * key's endpoint a (it travels the reply direction). */
+static __always_inline int hsb_nat_view_side(const struct hsb_session *s)
+{
+	return !!(s->flags & HSB_SESS_F_INIT_B);
+}
+
 /* Steps 2 and 3 of the lookup sequence (top of this file): a reply to a
- * PAT or NO-PAT mapping. On a hit, k is the session's key and
- * found->src_is_a the view's side. */
+ * PAT or NO-PAT mapping, for view (sa:sp -> da:dp, proto pr). On a hit,
+ * k is the session's key (hsb_nat_view_side(): the view's side). Takes
+ * scalars, not a view in hsb_nat_tmp: the established reply path calls it
+ * with the packet's own tuple, before the session key is built. */
 static __always_inline struct hsb_session *
-hsb_nat_find_pub(const struct hsb_nat_view *v, struct hsb_flow_key *k,
-		 struct hsb_nat_found *found)
+hsb_nat_find_pub4(__be32 sa, __be32 da, __u16 sp, __u16 dp, __u8 pr,
+		  struct hsb_flow_key *k)
 {
 	__u32 skip = *(volatile __u32 *)&hsb_nat_skip;
 	struct hsb_nat_entry *e;
 	struct hsb_session *s;
-	__u8 pr = v->proto;
 
 	if (hsb_nat_ported(pr) && !(skip & HSB_NAT_SKIP_PAT)) {
-		e = hsb_nat_get(&hsb_nat_pat, v->daddr, v->dport, pr,
-				HSB_NAT_DIR_PUB);
+		e = hsb_nat_get(&hsb_nat_pat, da, dp, pr, HSB_NAT_DIR_PUB);
 		if (e) {
 			/* echo: both ports of the key are the id */
-			s = hsb_nat_try(k, v->saddr,
-					pr == IPPROTO_ICMP ? e->port : v->sport,
+			s = hsb_nat_try(k, sa,
+					pr == IPPROTO_ICMP ? e->port : sp,
 					e->addr, e->port, pr, HSB_NAT_KIND_PAT,
-					v->daddr, v->dport, &found->src_is_a);
+					da, dp);
 			if (s)
 				return s;
 		}
 	}
-	e = skip & HSB_NAT_SKIP_NOPAT ? 0 :
-					hsb_nat_get(&hsb_nat_nopat, v->daddr, 0,
-						    0, HSB_NAT_DIR_PUB);
+	e = skip & HSB_NAT_SKIP_NOPAT ?
+		    0 :
+		    hsb_nat_get(&hsb_nat_nopat, da, 0, 0, HSB_NAT_DIR_PUB);
 	if (e) {
-		s = hsb_nat_try(k, v->saddr, v->sport, e->addr, v->dport, pr,
-				HSB_NAT_KIND_NOPAT, v->daddr, v->dport,
-				&found->src_is_a);
+		s = hsb_nat_try(k, sa, sp, e->addr, dp, pr, HSB_NAT_KIND_NOPAT,
+				da, dp);
 		if (s)
 			return s;
 	}
 	return 0;
 }
 
-/* Steps 2..5 of the lookup sequence (top of this file) for view v. On a
- * hit, k is the session's key and found->src_is_a the view's side. */
+/* hsb_nat_find_pub4() for view v; found->src_is_a the view's side. */
 static __always_inline struct hsb_session *
-hsb_nat_find(const struct hsb_nat_view *v, struct hsb_flow_key *k,
-	     struct hsb_nat_found *found, __u64 now)
+hsb_nat_find_pub(const struct hsb_nat_view *v, struct hsb_flow_key *k,
+		 struct hsb_nat_found *found)
+{
+	struct hsb_session *s;
+
+	s = hsb_nat_find_pub4(v->saddr, v->daddr, v->sport, v->dport, v->proto,
+			      k);
+	if (s)
+		found->src_is_a = hsb_nat_view_side(s);
+	return s;
+}
+
+/* Steps 2..5 of the lookup sequence (top of this file) for view v. On a
+ * hit, k is the session's key and found->src_is_a the view's side. A
+ * function of its own (the miss path, not the established one): inline,
+ * its registers spill into the flow stage's frame, which shares the
+ * 512-byte stack with hsb_nat_first()'s. */
+static __noinline struct hsb_session *hsb_nat_find(const struct hsb_nat_view *v,
+						   struct hsb_flow_key *k,
+						   struct hsb_nat_found *found,
+						   __u64 now)
 {
 	struct hsb_nat_entry *e;
 	struct hsb_session *s;
@@ -503,19 +527,22 @@ hsb_nat_find(const struct hsb_nat_view *v, struct hsb_flow_key *k,
 		np = e->port ? e->port : v->sport;
 		s = hsb_nat_try(k, e->addr, np, v->daddr,
 				pr == IPPROTO_ICMP ? np : v->dport, pr,
-				HSB_NAT_KIND_DNAT, v->saddr, v->sport,
-				&found->src_is_a);
-		if (s)
+				HSB_NAT_KIND_DNAT, v->saddr, v->sport);
+		if (s) {
+			found->src_is_a = hsb_nat_view_side(s);
 			return s;
+		}
 	}
 	e = hsb_nat_srv_find(v->daddr, pr, v->dport, HSB_NAT_DIR_PUB, now);
 	if (e) {
 		np = e->port ? e->port : v->dport;
 		s = hsb_nat_try(k, v->saddr, pr == IPPROTO_ICMP ? np : v->sport,
 				e->addr, np, pr, HSB_NAT_KIND_SRV_SNAT,
-				v->daddr, v->dport, &found->src_is_a);
-		if (s)
+				v->daddr, v->dport);
+		if (s) {
+			found->src_is_a = hsb_nat_view_side(s);
 			return s;
+		}
 		found->have_srv = 1;
 		found->srv_addr = e->addr;
 		found->srv_port = np;
