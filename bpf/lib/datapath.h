@@ -314,6 +314,8 @@ first:
 	cn.zone_out = to_zone;
 	cn.replace = replace;
 	cn.fib = fib_rc == BPF_FIB_LKUP_RET_SUCCESS ? &fib : 0;
+	if (nt->fnat.kind)
+		hsb_nat_prep(&nt->fnat, &key, !src_is_a);
 	cn.nat = &nt->fnat;
 	rc = hsb_ct_create(&key, p, src_is_a, &cn);
 	if (rc && acquired)

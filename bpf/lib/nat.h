@@ -1167,16 +1167,115 @@ static __always_inline int hsb_nat_pkt(const struct hsb_session *s,
 	return 1;
 }
 
-/* hsb_nat_pkt() for the established path, with the translation on the
- * stack rather than in hsb_nat_tmp (one per-CPU lookup less per packet;
- * the undo below recomputes it from the session). */
+/* The key's endpoint a translation replaces: the initiator's (source
+ * NAT), or the responder's (DNAT). 1 when it is endpoint a. */
+static __always_inline int hsb_nat_key_side_a(__u8 kind, int init_b)
+{
+	return kind == HSB_NAT_KIND_DNAT ? init_b : !init_b;
+}
+
+/*
+ * Precompute the checksum adjustments of translation n of the session
+ * keyed k (include/hsb/session.h, struct hsb_session_nat): once, when
+ * the session is created, instead of on every packet.
+ */
+static __always_inline void hsb_nat_prep(struct hsb_session_nat *n,
+					 const struct hsb_flow_key *k,
+					 int init_b)
+{
+	int sa = hsb_nat_key_side_a(n->kind, init_b);
+	__be32 ka = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
+	__u16 kp = sa ? k->port_a : k->port_b;
+	__u32 da = hsb_csum_diff4(ka, hsb_nat_a4(n->addr));
+	__u32 dp = hsb_csum_diff2(bpf_htons(kp), bpf_htons(n->port));
+
+	n->csum_ip = hsb_csum_fold(da);
+	n->csum_l4 = hsb_csum_fold(
+		k->proto == IPPROTO_ICMP ? dp : hsb_csum_add32(da, dp));
+	n->xflags |= HSB_NAT_XF_CSUM;
+}
+
+/*
+ * hsb_nat_pkt() for the established path: a TCP, UDP or ICMP echo packet
+ * (not an error) of a session with precomputed checksum adjustments is
+ * rewritten with them and the session's addresses, nothing on the stack
+ * or in hsb_nat_tmp (the undo, hsb_nat_fix_frag_fast(), recomputes the
+ * translation from the session); anything else takes hsb_nat_pkt(). The
+ * packet's own endpoint on the rewritten side is the one the
+ * translation replaces: it found the session by it.
+ */
 static __always_inline int hsb_nat_pkt_fast(const struct hsb_session *s,
 					    const struct hsb_flow_key *k,
 					    int dir, const struct hsb_pkt *p,
 					    void *data, void *data_end)
 {
 	struct hsb_nat_xl x;
+	struct iphdr *iph;
+	__be16 *fp, np;
+	__sum16 *cs;
+	__be32 na;
+	__u32 dip, dl4;
+	__u8 kind = s->nat.kind, *l4;
+	int toward, dst, sa;
 
+	if (!(s->nat.xflags & HSB_NAT_XF_CSUM) || p->kind == HSB_PK_ICMP_ERR)
+		goto slow;
+	iph = hsb_l3(p, data, data_end, sizeof(*iph));
+	if (!iph || (iph->ihl & 0xf) != 5)
+		goto slow;
+	l4 = (__u8 *)(iph + 1);
+	if ((void *)(l4 + 8) > data_end)
+		goto slow;
+	if (iph->ttl <= 1)
+		return 0;
+	/* the original direction goes toward the translated endpoint */
+	toward = dir == HSB_DIR_ORIG;
+	dst = kind == HSB_NAT_KIND_DNAT ? toward : !toward;
+	if (toward) {
+		na = hsb_nat_a4(s->nat.addr);
+		np = bpf_htons(s->nat.port);
+		dip = s->nat.csum_ip;
+		dl4 = s->nat.csum_l4;
+	} else {
+		sa = hsb_nat_key_side_a(kind, !!(s->flags & HSB_SESS_F_INIT_B));
+		na = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
+		np = bpf_htons(sa ? k->port_a : k->port_b);
+		dip = (__u16)~s->nat.csum_ip;
+		dl4 = (__u16)~s->nat.csum_l4;
+	}
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+		if ((void *)(l4 + 18) > data_end)
+			goto slow;
+		fp = (__be16 *)(l4 + (dst ? 2 : 0));
+		cs = (__sum16 *)(l4 + 16);
+		break;
+	case IPPROTO_UDP:
+		fp = (__be16 *)(l4 + (dst ? 2 : 0));
+		cs = (__sum16 *)(l4 + 6);
+		break;
+	case IPPROTO_ICMP:
+		if (l4[0] != ICMP_ECHO && l4[0] != ICMP_ECHOREPLY)
+			goto slow;
+		fp = (__be16 *)(l4 + 4);
+		cs = (__sum16 *)(l4 + 2);
+		break;
+	default:
+		goto slow;
+	}
+	hsb_csum_apply(&iph->check, dip);
+	if (dst)
+		iph->daddr = na;
+	else
+		iph->saddr = na;
+	*fp = np;
+	if (iph->protocol == IPPROTO_UDP)
+		hsb_csum_apply_udp(cs, dl4);
+	else
+		hsb_csum_apply(cs, dl4);
+	hsb_count(HSB_CNT_NAT_XLATE);
+	return 1;
+slow:
 	return hsb_nat_pkt(s, k, dir, p, data, data_end, &x);
 }
 
