@@ -95,14 +95,35 @@ static __always_inline int hsb_nat_ported(__u8 proto)
 	       proto == IPPROTO_ICMP;
 }
 
+/*
+ * Keys a lookup reads back as whole words (the kernel hashes them with
+ * jhash2() and compares them) are written as whole words: a word loaded
+ * right after narrower stores to its bytes cannot be forwarded from them
+ * (x86 store-to-load forwarding) and waits for them to retire, several
+ * ns per lookup on the established reply path. hsb_w16x2(): a word of
+ * two 16-bit fields, hsb_w8x2(): a 16-bit field of two bytes, the first
+ * at the lower address.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define hsb_w16x2(first, second) ((__u32)(first) | (__u32)(second) << 16)
+#define hsb_w8x2(first, second) ((__u16)((first) | (second) << 8))
+#else
+#define hsb_w16x2(first, second) ((__u32)(first) << 16 | (__u32)(second))
+#define hsb_w8x2(first, second) ((__u16)((first) << 8 | (second)))
+#endif
+
 static __always_inline struct hsb_nat_entry *
 hsb_nat_get(void *map, __be32 addr, __u16 port, __u8 proto, __u8 dir)
 {
-	struct hsb_nat_key k = {
-		.addr = addr, .port = port, .proto = proto, .dir = dir
-	};
+	union {
+		struct hsb_nat_key k;
+		__u32 w[2];
+	} u;
 
-	return bpf_map_lookup_elem(map, &k);
+	/* struct hsb_nat_key: addr; port, proto, dir */
+	u.w[0] = addr;
+	u.w[1] = hsb_w16x2(port, hsb_w8x2(proto, dir));
+	return bpf_map_lookup_elem(map, &u.k);
 }
 
 /* The server map for (addr, proto, port) on side dir: exact, then the
@@ -137,16 +158,16 @@ static __always_inline int hsb_nat_flow_key(struct hsb_flow_key *k, __be32 sa,
 	__u32 x = bpf_ntohl(sa), y = bpf_ntohl(da);
 	int src_is_a = x < y || (x == y && sp <= dp);
 	__u32 *wa = (__u32 *)k->addr_a, *wb = (__u32 *)k->addr_b;
+	__u32 *wp = (__u32 *)&k->port_a;
 
+	/* whole words (see hsb_nat_get()) */
 	wa[1] = wa[2] = wa[3] = 0;
 	wb[1] = wb[2] = wb[3] = 0;
 	wa[0] = src_is_a ? sa : da;
 	wb[0] = src_is_a ? da : sa;
-	k->port_a = src_is_a ? sp : dp;
-	k->port_b = src_is_a ? dp : sp;
-	k->proto = proto;
-	k->family = HSB_FAMILY_IPV4;
-	k->pad = 0;
+	/* port_a, port_b; proto, family, pad */
+	wp[0] = src_is_a ? hsb_w16x2(sp, dp) : hsb_w16x2(dp, sp);
+	wp[1] = hsb_w16x2(hsb_w8x2(proto, HSB_FAMILY_IPV4), 0);
 	return src_is_a;
 }
 
