@@ -143,7 +143,7 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 	struct hsb_ct_new cn;
 	struct hsb_nat_tmp *nt = 0; /* NAT working space, when needed */
 	__u8 from_zone = from_zone_in;
-	int rc, fib_rc, src_is_a, vsa, dir, to_zone, replace = 0;
+	int rc, fib_rc, src_is_a = 0, vsa, dir, to_zone, replace = 0;
 	int direct = 1, xl = 0, acquired = 0;
 	__u64 now;
 
@@ -153,29 +153,27 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 	}
 
 	now = hsb_now();
-	src_is_a = hsb_flow_key(&key, p);
-	/* vsa: whether the packet's way (an error's, not its quote's) runs
-	 * from endpoint a */
-	vsa = p->kind == HSB_PK_ICMP_ERR ? !src_is_a : src_is_a;
 	s = 0;
 	if (p->family == HSB_FAMILY_IPV4 && p->kind != HSB_PK_ICMP_ERR &&
 	    hsb_nat_pub_maybe(hsb_nat_a4(p->daddr))) {
 		/* to a pool address: most likely a reply to a mapping, try
-		 * the mapping tables first (lib/nat.h) */
-		nt = hsb_nat_tmp_get();
-		if (!nt)
-			return HSB_V_DROP;
-		hsb_nat_view_of(p, &nt->nv);
-		s = hsb_nat_find_pub(&nt->nv, &key, &nt->nf);
+		 * the mapping tables first (lib/nat.h), with the packet's
+		 * tuple as it is (no view, no working space) */
+		s = hsb_nat_find_pub4(hsb_nat_a4(p->saddr),
+				      hsb_nat_a4(p->daddr), p->sport, p->dport,
+				      p->proto, &key);
 		if (s) {
-			vsa = nt->nf.src_is_a;
+			vsa = hsb_nat_view_side(s);
 			direct = 0;
-		} else {
-			src_is_a = hsb_flow_key(&key, p); /* key was reused */
 		}
 	}
-	if (!s)
+	if (!s) {
+		src_is_a = hsb_flow_key(&key, p);
+		/* vsa: whether the packet's way (an error's, not its
+		 * quote's) runs from endpoint a */
+		vsa = p->kind == HSB_PK_ICMP_ERR ? !src_is_a : src_is_a;
 		s = bpf_map_lookup_elem(&hsb_sessions, &key);
+	}
 	if (!s && p->family == HSB_FAMILY_IPV4) {
 		/* a reply (or error) with translated addresses: lib/nat.h */
 		if (!nt)
@@ -322,6 +320,8 @@ first:
 	cn.zone_out = to_zone;
 	cn.replace = replace;
 	cn.fib = fib_rc == BPF_FIB_LKUP_RET_SUCCESS ? &fib : 0;
+	if (nt->fnat.kind)
+		hsb_nat_prep(&nt->fnat, &key, !src_is_a);
 	cn.nat = &nt->fnat;
 	rc = hsb_ct_create(&key, p, src_is_a, &cn);
 	if (rc && acquired)

@@ -95,14 +95,35 @@ static __always_inline int hsb_nat_ported(__u8 proto)
 	       proto == IPPROTO_ICMP;
 }
 
+/*
+ * Keys a lookup reads back as whole words (the kernel hashes them with
+ * jhash2() and compares them) are written as whole words: a word loaded
+ * right after narrower stores to its bytes cannot be forwarded from them
+ * (x86 store-to-load forwarding) and waits for them to retire, several
+ * ns per lookup on the established reply path. hsb_w16x2(): a word of
+ * two 16-bit fields, hsb_w8x2(): a 16-bit field of two bytes, the first
+ * at the lower address.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define hsb_w16x2(first, second) ((__u32)(first) | (__u32)(second) << 16)
+#define hsb_w8x2(first, second) ((__u16)((first) | (second) << 8))
+#else
+#define hsb_w16x2(first, second) ((__u32)(first) << 16 | (__u32)(second))
+#define hsb_w8x2(first, second) ((__u16)((first) << 8 | (second)))
+#endif
+
 static __always_inline struct hsb_nat_entry *
 hsb_nat_get(void *map, __be32 addr, __u16 port, __u8 proto, __u8 dir)
 {
-	struct hsb_nat_key k = {
-		.addr = addr, .port = port, .proto = proto, .dir = dir
-	};
+	union {
+		struct hsb_nat_key k;
+		__u32 w[2];
+	} u;
 
-	return bpf_map_lookup_elem(map, &k);
+	/* struct hsb_nat_key: addr; port, proto, dir */
+	u.w[0] = addr;
+	u.w[1] = hsb_w16x2(port, hsb_w8x2(proto, dir));
+	return bpf_map_lookup_elem(map, &u.k);
 }
 
 /* The server map for (addr, proto, port) on side dir: exact, then the
@@ -137,16 +158,16 @@ static __always_inline int hsb_nat_flow_key(struct hsb_flow_key *k, __be32 sa,
 	__u32 x = bpf_ntohl(sa), y = bpf_ntohl(da);
 	int src_is_a = x < y || (x == y && sp <= dp);
 	__u32 *wa = (__u32 *)k->addr_a, *wb = (__u32 *)k->addr_b;
+	__u32 *wp = (__u32 *)&k->port_a;
 
+	/* whole words (see hsb_nat_get()) */
 	wa[1] = wa[2] = wa[3] = 0;
 	wb[1] = wb[2] = wb[3] = 0;
 	wa[0] = src_is_a ? sa : da;
 	wb[0] = src_is_a ? da : sa;
-	k->port_a = src_is_a ? sp : dp;
-	k->port_b = src_is_a ? dp : sp;
-	k->proto = proto;
-	k->family = HSB_FAMILY_IPV4;
-	k->pad = 0;
+	/* port_a, port_b; proto, family, pad */
+	wp[0] = src_is_a ? hsb_w16x2(sp, dp) : hsb_w16x2(dp, sp);
+	wp[1] = hsb_w16x2(hsb_w8x2(proto, HSB_FAMILY_IPV4), 0);
 	return src_is_a;
 }
 
@@ -427,10 +448,11 @@ struct hsb_nat_found {
 
 /* Look up the session of recovered tuple (sa:sp -> da:dp) and accept it
  * only if its translation is kind with public side (na, np) and the view
- * travels in its reply direction. */
+ * travels in its reply direction: the view's source is then the key's
+ * endpoint b exactly when endpoint b initiated (hsb_nat_view_side()). */
 static __always_inline struct hsb_session *
 hsb_nat_try(struct hsb_flow_key *k, __be32 sa, __u16 sp, __be32 da, __u16 dp,
-	    __u8 proto, __u8 kind, __be32 na, __u16 np, int *src_is_a)
+	    __u8 proto, __u8 kind, __be32 na, __u16 np)
 {
 	struct hsb_session *s;
 	int a = hsb_nat_flow_key(k, sa, sp, da, dp, proto);
@@ -441,53 +463,76 @@ hsb_nat_try(struct hsb_flow_key *k, __be32 sa, __u16 sp, __be32 da, __u16 dp,
 		return 0;
 	if (a == !(s->flags & HSB_SESS_F_INIT_B))
 		return 0; /* would be the original direction */
-	*src_is_a = a;
 	return s;
 }
 
+/* Whether the view of a session found by hsb_nat_try() runs from the
+ * key's endpoint a (it travels the reply direction). */
+static __always_inline int hsb_nat_view_side(const struct hsb_session *s)
+{
+	return !!(s->flags & HSB_SESS_F_INIT_B);
+}
+
 /* Steps 2 and 3 of the lookup sequence (top of this file): a reply to a
- * PAT or NO-PAT mapping. On a hit, k is the session's key and
- * found->src_is_a the view's side. */
+ * PAT or NO-PAT mapping, for view (sa:sp -> da:dp, proto pr). On a hit,
+ * k is the session's key (hsb_nat_view_side(): the view's side). Takes
+ * scalars, not a view in hsb_nat_tmp: the established reply path calls it
+ * with the packet's own tuple, before the session key is built. */
 static __always_inline struct hsb_session *
-hsb_nat_find_pub(const struct hsb_nat_view *v, struct hsb_flow_key *k,
-		 struct hsb_nat_found *found)
+hsb_nat_find_pub4(__be32 sa, __be32 da, __u16 sp, __u16 dp, __u8 pr,
+		  struct hsb_flow_key *k)
 {
 	__u32 skip = *(volatile __u32 *)&hsb_nat_skip;
 	struct hsb_nat_entry *e;
 	struct hsb_session *s;
-	__u8 pr = v->proto;
 
 	if (hsb_nat_ported(pr) && !(skip & HSB_NAT_SKIP_PAT)) {
-		e = hsb_nat_get(&hsb_nat_pat, v->daddr, v->dport, pr,
-				HSB_NAT_DIR_PUB);
+		e = hsb_nat_get(&hsb_nat_pat, da, dp, pr, HSB_NAT_DIR_PUB);
 		if (e) {
 			/* echo: both ports of the key are the id */
-			s = hsb_nat_try(k, v->saddr,
-					pr == IPPROTO_ICMP ? e->port : v->sport,
+			s = hsb_nat_try(k, sa,
+					pr == IPPROTO_ICMP ? e->port : sp,
 					e->addr, e->port, pr, HSB_NAT_KIND_PAT,
-					v->daddr, v->dport, &found->src_is_a);
+					da, dp);
 			if (s)
 				return s;
 		}
 	}
-	e = skip & HSB_NAT_SKIP_NOPAT ? 0 :
-					hsb_nat_get(&hsb_nat_nopat, v->daddr, 0,
-						    0, HSB_NAT_DIR_PUB);
+	e = skip & HSB_NAT_SKIP_NOPAT ?
+		    0 :
+		    hsb_nat_get(&hsb_nat_nopat, da, 0, 0, HSB_NAT_DIR_PUB);
 	if (e) {
-		s = hsb_nat_try(k, v->saddr, v->sport, e->addr, v->dport, pr,
-				HSB_NAT_KIND_NOPAT, v->daddr, v->dport,
-				&found->src_is_a);
+		s = hsb_nat_try(k, sa, sp, e->addr, dp, pr, HSB_NAT_KIND_NOPAT,
+				da, dp);
 		if (s)
 			return s;
 	}
 	return 0;
 }
 
-/* Steps 2..5 of the lookup sequence (top of this file) for view v. On a
- * hit, k is the session's key and found->src_is_a the view's side. */
+/* hsb_nat_find_pub4() for view v; found->src_is_a the view's side. */
 static __always_inline struct hsb_session *
-hsb_nat_find(const struct hsb_nat_view *v, struct hsb_flow_key *k,
-	     struct hsb_nat_found *found, __u64 now)
+hsb_nat_find_pub(const struct hsb_nat_view *v, struct hsb_flow_key *k,
+		 struct hsb_nat_found *found)
+{
+	struct hsb_session *s;
+
+	s = hsb_nat_find_pub4(v->saddr, v->daddr, v->sport, v->dport, v->proto,
+			      k);
+	if (s)
+		found->src_is_a = hsb_nat_view_side(s);
+	return s;
+}
+
+/* Steps 2..5 of the lookup sequence (top of this file) for view v. On a
+ * hit, k is the session's key and found->src_is_a the view's side. A
+ * function of its own (the miss path, not the established one): inline,
+ * its registers spill into the flow stage's frame, which shares the
+ * 512-byte stack with hsb_nat_first()'s. */
+static __noinline struct hsb_session *hsb_nat_find(const struct hsb_nat_view *v,
+						   struct hsb_flow_key *k,
+						   struct hsb_nat_found *found,
+						   __u64 now)
 {
 	struct hsb_nat_entry *e;
 	struct hsb_session *s;
@@ -503,19 +548,22 @@ hsb_nat_find(const struct hsb_nat_view *v, struct hsb_flow_key *k,
 		np = e->port ? e->port : v->sport;
 		s = hsb_nat_try(k, e->addr, np, v->daddr,
 				pr == IPPROTO_ICMP ? np : v->dport, pr,
-				HSB_NAT_KIND_DNAT, v->saddr, v->sport,
-				&found->src_is_a);
-		if (s)
+				HSB_NAT_KIND_DNAT, v->saddr, v->sport);
+		if (s) {
+			found->src_is_a = hsb_nat_view_side(s);
 			return s;
+		}
 	}
 	e = hsb_nat_srv_find(v->daddr, pr, v->dport, HSB_NAT_DIR_PUB, now);
 	if (e) {
 		np = e->port ? e->port : v->dport;
 		s = hsb_nat_try(k, v->saddr, pr == IPPROTO_ICMP ? np : v->sport,
 				e->addr, np, pr, HSB_NAT_KIND_SRV_SNAT,
-				v->daddr, v->dport, &found->src_is_a);
-		if (s)
+				v->daddr, v->dport);
+		if (s) {
+			found->src_is_a = hsb_nat_view_side(s);
 			return s;
+		}
 		found->have_srv = 1;
 		found->srv_addr = e->addr;
 		found->srv_port = np;
@@ -1140,16 +1188,115 @@ static __always_inline int hsb_nat_pkt(const struct hsb_session *s,
 	return 1;
 }
 
-/* hsb_nat_pkt() for the established path, with the translation on the
- * stack rather than in hsb_nat_tmp (one per-CPU lookup less per packet;
- * the undo below recomputes it from the session). */
+/* The key's endpoint a translation replaces: the initiator's (source
+ * NAT), or the responder's (DNAT). 1 when it is endpoint a. */
+static __always_inline int hsb_nat_key_side_a(__u8 kind, int init_b)
+{
+	return kind == HSB_NAT_KIND_DNAT ? init_b : !init_b;
+}
+
+/*
+ * Precompute the checksum adjustments of translation n of the session
+ * keyed k (include/hsb/session.h, struct hsb_session_nat): once, when
+ * the session is created, instead of on every packet.
+ */
+static __always_inline void hsb_nat_prep(struct hsb_session_nat *n,
+					 const struct hsb_flow_key *k,
+					 int init_b)
+{
+	int sa = hsb_nat_key_side_a(n->kind, init_b);
+	__be32 ka = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
+	__u16 kp = sa ? k->port_a : k->port_b;
+	__u32 da = hsb_csum_diff4(ka, hsb_nat_a4(n->addr));
+	__u32 dp = hsb_csum_diff2(bpf_htons(kp), bpf_htons(n->port));
+
+	n->csum_ip = hsb_csum_fold(da);
+	n->csum_l4 = hsb_csum_fold(
+		k->proto == IPPROTO_ICMP ? dp : hsb_csum_add32(da, dp));
+	n->xflags |= HSB_NAT_XF_CSUM;
+}
+
+/*
+ * hsb_nat_pkt() for the established path: a TCP, UDP or ICMP echo packet
+ * (not an error) of a session with precomputed checksum adjustments is
+ * rewritten with them and the session's addresses, nothing on the stack
+ * or in hsb_nat_tmp (the undo, hsb_nat_fix_frag_fast(), recomputes the
+ * translation from the session); anything else takes hsb_nat_pkt(). The
+ * packet's own endpoint on the rewritten side is the one the
+ * translation replaces: it found the session by it.
+ */
 static __always_inline int hsb_nat_pkt_fast(const struct hsb_session *s,
 					    const struct hsb_flow_key *k,
 					    int dir, const struct hsb_pkt *p,
 					    void *data, void *data_end)
 {
 	struct hsb_nat_xl x;
+	struct iphdr *iph;
+	__be16 *fp, np;
+	__sum16 *cs;
+	__be32 na;
+	__u32 dip, dl4;
+	__u8 kind = s->nat.kind, *l4;
+	int toward, dst, sa;
 
+	if (!(s->nat.xflags & HSB_NAT_XF_CSUM) || p->kind == HSB_PK_ICMP_ERR)
+		goto slow;
+	iph = hsb_l3(p, data, data_end, sizeof(*iph));
+	if (!iph || (iph->ihl & 0xf) != 5)
+		goto slow;
+	l4 = (__u8 *)(iph + 1);
+	if ((void *)(l4 + 8) > data_end)
+		goto slow;
+	if (iph->ttl <= 1)
+		return 0;
+	/* the original direction goes toward the translated endpoint */
+	toward = dir == HSB_DIR_ORIG;
+	dst = kind == HSB_NAT_KIND_DNAT ? toward : !toward;
+	if (toward) {
+		na = hsb_nat_a4(s->nat.addr);
+		np = bpf_htons(s->nat.port);
+		dip = s->nat.csum_ip;
+		dl4 = s->nat.csum_l4;
+	} else {
+		sa = hsb_nat_key_side_a(kind, !!(s->flags & HSB_SESS_F_INIT_B));
+		na = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
+		np = bpf_htons(sa ? k->port_a : k->port_b);
+		dip = (__u16)~s->nat.csum_ip;
+		dl4 = (__u16)~s->nat.csum_l4;
+	}
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+		if ((void *)(l4 + 18) > data_end)
+			goto slow;
+		fp = (__be16 *)(l4 + (dst ? 2 : 0));
+		cs = (__sum16 *)(l4 + 16);
+		break;
+	case IPPROTO_UDP:
+		fp = (__be16 *)(l4 + (dst ? 2 : 0));
+		cs = (__sum16 *)(l4 + 6);
+		break;
+	case IPPROTO_ICMP:
+		if (l4[0] != ICMP_ECHO && l4[0] != ICMP_ECHOREPLY)
+			goto slow;
+		fp = (__be16 *)(l4 + 4);
+		cs = (__sum16 *)(l4 + 2);
+		break;
+	default:
+		goto slow;
+	}
+	hsb_csum_apply(&iph->check, dip);
+	if (dst)
+		iph->daddr = na;
+	else
+		iph->saddr = na;
+	*fp = np;
+	if (iph->protocol == IPPROTO_UDP)
+		hsb_csum_apply_udp(cs, dl4);
+	else
+		hsb_csum_apply(cs, dl4);
+	hsb_count(HSB_CNT_NAT_XLATE);
+	return 1;
+slow:
 	return hsb_nat_pkt(s, k, dir, p, data, data_end, &x);
 }
 

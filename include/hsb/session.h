@@ -46,13 +46,27 @@ enum hsb_ct_state {
  * NAT translation of the session, as seen in the original direction
  * (reverse it for replies). Filled by the NAT stage; zero otherwise.
  * Reserved here so NAT needs no change of the value layout.
+ *
+ * csum_ip and csum_l4, valid when xflags has HSB_NAT_XF_CSUM: the
+ * checksum adjustments of the original direction's rewrite (the key's
+ * endpoint -> addr:port), computed once when the session is created so
+ * that established packets need not: a folded one's complement partial
+ * sum (RFC 1624) over the header words as the CPU loads them, to add to
+ * the complemented checksum; a reply adds its complement. csum_ip covers
+ * the address (IPv4 header), csum_l4 the address and port (TCP, UDP
+ * pseudo-header) or the echo id alone (ICMP). A session without the flag
+ * (installed by an older datapath, or from a peer) is translated by
+ * computing the differences per packet.
  */
+#define HSB_NAT_XF_CSUM (1U << 0) /* csum_ip and csum_l4 are valid */
+
 struct hsb_session_nat {
 	__u8 kind; /* 0 none; HSB_NAT_KIND_* in nat.h */
-	__u8 pad[3];
+	__u8 xflags; /* HSB_NAT_XF_* */
+	__u16 csum_ip; /* see above */
 	__u8 addr[16]; /* translated address (source for SNAT, dest for DNAT) */
 	__u16 port; /* translated port / echo id, host order */
-	__u16 pad2;
+	__u16 csum_l4; /* see above */
 	__u32 ref; /* NAT table entry (pool slot) it holds, if any */
 };
 HSB_ASSERT_SIZE(struct hsb_session_nat, 28);

@@ -214,6 +214,43 @@ static void verify_frame(const struct frame *fr)
 	verify(fr->b + fr->l3, fr->len - fr->l3);
 }
 
+/* The one's complement difference of replacing n bytes old by new, as a
+ * checksum adjustment in network order (RFC 1624). */
+static uint16_t csum_delta(const uint8_t *old, const uint8_t *new, size_t n)
+{
+	return fold(sum16(new, n, 0) + (0xffff - fold(sum16(old, n, 0))));
+}
+
+/* Whether two one's complement values are equal (0 and 0xffff are both
+ * zero). */
+static int ones_eq(uint16_t a, uint16_t b)
+{
+	return a == b || ((a == 0 || a == 0xffff) && (b == 0 || b == 0xffff));
+}
+
+/* The checksum adjustments a session keeps for its translation
+ * (include/hsb/session.h): the key's endpoint (addr, port) -> the
+ * translated one, computed here from the bytes. csum_* are folded sums
+ * over the words as the CPU loads them: ntohs() gives network order. */
+static void expect_prep(const struct hsb_session *v, const char *addr,
+			__u16 port, __u8 proto)
+{
+	uint8_t o[6], n[6];
+
+	assert_true(v->nat.xflags & HSB_NAT_XF_CSUM);
+	ip4(addr, o);
+	t_put16(o + 4, port);
+	memcpy(n, v->nat.addr, 4);
+	t_put16(n + 4, v->nat.port);
+	assert_true(ones_eq(ntohs(v->nat.csum_ip), csum_delta(o, n, 4)));
+	if (proto == 1)
+		assert_true(ones_eq(ntohs(v->nat.csum_l4),
+				    csum_delta(o + 4, n + 4, 2)));
+	else
+		assert_true(
+			ones_eq(ntohs(v->nat.csum_l4), csum_delta(o, n, 6)));
+}
+
 /* ---- configuration -------------------------------------------------- */
 
 static void set_pool(struct t_fixture *f, __u32 g, __u8 mode, const char *first,
@@ -566,6 +603,77 @@ static void test_pat_icmp_echo_id(void **state)
 	verify_frame(&out);
 	expect_dst(&out, IN4, 77);
 	assert_int_equal(t_state(f, &s), HSB_CT_ICMP_REPLIED);
+}
+
+/* A session keeps its translation's checksum adjustments, computed once
+ * when it is created; one without them (installed by an older datapath,
+ * or from a peer) is translated by computing them per packet. TCP, UDP
+ * and ICMP echo, both directions, each way. */
+static void test_pat_precomputed_csum(void **state)
+{
+	static const __u8 protos[] = { 6, 17, 1 };
+	struct t_fixture *f = *state;
+	struct frame in, out;
+	unsigned int i, pass;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	for (i = 0; i < sizeof(protos); i++) {
+		__u8 pr = protos[i];
+		__u16 ip = (__u16)(42000 + i), rp = pr == 1 ? ip : 443;
+		struct t_spec s = spec(pr, IN4, ip, SRV4, rp), r;
+		struct hsb_session v;
+		char pool[16];
+		__u16 pp;
+
+		build(&s, &in, 0);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		verify_frame(&out);
+		inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+		pp = get16(out.b + out.l4 + (pr == 1 ? 4 : 0));
+		assert_int_equal(t_session(f, &s, &v), 0);
+		expect_prep(&v, IN4, ip, pr);
+
+		r = t_rev(&s);
+		r.dst = pool;
+		r.dport = pp;
+		if (pr == 1) {
+			r.icmp_type = 0;
+			r.sport = pp;
+		}
+		if (pr == 6)
+			r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+		s.tcp_flags = T_TCP_ACK;
+		for (pass = 0; pass < 2; pass++) {
+			if (pass) {
+				/* as a session from elsewhere has it */
+				assert_int_equal(t_session(f, &s, &v), 0);
+				v.nat.xflags = 0;
+				v.nat.csum_ip = 0;
+				v.nat.csum_l4 = 0;
+				t_session_put(f, &s, &v);
+				r.tcp_flags = T_TCP_ACK;
+			}
+			s.payload = 100 + pass;
+			r.payload = 57 + pass;
+			build(&r, &in, 0);
+			assert_int_equal(run(f, &in, f->if_out, &out),
+					 XDP_REDIRECT);
+			verify_frame(&out);
+			expect_src(&out, SRV4, pr == 1 ? ip : rp);
+			expect_dst(&out, IN4, ip);
+			build(&s, &in, 0);
+			assert_int_equal(run(f, &in, f->if_in, &out),
+					 XDP_REDIRECT);
+			verify_frame(&out);
+			expect_src(&out, pool, pp);
+			expect_dst(&out, SRV4, pr == 1 ? pp : rp);
+		}
+		assert_int_equal(t_session(f, &s, &v), 0);
+		assert_int_equal(v.packets[HSB_DIR_ORIG], 3);
+		assert_int_equal(v.packets[HSB_DIR_REPLY], 2);
+		assert_int_equal(v.nat.xflags, 0); /* not filled in later */
+	}
 }
 
 /* A second session of the same inside endpoint reuses its mapping (one
@@ -949,6 +1057,7 @@ static void test_server_map(void **state)
 	assert_memory_equal(out.b, t_mac_nh_in, 6);
 	assert_int_equal(t_session(f, &s, &v), 0); /* original tuple */
 	assert_int_equal(v.nat.kind, HSB_NAT_KIND_DNAT);
+	expect_prep(&v, GLOBAL_WWW, 80, 6); /* the responder's side */
 	assert_int_equal(v.zone_in, HSB_ZONE_UNTRUST);
 	assert_int_equal(v.zone_out, HSB_ZONE_TRUST);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_DNAT), 1);
@@ -1004,6 +1113,7 @@ static void test_server_map(void **state)
 		expect_src(&out, GLOBAL_ALL, 3333);
 		assert_int_equal(t_session(f, &o, &v), 0);
 		assert_int_equal(v.nat.kind, HSB_NAT_KIND_SRV_SNAT);
+		expect_prep(&v, IN4B, 3333, 17);
 		r = t_rev(&o);
 		r.dst = GLOBAL_ALL;
 		build(&r, &in, 0);
@@ -1057,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_pat_tcp_both_ways),
 		cmocka_unit_test(test_pat_udp_checksums),
 		cmocka_unit_test(test_pat_icmp_echo_id),
+		cmocka_unit_test(test_pat_precomputed_csum),
 		cmocka_unit_test(test_pat_refcount_and_release),
 		cmocka_unit_test(test_pat_collisions_exhaustion_partition),
 		cmocka_unit_test(test_nopat),
