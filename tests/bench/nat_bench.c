@@ -582,9 +582,11 @@ int main(int argc, char **argv)
 		double ro_ = no / po, rr = nr / pr,
 		       both = (no + nr) / (po + pr);
 
+		/* the target holds for each direction, not on average */
 		printf("ratio NAT / no NAT: original %.2f, reply %.2f, both "
-		       "directions %.2f (target <= 1.3: %s)\n",
-		       ro_, rr, both, both <= 1.3 ? "met" : "NOT met");
+		       "directions %.2f (target <= 1.3 each way: %s)\n",
+		       ro_, rr, both,
+		       ro_ <= 1.3 && rr <= 1.3 ? "met" : "NOT met");
 		printf("PAT allocation at 50%% / 90%% occupancy (%ld / %ld "
 		       "ports taken of 64512): %.1f / %.1f ns above a first "
 		       "packet without NAT (%.1f)\n",
@@ -611,6 +613,9 @@ int main(int argc, char **argv)
 				       json_object_new_double(both));
 		json_object_object_add(root, "target_ratio",
 				       json_object_new_double(1.3));
+		json_object_object_add(
+			root, "target_met",
+			json_object_new_boolean(ro_ <= 1.3 && rr <= 1.3));
 	}
 	json_object_object_add(root, "kernel",
 			       json_object_new_string(u.release));
