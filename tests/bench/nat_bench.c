@@ -613,9 +613,9 @@ int main(int argc, char **argv)
 				       json_object_new_double(both));
 		json_object_object_add(root, "target_ratio",
 				       json_object_new_double(1.3));
-		json_object_object_add(
-			root, "target_met",
-			json_object_new_boolean(ro_ <= 1.3 && rr <= 1.3));
+		json_object_object_add(root, "target_met",
+				       json_object_new_boolean(ro_ <= 1.3 &&
+							       rr <= 1.3));
 	}
 	json_object_object_add(root, "kernel",
 			       json_object_new_string(u.release));
