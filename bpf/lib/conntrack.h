@@ -56,6 +56,7 @@
 #include "parse.h"
 #include "events.h"
 #include "nexthop.h"
+#include "words.h"
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HSB_STATE_SHIFT 0
@@ -87,21 +88,19 @@ static __always_inline int hsb_flow_key(struct hsb_flow_key *k,
 {
 	int c = hsb_addr_cmp(p->saddr, p->daddr);
 	int src_is_a = c < 0 || (c == 0 && p->sport <= p->dport);
+	__u32 *w = (__u32 *)&k->port_a;
 
 	if (src_is_a) {
 		__builtin_memcpy(k->addr_a, p->saddr, 16);
 		__builtin_memcpy(k->addr_b, p->daddr, 16);
-		k->port_a = p->sport;
-		k->port_b = p->dport;
+		w[0] = hsb_w16x2(p->sport, p->dport);
 	} else {
 		__builtin_memcpy(k->addr_a, p->daddr, 16);
 		__builtin_memcpy(k->addr_b, p->saddr, 16);
-		k->port_a = p->dport;
-		k->port_b = p->sport;
+		w[0] = hsb_w16x2(p->dport, p->sport);
 	}
-	k->proto = p->proto;
-	k->family = p->family;
-	k->pad = 0;
+	/* proto, family, pad: one word (lib/words.h) */
+	w[1] = hsb_w16x2(hsb_w8x2(p->proto, p->family), 0);
 	return src_is_a;
 }
 

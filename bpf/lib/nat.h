@@ -55,6 +55,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "csum.h"
+#include "words.h"
 
 #define HSB_IP_DF 0x4000
 #define HSB_NAT_CAS_TRIES 8
@@ -94,23 +95,6 @@ static __always_inline int hsb_nat_ported(__u8 proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
 	       proto == IPPROTO_ICMP;
 }
-
-/*
- * Keys a lookup reads back as whole words (the kernel hashes them with
- * jhash2() and compares them) are written as whole words: a word loaded
- * right after narrower stores to its bytes cannot be forwarded from them
- * (x86 store-to-load forwarding) and waits for them to retire, several
- * ns per lookup on the established reply path. hsb_w16x2(): a word of
- * two 16-bit fields, hsb_w8x2(): a 16-bit field of two bytes, the first
- * at the lower address.
- */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define hsb_w16x2(first, second) ((__u32)(first) | (__u32)(second) << 16)
-#define hsb_w8x2(first, second) ((__u16)((first) | (second) << 8))
-#else
-#define hsb_w16x2(first, second) ((__u32)(first) << 16 | (__u32)(second))
-#define hsb_w8x2(first, second) ((__u16)((first) << 8 | (second)))
-#endif
 
 static __always_inline struct hsb_nat_entry *
 hsb_nat_get(void *map, __be32 addr, __u16 port, __u8 proto, __u8 dir)
