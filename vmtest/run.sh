@@ -121,12 +121,15 @@ MODDIR=$(cd "$KROOT/lib/modules/$ABI" && pwd -P)
 # --- per-run directory: initramfs, command, status ------------------------
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/vmtest.XXXXXX")
 qpid=""
+tpid=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-	if [ -n "$qpid" ]; then
-		kill "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
-	fi
+	local p
+
+	for p in $qpid $tpid; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -248,10 +251,15 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	$(fs hostroot / ro) $(fs work "$SRC") $(fs ctl "$CTL") \
 	</dev/null >"$RUN/qemu.log" 2>&1 &
 qpid=$!
-tail -n +1 -s 0.2 -f --pid="$qpid" "$CTL/out"
+# Both in the background: bash runs the INT/TERM trap during `wait`, not
+# while a foreground child runs.
+tail -n +1 -s 0.2 -f --pid="$qpid" "$CTL/out" &
+tpid=$!
 wait "$qpid"
 qrc=$?
 qpid=""
+wait "$tpid"
+tpid=""
 set -e
 [ ! -s "$RUN/qemu.log" ] || cat "$RUN/qemu.log" >&2
 
