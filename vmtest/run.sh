@@ -64,6 +64,11 @@ SRC=$(cd "$(dirname "$0")/.." && pwd -P)
 CACHE=${VMTEST_CACHE:-$SRC/build/vmtest}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd -P)
+# The guest mounts its own /tmp, /run, /dev, /proc and /sys over the host's.
+case $CACHE/ in
+/tmp/* | /run/* | /dev/* | /proc/* | /sys/*)
+	die "VMTEST_CACHE=$CACHE: hidden in the guest; use a directory elsewhere" ;;
+esac
 CWD=$(pwd -P)
 case $CWD/ in
 "$SRC"/*) ;;
