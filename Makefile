@@ -4,6 +4,7 @@
 # (unit, BPF, integration; the integration tests need root). See README.md.
 #
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
+#   make vmtest                  BPF tests in a VM on Debian 12's 6.1 kernel
 #   make format / make lint      clang-format in place / format check + cppcheck
 
 SANITIZE ?= 0
@@ -129,6 +130,15 @@ check-bpf: $(BPF_TEST_BINS)
 
 check-integration: all
 	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
+
+# The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
+# default, the oldest hsb supports (docs/vmtest.md). Needs root.
+VMTEST_KERNEL ?= 6.1
+VMTEST_TIMEOUT ?= 900
+.PHONY: vmtest
+vmtest: $(BPF_TEST_BINS)
+	$(Q)vmtest/check.sh --kernel $(VMTEST_KERNEL) \
+		--timeout $(VMTEST_TIMEOUT) -- $(BPF_TEST_BINS)
 
 # --- benchmarks (make bench; needs root) --------------------------------
 # BPF programs used only by the benchmarks live in bpf/bench/ and get their

@@ -16,9 +16,12 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute"
+# `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
+# The kernel itself is fetched by vmtest/run.sh (apt-get download).
+vm_pkgs="qemu-system-x86 busybox-static"
 
 missing=""
-for p in $build_pkgs $test_pkgs; do
+for p in $build_pkgs $test_pkgs $vm_pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		grep -q 'install ok installed'; then
 		missing="$missing $p"

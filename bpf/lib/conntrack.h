@@ -265,7 +265,7 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 	struct hsb_session_event *ev;
 	struct hsb_session *vp;
 	__u32 zero = 0;
-	int err;
+	int err, live;
 
 	/* built in a per-CPU slot: 168 bytes are too many for the stack
 	 * the datapath's stages share (512 in all) */
@@ -294,17 +294,18 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 	}
 
 	ev = hsb_ev_reserve();
-	if (!ev)
+	live = hsb_rb_live(ev); /* tested three times: lib/events.h */
+	if (!live)
 		v.flags |= HSB_SESS_F_DIRTY;
 	err = bpf_map_update_elem(&hsb_sessions, k, &v,
 				  n->replace ? BPF_ANY : BPF_NOEXIST);
 	if (err) {
-		if (ev)
+		if (live)
 			bpf_ringbuf_discard(ev, 0);
 		return err;
 	}
 	hsb_count(HSB_CNT_SESSION_NEW);
-	if (!ev) {
+	if (!live) {
 		hsb_count(HSB_CNT_RING_FULL);
 		return 0;
 	}

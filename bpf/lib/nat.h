@@ -2,8 +2,8 @@
 /*
  * NAT44 in the datapath: source NAT from address groups (PAT, NO-PAT),
  * the server map (static NAT servers, dynamic pinholes), the rewrite of
- * addresses, ports and checksums both ways (ICMP errors included), ARP
- * answers for public addresses, and the release of mappings. The tables
+ * addresses, ports and checksums both ways (ICMP errors included) and the
+ * release of mappings (ARP for public addresses: lib/vaddr.h). The tables
  * and the reference-count rule are in include/hsb/nat.h.
  *
  * Sessions are keyed by the ORIGINAL (pre-NAT) tuple, and
@@ -55,6 +55,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "csum.h"
+#include "events.h"
 #include "words.h"
 
 #define HSB_IP_DF 0x4000
@@ -829,6 +830,7 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	struct hsb_nat_pool *pool;
 	struct hsb_nat_key k;
 	__u32 zero = 0;
+	int live;
 #define c (*cp)
 
 	idx = hsb_nat_get(&hsb_nat_pat, ia, ip, proto, HSB_NAT_DIR_IN);
@@ -864,12 +866,13 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	c.linear = c.n <= HSB_NAT_PAT_PER_ADDR;
 
 	ev = hsb_nat_ev_reserve();
-	if (!ev)
+	live = hsb_rb_live(ev); /* tested once: lib/events.h */
+	if (!live)
 		t->tmpl.flags |= HSB_NAT_F_DIRTY;
 	bpf_loop(HSB_NAT_PAT_PROBES, hsb_nat_pat_probe, &zero, 0);
 	hsb_count_n(HSB_CNT_NAT_PROBE_BUSY, c.busy);
 	if (!c.found) {
-		if (ev)
+		if (live)
 			bpf_ringbuf_discard(ev, 0);
 		hsb_count(HSB_CNT_NAT_EXHAUSTED);
 		return -1;
@@ -888,7 +891,7 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	k.addr = c.got_addr;
 	k.port = c.got_port;
 	k.dir = HSB_NAT_DIR_PUB;
-	if (ev)
+	if (live)
 		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_PAT, &k, &t->tmpl, now);
 	else
 		hsb_count(HSB_CNT_RING_FULL);
@@ -942,6 +945,7 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	struct hsb_nat_pool *pool;
 	struct hsb_nat_key k;
 	__u32 zero = 0;
+	int live;
 #define c (*cp)
 
 	idx = hsb_nat_get(&hsb_nat_nopat, ia, 0, 0, HSB_NAT_DIR_IN);
@@ -969,12 +973,13 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	c.n_addrs = pool->n_addrs;
 	c.a0 = hsb_nat_hash(bpf_ntohl(ia), 0) % c.n_addrs;
 	ev = hsb_nat_ev_reserve();
-	if (!ev)
+	live = hsb_rb_live(ev); /* tested once: lib/events.h */
+	if (!live)
 		t->tmpl.flags |= HSB_NAT_F_DIRTY;
 	bpf_loop(HSB_NAT_NOPAT_PROBES, hsb_nat_nopat_probe, &zero, 0);
 	hsb_count_n(HSB_CNT_NAT_PROBE_BUSY, c.busy);
 	if (!c.found) {
-		if (ev)
+		if (live)
 			bpf_ringbuf_discard(ev, 0);
 		hsb_count(HSB_CNT_NAT_EXHAUSTED);
 		return -1;
@@ -990,7 +995,7 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	bpf_map_update_elem(&hsb_nat_nopat, &k, &t->idx, BPF_ANY);
 	k.addr = c.got_addr;
 	k.dir = HSB_NAT_DIR_PUB;
-	if (ev)
+	if (live)
 		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_NOPAT, &k, &t->tmpl, now);
 	else
 		hsb_count(HSB_CNT_RING_FULL);

@@ -49,6 +49,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	if (!f) /* the setup failed */
+		return 0;
 	hsb_xdp_bpf__destroy(f->skel);
 	free(f);
 	return 0;

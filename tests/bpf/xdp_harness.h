@@ -298,6 +298,8 @@ static inline int t_teardown(void **state)
 {
 	struct t_fixture *f = *state;
 
+	if (!f) /* the setup failed */
+		return 0;
 	ring_buffer__free(f->rb);
 	t_nh_skel = NULL;
 	hsb_xdp_bpf__destroy(f->skel);

@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a Debian linux-image kernel under qemu (TCG) and run COMMAND inside,
+# on this machine's own userspace: the host's / is the guest's root, read-only
+# over 9p, the work tree is mounted read-write at the same path, and COMMAND
+# runs in the current directory. Exits with COMMAND's status; 124 when the
+# time limit ran out, 125 when the VM could not be started or said nothing.
+#
+#   vmtest/run.sh [options] -- COMMAND [ARG]...
+#     --kernel VER    6.1 (default): newest linux-image-6.1.0-N-amd64 in apt;
+#                     or an exact ABI such as 6.1.0-56-amd64
+#     --timeout SECS  whole run, boot included (default 600)
+#     --mem MB        guest memory (default 2048)
+#     --smp N         guest CPUs (default 2)
+#     --env NAME=VAL  set in COMMAND's environment (repeatable)
+#     --verbose       show the kernel's boot messages
+#
+# Kernels are downloaded with `apt-get download`, unpacked with dpkg-deb
+# and indexed with depmod under $VMTEST_CACHE (default build/vmtest). Needs
+# qemu-system-x86 and busybox-static (scripts/install-deps.sh), and root (the
+# 9p export of / must read every file). See docs/vmtest.md.
+set -euo pipefail
+
+usage() {
+	sed -n '/^#   vmtest/,/^#     --verbose/s/^# \{0,1\}//p' "$0" >&2
+	exit 125
+}
+
+die() {
+	echo "vmtest: $*" >&2
+	exit 125
+}
+
+KERNEL=6.1
+TIMEOUT=600
+MEM=2048
+SMP=2
+VERBOSE=0
+ENVS=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNEL=${2:?}; shift 2 ;;
+	--timeout) TIMEOUT=${2:?}; shift 2 ;;
+	--mem) MEM=${2:?}; shift 2 ;;
+	--smp) SMP=${2:?}; shift 2 ;;
+	--env) ENVS+=("${2:?}"); shift 2 ;;
+	--verbose) VERBOSE=1; shift ;;
+	--) shift; break ;;
+	*) usage ;;
+	esac
+done
+[ $# -gt 0 ] || usage
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+for t in qemu-system-x86_64 busybox depmod modprobe dpkg-deb timeout; do
+	command -v "$t" >/dev/null || die "$t not found (scripts/install-deps.sh)"
+done
+# The guest's init must be static: it runs before the host's / is mounted.
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing (busybox-static)"
+
+SRC=$(cd "$(dirname "$0")/.." && pwd -P)
+CACHE=${VMTEST_CACHE:-$SRC/build/vmtest}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd -P)
+# The guest mounts its own /tmp, /run, /dev, /proc and /sys over the host's.
+case $CACHE/ in
+/tmp/* | /run/* | /dev/* | /proc/* | /sys/*)
+	die "VMTEST_CACHE=$CACHE: hidden in the guest; use a directory elsewhere" ;;
+esac
+CWD=$(pwd -P)
+case $CWD/ in
+"$SRC"/*) ;;
+*) CWD=$SRC ;;
+esac
+
+# --- kernel: resolve, download, unpack, depmod (cached) ------------------
+resolve_abi() {
+	local pat
+	case $1 in
+	*-*) echo "$1"; return ;;
+	esac
+	pat="^linux-image-$(printf '%s' "$1" | sed 's/\./\\./g')\.[0-9]+-[0-9]+-amd64\$"
+	apt-cache search --names-only "$pat" | cut -d' ' -f1 |
+		sed 's/^linux-image-//' | sort -V | tail -n1
+}
+
+# Prefer the newest kernel already in the cache, so that runs need no apt
+# and stay on one kernel until the cache is removed.
+ABI=$(for d in "$CACHE"/kernel/*/.ok; do
+	[ -f "$d" ] || continue
+	a=$(basename "$(dirname "$d")")
+	case $a in
+	"$KERNEL" | "$KERNEL".*-amd64) echo "$a" ;;
+	esac
+done | sort -V | tail -n1)
+[ -n "$ABI" ] || ABI=$(resolve_abi "$KERNEL")
+[ -n "$ABI" ] || die "no linux-image package for '$KERNEL' (apt-get update?)"
+
+KROOT=$CACHE/kernel/$ABI
+VMLINUZ=$KROOT/boot/vmlinuz-$ABI
+if [ ! -f "$KROOT/.ok" ]; then
+	echo "vmtest: fetching linux-image-$ABI" >&2
+	rm -rf "$KROOT" "$CACHE/dl"
+	mkdir -p "$CACHE/dl"
+	# apt's _apt user must be able to write the download directory.
+	chmod 0777 "$CACHE/dl"
+	(cd "$CACHE/dl" && apt-get download -q "linux-image-$ABI") >&2 ||
+		die "apt-get download linux-image-$ABI failed"
+	mkdir -p "$KROOT"
+	dpkg-deb -x "$CACHE"/dl/linux-image-"$ABI"_*.deb "$KROOT" ||
+		die "dpkg-deb -x failed"
+	# Debian 12 ships modules in lib/, later releases in usr/lib/.
+	if [ ! -d "$KROOT/lib/modules/$ABI" ]; then
+		mkdir -p "$KROOT/lib"
+		ln -s ../usr/lib/modules "$KROOT/lib/modules"
+	fi
+	depmod -b "$KROOT" "$ABI" || die "depmod failed"
+	rm -rf "$CACHE/dl"
+	touch "$KROOT/.ok"
+fi
+[ -f "$VMLINUZ" ] || die "$VMLINUZ missing"
+MODDIR=$(cd "$KROOT/lib/modules/$ABI" && pwd -P)
+
+# --- per-run directory: initramfs, command, status ------------------------
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/vmtest.XXXXXX")
+qpid=""
+tpid=""
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+	local p
+
+	for p in $qpid $tpid; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+CTL=$RUN/ctl
+IRD=$RUN/initramfs
+mkdir -p "$CTL" "$IRD"/{bin,sbin,dev,proc,sys,mod,newroot}
+
+# Modules the initramfs needs to reach the 9p shares, in load order.
+for m in virtio_pci 9pnet_virtio 9p; do
+	modprobe -d "$KROOT" -S "$ABI" --show-depends "$m"
+done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
+	while read -r ko; do
+		cp "$ko" "$IRD/mod/"
+		basename "$ko" >>"$IRD/mod/order"
+	done
+
+cp "$BUSYBOX" "$IRD/bin/busybox"
+# The kernel runs its module loader in the initramfs' root, not in the
+# chroot: hand the request to the host's modprobe on the mounted root.
+# The host may have no /lib/modules to mount the tree on: point kmod at it.
+{
+	echo "#!/bin/busybox sh"
+	printf 'exec /bin/busybox chroot /newroot /sbin/modprobe -d %q "$@"\n' \
+		"$KROOT"
+} >"$IRD/sbin/modprobe"
+chmod 0755 "$IRD/sbin/modprobe"
+# The same for COMMAND's own modprobe calls, first in its PATH.
+mkdir -p "$CTL/bin"
+{
+	echo "#!/bin/sh"
+	printf 'exec /sbin/modprobe -d %q "$@"\n' "$KROOT"
+} >"$CTL/bin/modprobe"
+chmod 0755 "$CTL/bin/modprobe"
+
+{
+	echo "#!/bin/busybox sh"
+	printf 'ABI=%q\nSRC=%q\nMODDIR=%q\n' "$ABI" "$SRC" "$MODDIR"
+	cat <<'EOF'
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /mod/order); do
+	insmod "/mod/$m" || echo "vmtest: insmod $m failed"
+done
+o=trans=virtio,version=9p2000.L,msize=262144
+R=/newroot
+mount -t 9p -o "$o,ro,cache=loose" hostroot $R
+mount -t tmpfs -o mode=0755 run $R/run
+mount -t tmpfs -o mode=1777 tmp $R/tmp
+mkdir -p $R/run/vmtest
+mount -t 9p -o "$o" ctl $R/run/vmtest
+mount -t 9p -o "$o" work "$R$SRC"
+mount -t proc proc $R/proc
+mount -t sysfs sys $R/sys
+mount -t devtmpfs dev $R/dev
+mkdir -p $R/dev/pts $R/dev/shm
+mount -t devpts devpts $R/dev/pts
+mount -t tmpfs shm $R/dev/shm
+mount -t bpf bpf $R/sys/fs/bpf
+mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
+if [ -d $R/usr/lib/modules ]; then
+	mount -t tmpfs -o mode=0755 modules $R/usr/lib/modules
+	mkdir -p "$R/usr/lib/modules/$ABI"
+	mount -o bind "$R$MODDIR" "$R/usr/lib/modules/$ABI"
+fi
+ip link set lo up
+echo "vmtest: $(uname -r), $(nproc) CPU(s), up $(cut -d' ' -f1 /proc/uptime)s" \
+	>>$R/run/vmtest/out
+# COMMAND's output goes to a file on the ctl share, which the host follows:
+# under TCG a console (8250 or virtio) takes seconds for a few kilobytes.
+chroot $R /bin/sh /run/vmtest/cmd </dev/null >>$R/run/vmtest/out 2>&1
+echo $? >$R/run/vmtest/rc
+sync
+umount $R/run/vmtest
+poweroff -f
+EOF
+} >"$IRD/init"
+chmod 0755 "$IRD/init"
+
+{
+	echo "cd $(printf '%q' "$CWD") || exit 125"
+	printf 'exec env -i PATH=/run/vmtest/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb VMTEST=1'
+	for e in ${ENVS[@]+"${ENVS[@]}"}; do
+		printf ' %q' "$e"
+	done
+	printf ' %q' "$@"
+	echo
+} >"$CTL/cmd"
+: >"$CTL/out"
+
+(cd "$IRD" && find . | busybox cpio -o -H newc --quiet | gzip -1) \
+	>"$RUN/initramfs.gz"
+
+if [ "$VERBOSE" = 1 ]; then
+	LOG="loglevel=7"
+else
+	LOG="quiet loglevel=3"
+fi
+fs() { # fs TAG PATH [ro]
+	local ro=""
+	[ "${3:-}" = ro ] && ro=",readonly=on"
+	printf -- '-fsdev local,id=%s,path=%s,security_model=none,multidevs=remap%s ' \
+		"$1" "$2" "$ro"
+	printf -- '-device virtio-9p-pci,fsdev=%s,mount_tag=%s ' "$1" "$1"
+}
+
+set +e
+# shellcheck disable=SC2046
+timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
+	-M pc -nodefaults -no-user-config -display none -no-reboot \
+	-serial "file:$RUN/console.log" -device virtio-rng-pci \
+	-kernel "$VMLINUZ" -initrd "$RUN/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 $LOG rdinit=/init" \
+	$(fs hostroot / ro) $(fs work "$SRC") $(fs ctl "$CTL") \
+	</dev/null >"$RUN/qemu.log" 2>&1 &
+qpid=$!
+# Both in the background: bash runs the INT/TERM trap during `wait`, not
+# while a foreground child runs.
+tail -n +1 -s 0.2 -f --pid="$qpid" "$CTL/out" &
+tpid=$!
+wait "$qpid"
+qrc=$?
+qpid=""
+wait "$tpid"
+tpid=""
+set -e
+[ ! -s "$RUN/qemu.log" ] || cat "$RUN/qemu.log" >&2
+
+if [ "$VERBOSE" = 1 ]; then
+	cat "$RUN/console.log" >&2
+fi
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	echo "vmtest: timed out after ${TIMEOUT}s; kernel log:" >&2
+	tail -n 40 "$RUN/console.log" >&2
+	exit 124
+fi
+if [ ! -s "$CTL/rc" ]; then
+	echo "vmtest: the VM exited ($qrc) without a status; kernel log:" >&2
+	tail -n 40 "$RUN/console.log" >&2
+	exit 125
+fi
+exit "$(cat "$CTL/rc")"
