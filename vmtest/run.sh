@@ -64,8 +64,11 @@ SRC=$(cd "$(dirname "$0")/.." && pwd -P)
 CACHE=${VMTEST_CACHE:-$SRC/build/vmtest}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd -P)
-# The guest mounts its own /tmp, /run, /dev, /proc and /sys over the host's.
+# The guest mounts its own /tmp, /run, /dev, /proc and /sys over the
+# host's, then the work tree at its own path (so a tree under /tmp is
+# fine): a cache elsewhere under those would be hidden.
 case $CACHE/ in
+"$SRC"/*) ;;
 /tmp/* | /run/* | /dev/* | /proc/* | /sys/*)
 	die "VMTEST_CACHE=$CACHE: hidden in the guest; use a directory elsewhere" ;;
 esac
@@ -189,6 +192,8 @@ mount -t tmpfs -o mode=0755 run $R/run
 mount -t tmpfs -o mode=1777 tmp $R/tmp
 mkdir -p $R/run/vmtest
 mount -t 9p -o "$o" ctl $R/run/vmtest
+# after /tmp and /run: the tree may live under either (a CI clone in /tmp)
+mkdir -p "$R$SRC"
 mount -t 9p -o "$o" work "$R$SRC"
 mount -t proc proc $R/proc
 mount -t sysfs sys $R/sys
