@@ -38,7 +38,7 @@
 #include "hsb/session.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
-#include "bench_pkt.h"
+#include "bench_net.h"
 #include "bench/rotor.skel.h"
 #include "bench/xdp_pass.skel.h"
 
@@ -56,92 +56,20 @@
 #define NEW_NAT 0x0a000800U /* 10.0.8.0/22: new flows, PAT */
 #define FILL_INSIDE 0x0a090000U /* 10.9.0.0/16: pre-filled mappings */
 
-static const uint8_t MAC_BC0[6] = { 2, 0, 0, 0, 1, 1 };
-static const uint8_t MAC_BC1[6] = { 2, 0, 0, 0, 1, 2 };
-static const uint8_t MAC_BS0[6] = { 2, 0, 0, 0, 2, 1 };
-static const uint8_t MAC_BS1[6] = { 2, 0, 0, 0, 2, 2 };
-
-struct pkt {
-	uint8_t b[128];
-	uint32_t len;
-	uint32_t ifindex;
-};
-
 static int ifx_c, ifx_s;
 static struct hsb_xdp_bpf *skel;
 static struct ring_buffer *rb;
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc)
-		fprintf(stderr, "nat_bench: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
 static int setup_netns(void)
 {
-	static const char *const cmds[] = {
-		"ip link set lo up",
-		"ip link add bc0 address 02:00:00:00:01:01 type veth peer name bc1 address 02:00:00:00:01:02",
-		"ip link add bs0 address 02:00:00:00:02:01 type veth peer name bs1 address 02:00:00:00:02:02",
-		"ip link set bc0 up",
-		"ip link set bc1 up",
-		"ip link set bs0 up",
-		"ip link set bs1 up",
-		"ip addr add 10.0.1.1/24 dev bc0",
-		"ip addr add 10.0.2.1/24 dev bs0",
-		"ip neigh replace 10.0.1.2 lladdr 02:00:00:00:01:02 dev bc0 nud permanent",
-		"ip neigh replace 10.0.1.3 lladdr 02:00:00:00:01:02 dev bc0 nud permanent",
-		"ip neigh replace 10.0.2.2 lladdr 02:00:00:00:02:02 dev bs0 nud permanent",
-	};
-	FILE *f;
-	size_t i;
-
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (sh(cmds[i]))
-			return -1;
-	f = fopen("/proc/sys/net/ipv4/ip_forward", "w");
-	if (!f || fputs("1\n", f) < 0 || fclose(f))
-		return -1;
-	ifx_c = (int)if_nametoindex("bc0");
-	ifx_s = (int)if_nametoindex("bs0");
-	return ifx_c && ifx_s ? 0 : -1;
+	return bench_netns("nat_bench", &ifx_c, &ifx_s);
 }
 
 static void build_tcp(struct pkt *p, int ifindex, uint32_t sa, uint16_t sp,
 		      uint32_t da, uint16_t dp, uint8_t flags)
 {
-	uint8_t *e = p->b, *ip = e + 14, *t = ip + 20, ph[12];
-	int cl = ifindex == ifx_c;
-
-	memset(p, 0, sizeof(*p));
-	memcpy(e, cl ? MAC_BC0 : MAC_BS0, 6);
-	memcpy(e + 6, cl ? MAC_BC1 : MAC_BS1, 6);
-	put16(e + 12, 0x0800);
-	ip[0] = 0x45;
-	put16(ip + 2, 40);
-	put16(ip + 6, 0x4000);
-	ip[8] = 64;
-	ip[9] = IPPROTO_TCP;
-	put32(ip + 12, sa);
-	put32(ip + 16, da);
-	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
-	put16(t, sp);
-	put16(t + 2, dp);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	put16(t + 14, 65535);
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = IPPROTO_TCP;
-	put16(ph + 10, 20);
-	put16(t + 16, csum_fold(csum_add(csum_add(0, ph, 12), t, 20)));
-	p->len = 54;
-	p->ifindex = (uint32_t)ifindex;
+	bench_build_tcp(p, ifindex, ifindex == ifx_c, sa, sp, da, dp, flags, 0,
+			0, 64);
 }
 
 static int run(int fd, const struct pkt *p, uint32_t repeat, uint32_t *rv,

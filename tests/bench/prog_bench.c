@@ -58,19 +58,13 @@
 #include "hsb/session.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
-#include "bench_pkt.h"
+#include "bench_net.h"
 #include "bench/rotor.skel.h"
 #include "bench/xdp_pass.skel.h"
 
 #define MAX_RUNS 51
 #define BATCH_REPEAT 128 /* < 254: TTL 255 never reaches 1 in one call */
 #define SMALL_TABLE 4096
-#define PKT_MAX 128
-
-static const uint8_t MAC_BC0[6] = { 2, 0, 0, 0, 1, 1 }; /* fw, client side */
-static const uint8_t MAC_BC1[6] = { 2, 0, 0, 0, 1, 2 }; /* client */
-static const uint8_t MAC_BS0[6] = { 2, 0, 0, 0, 2, 1 }; /* fw, server side */
-static const uint8_t MAC_BS1[6] = { 2, 0, 0, 0, 2, 2 }; /* server */
 
 #define IP(a, b, c, d) ((uint32_t)((a) << 24 | (b) << 16 | (c) << 8 | (d)))
 #define CLIENT_IP IP(10, 0, 1, 2)
@@ -82,12 +76,6 @@ static const char *const counter_names[] = {
 #define HSB_COUNTER_NAME(id, name, help) name,
 	HSB_COUNTERS(HSB_COUNTER_NAME)
 #undef HSB_COUNTER_NAME
-};
-
-struct pkt {
-	uint8_t b[PKT_MAX];
-	uint32_t len;
-	uint32_t ifindex;
 };
 
 struct inst {
@@ -114,48 +102,9 @@ static uint64_t mono_ns(void)
 
 /* --- the private namespace -------------------------------------------- */
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "prog_bench: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
 static int setup_netns(void)
 {
-	static const char *const cmds[] = {
-		"ip link set lo up",
-		"ip link add bc0 address 02:00:00:00:01:01 type veth peer name bc1 address 02:00:00:00:01:02",
-		"ip link add bs0 address 02:00:00:00:02:01 type veth peer name bs1 address 02:00:00:00:02:02",
-		"ip link set bc0 up",
-		"ip link set bc1 up",
-		"ip link set bs0 up",
-		"ip link set bs1 up",
-		"ip addr add 10.0.1.1/24 dev bc0",
-		"ip addr add 10.0.2.1/24 dev bs0",
-		"ip neigh replace 10.0.1.2 lladdr 02:00:00:00:01:02 dev bc0 nud permanent",
-		"ip neigh replace 10.0.2.2 lladdr 02:00:00:00:02:02 dev bs0 nud permanent",
-	};
-	FILE *f;
-	size_t i;
-
-	if (unshare(CLONE_NEWNET)) {
-		perror("prog_bench: unshare(CLONE_NEWNET)");
-		return -1;
-	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (sh(cmds[i]))
-			return -1;
-	f = fopen("/proc/sys/net/ipv4/ip_forward", "w");
-	if (!f || fputs("1\n", f) < 0 || fclose(f)) {
-		perror("prog_bench: ip_forward");
-		return -1;
-	}
-	ifx_c = (int)if_nametoindex("bc0");
-	ifx_s = (int)if_nametoindex("bs0");
-	return ifx_c && ifx_s ? 0 : -1;
+	return bench_netns("prog_bench", &ifx_c, &ifx_s);
 }
 
 /* --- packets ------------------------------------------------------------ */
@@ -164,41 +113,12 @@ static int setup_netns(void)
 #define TCP_SYN 0x02
 #define TCP_ACK 0x10
 
-/* An IPv4/TCP frame (54 bytes) from saddr:sport to daddr:dport entering
- * on ifindex, with valid IP and TCP checksums. */
 static void build_tcp(struct pkt *p, int ifindex, uint32_t saddr,
 		      uint16_t sport, uint32_t daddr, uint16_t dport,
 		      uint8_t flags, uint32_t seq, uint32_t ack, uint8_t ttl)
 {
-	uint8_t *e = p->b, *ip = e + 14, *t = ip + 20, ph[12];
-	int from_client = ifindex == ifx_c;
-
-	memset(p, 0, sizeof(*p));
-	memcpy(e, from_client ? MAC_BC0 : MAC_BS0, 6);
-	memcpy(e + 6, from_client ? MAC_BC1 : MAC_BS1, 6);
-	put16(e + 12, 0x0800);
-	ip[0] = 0x45;
-	put16(ip + 2, 40);
-	put16(ip + 6, 0x4000); /* DF */
-	ip[8] = ttl;
-	ip[9] = IPPROTO_TCP;
-	put32(ip + 12, saddr);
-	put32(ip + 16, daddr);
-	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
-	put16(t, sport);
-	put16(t + 2, dport);
-	put32(t + 4, seq);
-	put32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	put16(t + 14, 65535);
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = IPPROTO_TCP;
-	put16(ph + 10, 20);
-	put16(t + 16, csum_fold(csum_add(csum_add(0, ph, 12), t, 20)));
-	p->len = 54;
-	p->ifindex = (uint32_t)ifindex;
+	bench_build_tcp(p, ifindex, ifindex == ifx_c, saddr, sport, daddr,
+			dport, flags, seq, ack, ttl);
 }
 
 /* The session key hsb_xdp uses for a TCP flow (include/hsb/flow.h: the
