@@ -92,8 +92,8 @@ HSB_ASSERT_SIZE(struct hsb_vmac_key, 12);
  * as the host's own when XDP passes it to the kernel); on the standby
  * host it is dropped. */
 struct hsb_vmac {
-	__u8 if_mac[6]; /* the interface's own MAC (for the operator) */
 	__u16 group;
+	__u16 pad[3];
 	__u64 drops; /* frames dropped on the standby host */
 };
 HSB_ASSERT_SIZE(struct hsb_vmac, 16);

@@ -778,7 +778,6 @@ static void publish(struct hsb_vrrp *v)
 			memset(m, 0, sizeof(*m));
 			m->key.ifindex = (uint32_t)in->ifs.ifindex;
 			memcpy(m->key.mac, mac, 6);
-			memcpy(m->val.if_mac, in->ifs.mac, 6);
 			m->val.group = in->group;
 		}
 	}
