@@ -237,6 +237,10 @@ static void test_arp_left_to_the_kernel(void **state)
 	len = arp_req(b, ASKER4, VIP4);
 	b[21] = 2;
 	assert_int_equal(t_run_raw(f, b, len, f->if_out), XDP_PASS);
+	/* a request cut short at every byte: never answered */
+	len = arp_req(b, ASKER4, VIP4);
+	for (size_t cut = 14; cut < 42; cut++)
+		assert_int_equal(t_run_raw(f, b, cut, f->if_out), XDP_PASS);
 	/* the filter says "no virtual address": no lookup, no answer */
 	memset(f->skel->bss->hsb_vaddr_bloom, 0,
 	       sizeof(f->skel->bss->hsb_vaddr_bloom));
@@ -291,6 +295,14 @@ static void test_ns_answered_with_na(void **state)
 	assert_int_equal(t_run_raw(f, b, len, f->if_out), XDP_PASS);
 	len = ns_req(b, ASKER6, VIP6, 1);
 	assert_int_equal(t_run_raw(f, b, len, f->if_out), XDP_PASS);
+	/* a solicitation cut short at every byte: never answered */
+	len = ns_req(b, ASKER6, VIP6, 0);
+	for (size_t cut = 14; cut < len; cut++) {
+		struct t_result tr;
+
+		t_run_ex(f, b, cut, f->if_out, &tr);
+		assert_int_not_equal(tr.verdict, XDP_TX);
+	}
 	/* hop limit below 255: not a valid solicitation, the kernel drops */
 	len = ns_req(b, ASKER6, VIP6, 0);
 	b[21] = 64;
