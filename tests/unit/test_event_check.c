@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "hsbd/collector.h"
-#include "hsbd/lists_sync.h"
+#include "records/collector.h"
+#include "firewall/lists_engine.h"
 
 static struct hsb_session_event valid(void)
 {

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "hsbd/nat_compile.h"
+#include "nat/nat_compile.h"
 
 static struct hsb_config *cfg;
 static struct hsb_nat_compiled *out;

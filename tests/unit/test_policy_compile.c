@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "hsbd/policy_compile.h"
-#include "hsbd/zones.h"
+#include "firewall/policy_compile.h"
+#include "firewall/zones.h"
 #include "hsb/flow.h"
 
 static struct hsb_config *cfg;

@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "hsbd/session_expiry.h"
-#include "hsbd/sweeper.h"
+#include "sessions/session_expiry.h"
+#include "sessions/sweeper.h"
 
 #define SEC 1000000000ULL
 #define T0 (1000 * SEC) /* the fake clock's start */

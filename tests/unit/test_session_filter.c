@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "hsbd/session_filter.h"
-#include "hsbd/session_view.h"
+#include "sessions/session_filter.h"
+#include "sessions/session_view.h"
 
 static struct hsb_config *cfg;
 static struct hsb_session_filter f;

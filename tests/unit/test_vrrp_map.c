@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "hsbd/vrrp_map.h"
+#include "vrrp/vrrp_map.h"
 
 static struct hsb_config *cfg;
 

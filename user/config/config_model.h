@@ -83,7 +83,12 @@ struct hsb_cfg_iface {
 	enum hsb_xdp_mode xdp_mode;
 };
 
-/* A user-defined zone; local, trust, untrust and dmz always exist. */
+/* The zones that always exist, in the order of their datapath ids
+ * (include/hsb/abi.h: HSB_ZONE_LOCAL ... HSB_ZONE_DMZ). */
+#define HSB_CFG_N_BUILTIN_ZONES 4
+extern const char *const hsb_cfg_builtin_zones[HSB_CFG_N_BUILTIN_ZONES];
+
+/* A user-defined zone, besides the built-in ones. */
 struct hsb_cfg_zone {
 	char name[HSB_CFG_NAME_SIZE];
 };

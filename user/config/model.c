@@ -19,8 +19,9 @@ const char *const hcfg_tmo_names[] = {
 	"icmp",	     NULL,
 };
 
-static const char *const builtin_zones[] = { "local", "trust", "untrust", "dmz",
-					     NULL };
+const char *const hsb_cfg_builtin_zones[HSB_CFG_N_BUILTIN_ZONES] = {
+	"local", "trust", "untrust", "dmz"
+};
 
 struct hsb_config *hsb_config_new(void)
 {
@@ -282,10 +283,10 @@ int hcfg_find_vrrp(const struct hsb_config *cfg, uint32_t vrid,
 
 bool hcfg_is_builtin_zone(const char *name)
 {
-	const char *const *z;
+	unsigned int i;
 
-	for (z = builtin_zones; *z; z++)
-		if (!strcmp(*z, name))
+	for (i = 0; i < HSB_CFG_N_BUILTIN_ZONES; i++)
+		if (!strcmp(hsb_cfg_builtin_zones[i], name))
 			return true;
 	return false;
 }

@@ -7,7 +7,7 @@
 
 #include "hsbd.h"
 #include "log.h"
-#include "route_watch.h"
+#include "datapath/route_watch.h"
 
 /* Host settings that need no engine of their own. */
 static int core_reconcile(struct hsbd *d, const struct hsb_config *cfg,

@@ -21,12 +21,12 @@
 struct json_object;
 struct hsb_datapath;
 struct hsb_ctl_server;
-struct hsb_policy_sync;
+struct hsb_policy_state;
 struct hsb_lists;
 struct hsb_collector;
 struct hsb_sweeper;
 struct hsb_vrrp;
-struct hsb_nat_sync;
+struct hsb_nat;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -43,12 +43,12 @@ struct hsbd {
 	struct hsb_config *cfg; /* the running configuration */
 	uint64_t started_ms;
 	struct hsb_datapath *dp;
-	struct hsb_policy_sync *policy;
+	struct hsb_policy_state *policy;
 	struct hsb_lists *lists;
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
 	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
-	struct hsb_nat_sync *nat;
+	struct hsb_nat *nat;
 	struct hsb_ctl_server *ctl;
 	struct {
 		uint64_t config_applied;

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ctl_server.h"
+#include "ctl/ctl_cmd.h"
+#include "ctl/ctl_server.h"
 #include "hsbd.h"
 #include "log.h"
 #include "version.h"
@@ -123,8 +124,9 @@ static int run(struct hsbd *d)
 		hsb_err("%s", err);
 		return 1;
 	}
-	ret = hsb_ctl_server_start(d, d->opt.sock_path, err, sizeof(err));
-	if (ret) {
+	d->ctl = hsb_ctl_server_start(d->loop, d->opt.sock_path,
+				      hsbd_ctl_dispatch, d, err, sizeof(err));
+	if (!d->ctl) {
 		hsb_err("%s", err);
 		hsbd_stop_engines(d);
 		return 1;

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "clock.h"
+#include "ctl/ctl_server.h"
+#include "evloop.h"
+#include "log.h"
+
+struct ctl_client {
+	struct hsb_ctl_server *srv;
+	int fd;
+	struct hsb_watch *watch;
+	uint64_t deadline_ms;
+	struct hsb_ctl_request req;
+	char *out; /* response being written */
+	size_t out_len;
+	size_t out_off;
+};
+
+struct hsb_ctl_server {
+	hsb_ctl_handler_fn handler;
+	void *handler_ctx;
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct hsb_watch *watch;
+	struct hsb_timer *sweep;
+	struct ctl_client *clients[HSB_CTL_MAX_CLIENTS];
+	struct hsb_ctl_stats stats;
+	bool accept_paused; /* out of fds: listener off until the sweep */
+};
+
+static void client_close(struct ctl_client *c)
+{
+	struct hsb_ctl_server *srv = c->srv;
+	unsigned int i;
+
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++)
+		if (srv->clients[i] == c)
+			srv->clients[i] = NULL;
+	hsb_watch_free(c->watch);
+	close(c->fd);
+	hsb_ctl_request_release(&c->req);
+	free(c->out);
+	free(c);
+}
+
+static void client_write(struct ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			break; /* peer went away: nothing more to do */
+		}
+		c->out_off += (size_t)n;
+	}
+	client_close(c);
+}
+
+/* Queue the whole response and switch the client to writing. */
+static void client_respond(struct ctl_client *c, const char *status,
+			   const char *body)
+{
+	size_t slen = strlen(status), blen = body ? strlen(body) : 0;
+
+	c->out = malloc(slen + blen + 2);
+	if (!c->out) {
+		client_close(c);
+		return;
+	}
+	memcpy(c->out, status, slen);
+	c->out[slen] = '\n';
+	if (blen)
+		memcpy(c->out + slen + 1, body, blen);
+	c->out_len = slen + 1 + blen;
+	if (blen)
+		c->out[c->out_len++] = '\n';
+	hsb_watch_set_events(c->watch, EPOLLOUT);
+	client_write(c);
+}
+
+static void client_error(struct ctl_client *c, const char *msg)
+{
+	char line[HSB_CTL_MAX_LINE];
+
+	/* Keep the status on one line whatever the message holds. */
+	snprintf(line, sizeof(line), "error %s", msg);
+	line[strcspn(line, "\n")] = '\0';
+	client_respond(c, line, NULL);
+}
+
+static void client_run(struct ctl_client *c)
+{
+	struct json_object *reply = NULL;
+	char err[1024];
+
+	c->srv->stats.requests++;
+	hsb_dbg("control: %s", c->req.line);
+	if (c->srv->handler(c->srv->handler_ctx, &c->req, &reply, err,
+			    sizeof(err))) {
+		client_error(c, err);
+		return;
+	}
+	client_respond(c, "ok",
+		       reply ? json_object_to_json_string_ext(
+				       reply, JSON_C_TO_STRING_PLAIN) :
+			       NULL);
+	json_object_put(reply);
+}
+
+static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
+			 void *ctx)
+{
+	struct ctl_client *c = ctx;
+	char buf[16384];
+	size_t used;
+	ssize_t n;
+
+	(void)loop;
+	if (c->out) {
+		client_write(c);
+		return;
+	}
+	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
+		client_close(c);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n <= 0) {
+		/* EOF before a whole request: nothing to answer. */
+		client_close(c);
+		return;
+	}
+	switch (hsb_ctl_feed(&c->req, buf, (size_t)n, &used)) {
+	case HSB_CTL_NEED_MORE:
+		return;
+	case HSB_CTL_COMPLETE:
+		client_run(c);
+		return;
+	case HSB_CTL_BAD:
+		c->srv->stats.bad_requests++;
+		hsb_log_ratelimited(HSB_LOG_WARNING, "control: bad request: %s",
+				    c->req.err);
+		client_error(c, c->req.err);
+		return;
+	}
+}
+
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return false;
+	return cred.uid == 0 || cred.uid == geteuid();
+}
+
+static int free_slot(struct hsb_ctl_server *srv)
+{
+	int i;
+
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++)
+		if (!srv->clients[i])
+			return i;
+	return -1;
+}
+
+static void refuse(int fd, const char *msg)
+{
+	/* Best effort, never blocks: the socket is non-blocking. */
+	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		hsb_dbg("control: refusing a client: %s", strerror(errno));
+	close(fd);
+}
+
+static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
+			 void *ctx)
+{
+	struct hsb_ctl_server *srv = ctx;
+	struct ctl_client *c;
+	int fd, slot;
+
+	(void)events;
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
+	       0) {
+		if (!peer_allowed(fd)) {
+			srv->stats.refused_peers++;
+			hsb_log_ratelimited(
+				HSB_LOG_WARNING,
+				"control: refused a client of another user");
+			refuse(fd, "error permission denied\n");
+			continue;
+		}
+		slot = free_slot(srv);
+		c = slot < 0 ? NULL : calloc(1, sizeof(*c));
+		if (!c) {
+			srv->stats.busy++;
+			refuse(fd, "error busy: too many control clients\n");
+			continue;
+		}
+		c->srv = srv;
+		c->fd = fd;
+		c->deadline_ms = hsb_now_ms() + HSB_CTL_CLIENT_TIMEOUT_MS;
+		hsb_ctl_request_init(&c->req);
+		c->watch = hsb_loop_watch(loop, fd, EPOLLIN, client_ready, c);
+		if (!c->watch) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		srv->clients[slot] = c;
+	}
+	if (errno == EMFILE || errno == ENFILE) {
+		/* The listener stays readable, so a level-triggered watch
+		 * would spin: stop watching it until the next sweep. */
+		srv->stats.busy++;
+		srv->accept_paused = true;
+		hsb_watch_set_events(srv->watch, 0);
+		hsb_log_ratelimited(
+			HSB_LOG_ERR,
+			"control: out of file descriptors (%s); not accepting for a second",
+			strerror(errno));
+	}
+}
+
+static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_ctl_server *srv = ctx;
+	uint64_t now = hsb_now_ms();
+	unsigned int i;
+
+	(void)loop;
+	(void)t;
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
+		if (srv->clients[i] && now >= srv->clients[i]->deadline_ms) {
+			srv->stats.timeouts++;
+			client_close(srv->clients[i]);
+		}
+	}
+	if (srv->accept_paused) {
+		srv->accept_paused = false;
+		hsb_watch_set_events(srv->watch, EPOLLIN);
+	}
+}
+
+/* A socket file nobody listens on is stale (crash); a live one means
+ * another hsbd owns this path. */
+static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	int fd, ret;
+
+	snprintf(dir, sizeof(dir), "%s", sun->sun_path);
+	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", dir,
+			 strerror(errno));
+		return -errno;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (ret == 0) {
+		snprintf(err, errlen, "another hsbd is listening on %s",
+			 sun->sun_path);
+		return -EADDRINUSE;
+	}
+	if (unlink(sun->sun_path) && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove stale %s: %s",
+			 sun->sun_path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
+					    const char *path,
+					    hsb_ctl_handler_fn handler,
+					    void *ctx, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct hsb_ctl_server *srv;
+	mode_t old_umask;
+	int ret;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket path too long: %s", path);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	ret = claim_path(&sun, err, errlen);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	srv = calloc(1, sizeof(*srv));
+	if (!srv) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->handler = handler;
+	srv->handler_ctx = ctx;
+	snprintf(srv->path, sizeof(srv->path), "%s", path);
+	srv->fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd < 0)
+		goto fail_errno;
+	/* Mode 0600 from the start: no window where others may connect. */
+	old_umask = umask(0177);
+	ret = bind(srv->fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old_umask);
+	if (ret || listen(srv->fd, HSB_CTL_MAX_CLIENTS))
+		goto fail_errno;
+	srv->watch = hsb_loop_watch(loop, srv->fd, EPOLLIN, accept_ready, srv);
+	srv->sweep = hsb_timer_new(loop, sweep, srv);
+	if (!srv->watch || !srv->sweep)
+		goto fail_errno;
+	hsb_timer_arm(srv->sweep, 1000, 1000);
+	return srv;
+fail_errno:
+	ret = errno;
+	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+	hsb_ctl_server_stop(srv);
+	errno = ret;
+	return NULL;
+}
+
+void hsb_ctl_server_stop(struct hsb_ctl_server *srv)
+{
+	unsigned int i;
+
+	if (!srv)
+		return;
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++)
+		if (srv->clients[i])
+			client_close(srv->clients[i]);
+	hsb_timer_free(srv->sweep);
+	hsb_watch_free(srv->watch);
+	if (srv->fd >= 0) {
+		close(srv->fd);
+		unlink(srv->path);
+	}
+	free(srv);
+}
+
+const struct hsb_ctl_stats *hsb_ctl_server_stats(struct hsb_ctl_server *srv)
+{
+	return &srv->stats;
+}

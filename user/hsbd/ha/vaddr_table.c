@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The virtual-address tables from hsbd's side; see ha/vaddr_table.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+
+#include "datapath/datapath.h"
+#include "ha/vaddr_table.h"
+
+static uint32_t low32(const struct hsb_vaddr_key *k)
+{
+	uint32_t v;
+
+	memcpy(&v, k->addr + (k->family == HSB_FAMILY_IPV6 ? 12 : 0), 4);
+	return ntohl(v);
+}
+
+/* Into the filters: every address in the neighbour filter, VIPs also in
+ * the IP one (include/hsb/vaddr.h). */
+static void bloom_add(uint64_t *w, const struct hsb_vaddr_key *k, __u8 kind)
+{
+	uint32_t b = hsb_vaddr_bloom_bit(low32(k));
+	uint64_t bit = 1ULL << (b & 63);
+
+	b = (b >> 6) % HSB_VADDR_BLOOM_WORDS;
+	w[HSB_BLOOM_NEIGH * HSB_VADDR_BLOOM_WORDS + b] |= bit;
+	if (kind == HSB_VADDR_VIP)
+		w[HSB_BLOOM_IP * HSB_VADDR_BLOOM_WORDS + b] |= bit;
+}
+
+static void vmac_if_add(uint64_t *w, uint32_t ifindex)
+{
+	uint32_t b = ifindex & (HSB_VMAC_IF_WORDS * 64 - 1);
+
+	w[b >> 6] |= 1ULL << (b & 63);
+}
+
+/* Every key of map fd into a new array (*n of them); NULL on ENOMEM. */
+static void *all_keys(int fd, size_t ksize, unsigned int max, unsigned int *n)
+{
+	char *keys = calloc(max ? max : 1, ksize);
+	char *prev = NULL;
+
+	*n = 0;
+	if (!keys)
+		return NULL;
+	while (*n < max &&
+	       bpf_map_get_next_key(fd, prev, keys + (size_t)*n * ksize) == 0) {
+		prev = keys + (size_t)*n * ksize;
+		(*n)++;
+	}
+	return keys;
+}
+
+/* The exact address filter of what the map holds now. */
+static int rebuild_bloom(struct hsb_datapath *dp)
+{
+	int fd = hsb_datapath_maps(dp)->vaddrs;
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
+	struct hsb_vaddr_key *keys;
+	struct hsb_vaddr v;
+	unsigned int n, i;
+
+	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &n);
+	if (!keys)
+		return -ENOMEM;
+	hsb_datapath_vaddr_filters(dp, bloom, ifs);
+	memset(bloom, 0, sizeof(bloom));
+	for (i = 0; i < n; i++)
+		if (!bpf_map_lookup_elem(fd, &keys[i], &v))
+			bloom_add(bloom, &keys[i], v.kind);
+	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
+	free(keys);
+	return 0;
+}
+
+static bool wanted(const struct hsb_vaddr_want *want, unsigned int n,
+		   const struct hsb_vaddr_key *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!memcmp(&want[i].key, k, sizeof(*k)))
+			return true;
+	return false;
+}
+
+int hsb_vaddr_replace(struct hsb_datapath *dp, unsigned int kinds,
+		      const struct hsb_vaddr_want *want, unsigned int n)
+{
+	int fd = hsb_datapath_maps(dp)->vaddrs, ret = 0;
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
+	struct hsb_vaddr_key *keys;
+	struct hsb_vaddr cur, val;
+	unsigned int nk, i;
+
+	/* widen first: a new entry is never behind a clear filter bit */
+	hsb_datapath_vaddr_filters(dp, bloom, ifs);
+	for (i = 0; i < n; i++)
+		bloom_add(bloom, &want[i].key, want[i].val.kind);
+	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
+
+	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &nk);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < nk; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &cur) ||
+		    !(kinds & (1u << cur.kind)) || wanted(want, n, &keys[i]))
+			continue;
+		if (bpf_map_delete_elem(fd, &keys[i]) && errno != ENOENT)
+			ret = -errno;
+	}
+	free(keys);
+	for (i = 0; i < n && !ret; i++) {
+		val = want[i].val;
+		if (!bpf_map_lookup_elem(fd, &want[i].key, &cur)) {
+			val.replies = cur.replies;
+			val.drops = cur.drops;
+			if (!memcmp(&cur, &val, sizeof(cur)))
+				continue;
+		}
+		if (bpf_map_update_elem(fd, &want[i].key, &val, BPF_ANY))
+			ret = -errno;
+	}
+	if (!ret)
+		ret = rebuild_bloom(dp);
+	return ret;
+}
+
+int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
+		     unsigned int n)
+{
+	int fd = hsb_datapath_maps(dp)->vmacs, ret = 0;
+	uint64_t bloom[HSB_VADDR_BLOOMS * HSB_VADDR_BLOOM_WORDS],
+		ifs[HSB_VMAC_IF_WORDS];
+	struct hsb_vmac_key *keys;
+	struct hsb_vmac cur, val;
+	unsigned int nk, i, j;
+
+	hsb_datapath_vaddr_filters(dp, bloom, ifs);
+	for (i = 0; i < n; i++)
+		vmac_if_add(ifs, want[i].key.ifindex);
+	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
+
+	keys = all_keys(fd, sizeof(*keys), HSB_VMAC_MAX, &nk);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < nk; i++) {
+		for (j = 0; j < n; j++)
+			if (!memcmp(&want[j].key, &keys[i], sizeof(keys[i])))
+				break;
+		if (j == n && bpf_map_delete_elem(fd, &keys[i]) &&
+		    errno != ENOENT)
+			ret = -errno;
+	}
+	free(keys);
+	for (i = 0; i < n && !ret; i++) {
+		val = want[i].val;
+		if (!bpf_map_lookup_elem(fd, &want[i].key, &cur)) {
+			val.drops = cur.drops;
+			if (!memcmp(&cur, &val, sizeof(cur)))
+				continue;
+		}
+		if (bpf_map_update_elem(fd, &want[i].key, &val, BPF_ANY))
+			ret = -errno;
+	}
+	if (ret)
+		return ret;
+	/* narrow to what is left */
+	hsb_datapath_vaddr_filters(dp, bloom, ifs);
+	memset(ifs, 0, sizeof(ifs));
+	for (i = 0; i < n; i++)
+		vmac_if_add(ifs, want[i].key.ifindex);
+	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
+	return 0;
+}
+
+int hsb_vgroup_set(struct hsb_datapath *dp, uint16_t group, bool active)
+{
+	struct hsb_vgroup g = { .active = active };
+	__u32 k = group;
+
+	if (!group || group >= HSB_VGROUP_MAX)
+		return -EINVAL;
+	if (bpf_map_update_elem(hsb_datapath_maps(dp)->vgroups, &k, &g,
+				BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active)
+{
+	struct hsb_vgroup g;
+	__u32 k = group;
+
+	*active = true;
+	if (!group)
+		return 0;
+	if (group >= HSB_VGROUP_MAX)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(hsb_datapath_maps(dp)->vgroups, &k, &g))
+		return -errno;
+	*active = g.active;
+	return 0;
+}
+
+uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname)
+{
+	unsigned int i, best = 0;
+	uint32_t vrid = 256;
+
+	for (i = 0; i < cfg->n_vrrp; i++) {
+		const struct hsb_cfg_vrrp *v = &cfg->vrrp[i];
+
+		if (strcmp(v->ifname, ifname) || !v->n_vips ||
+		    v->vips[0].addr.family != AF_INET || v->vrid >= vrid)
+			continue;
+		vrid = v->vrid;
+		best = hsb_vgroup_of_vrrp(i);
+	}
+	return (uint16_t)best;
+}
+
+bool hsb_vgroup_vmac(const struct hsb_config *cfg, uint16_t group,
+		     uint8_t mac[6])
+{
+	const struct hsb_cfg_vrrp *v;
+
+	if (!group || group > cfg->n_vrrp)
+		return false;
+	v = &cfg->vrrp[group - 1];
+	if (!v->vmac || !v->n_vips)
+		return false;
+	hsb_vrrp_vmac(mac, v->vips[0].addr.family == AF_INET6,
+		      (uint8_t)v->vrid);
+	return true;
+}
+
+void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,
+		       uint16_t group, uint32_t ifindex,
+		       void (*fn)(const struct hsb_vaddr_key *k,
+				  const struct hsb_vaddr *v, void *ctx),
+		       void *ctx)
+{
+	int fd = hsb_datapath_maps(dp)->vaddrs;
+	struct hsb_vaddr_key *keys;
+	struct hsb_vaddr v;
+	unsigned int n, i;
+
+	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &n);
+	if (!keys)
+		return;
+	for (i = 0; i < n; i++)
+		if (keys[i].ifindex == ifindex &&
+		    !bpf_map_lookup_elem(fd, &keys[i], &v) &&
+		    (kinds & (1u << v.kind)) && v.group == group)
+			fn(&keys[i], &v, ctx);
+	free(keys);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The NAT engine (hsb_nat_engine, hsbd.h): compiles the configured NAT
+ * (nat_compile.h) into the datapath's NAT maps - address groups, the NAT
+ * policy (double-buffered, flipped with the port partition in one
+ * update), static server-map entries by difference (dynamic pinholes are
+ * kept), the public addresses answered for (hsb_vaddrs, ha/vaddr_table.h);
+ * drops the mapping reference of every session hsbd deletes (the
+ * session-table hook); and once a second re-emits mappings XDP marked
+ * dirty and removes expired pinholes, reporting each.
+ */
+#ifndef HSB_NAT_ENGINE_H
+#define HSB_NAT_ENGINE_H
+
+#include "hsb/nat.h"
+
+struct hsbd;
+
+/* Run the hsb_nat_release program with a (retrying while the count is
+ * busy). Returns 0 with a->result/a->deleted set, or -errno. */
+int hsb_nat_run_release(int prog_fd, struct hsb_nat_release_args *a);
+
+/* Interfaces or their addresses changed (a re-created interface has a
+ * new ifindex, a subnet decides where an address is answered): bind the
+ * public addresses to the interfaces as they are now. */
+void hsb_nat_rebind(struct hsbd *d);
+
+#endif /* HSB_NAT_ENGINE_H */
