@@ -16,12 +16,13 @@
  *                virtual MACs (00-00-5E-00-01-VRID ...) per interface
  *
  * The switchover is one write: every address and virtual MAC names a
- * group, and hsbd flips hsb_vgroups[group].active on a VRRP transition,
+ * group, and hsbd flips hsb_vgroups[group].active on a group transition,
  * so all addresses of an instance (its VIPs and the NAT addresses bound
  * to it) change side in the same instant. Group 0 is "not governed":
- * always active (NAT addresses on an interface without VRRP). Today a
- * group is one VRRP instance (slot = 1 + its index in the configuration);
- * a VGMP group can later point all its instances at one slot without a
+ * always active (NAT addresses on an interface without VRRP). Which
+ * slot a group has is hsbd's switchover owner's choice
+ * (user/hsbd/ha/switchover.h); today a group is one VRRP instance, a
+ * VGMP group can later point all its instances at one slot without a
  * layout change.
  *
  * Ownership of hsb_vaddrs entries: hsbd's VRRP engine writes the VIP

@@ -112,6 +112,38 @@ check "TC egress program on a's eth0" sh -c \
 check "TC ingress program on a's eth0" sh -c \
 	"ip netns exec '$NA' tc filter show dev eth0 ingress | grep -q hsb_tc_ingress"
 
+echo "-- an address group bound to another instance moves with it"
+# a gives VRID 31 to b (lower priority, b preempts) and keeps VRID 30;
+# pool1 bound to VRID 31 must then be answered by b, with b's own MAC
+# (VRID 31 has no vmac), though the default binding (VRID 30) is a's.
+check "a lowers VRID 31" "$HSBCTL" -s "$A_SOCK" config \
+	"vrrp vrid 31 interface eth0 priority 90"
+check "b master for VRID 31" wait_for 5 vrrp_state_is "$B_SOCK" 31 master
+check "a still master for VRID 30" vrrp_state_is "$A_SOCK" 30 master
+check "pool address still a's (default binding: VRID 30)" \
+	test "$(resolve $POOL)" = "$VMAC"
+for n in A B; do
+	s=${n}_SOCK
+	check "$n binds pool1 to VRID 31" "$HSBCTL" -s "${!s}" config \
+		"nat address-group pool1 vrrp vrid 31"
+done
+check "pool address answered by b with its own MAC" \
+	test "$(resolve $POOL)" = "$MAC_B"
+check "running-config shows the binding after the instances" sh -c \
+	"'$HSBCTL' -s '$A_SOCK' show running-config | tail -1 | grep -qx 'nat address-group pool1 vrrp vrid 31'"
+check_exit "VRID 31 cannot be removed while bound" 1 "$HSBCTL" -s "$A_SOCK" \
+	config "undo vrrp vrid 31 interface eth0"
+for n in A B; do
+	s=${n}_SOCK
+	check "$n unbinds pool1" "$HSBCTL" -s "${!s}" config \
+		"undo nat address-group pool1 vrrp"
+done
+check "pool address back with a's vmac" test "$(resolve $POOL)" = "$VMAC"
+check "a takes VRID 31 back" "$HSBCTL" -s "$A_SOCK" config \
+	"vrrp vrid 31 interface eth0 priority 150"
+check "a master for VRID 31 again" wait_for 5 vrrp_state_is "$A_SOCK" 31 master
+check "b backup for VRID 31 again" wait_for 5 vrrp_state_is "$B_SOCK" 31 backup
+
 echo "-- kill -9 of the master"
 ip -n "$NC" neigh show dev eth0 >"$T_DIR/neigh-before.txt"
 ip netns exec "$NC" timeout 8 tcpdump -l -eni eth0 arp >"$T_DIR/garp.txt" 2>/dev/null &

@@ -33,6 +33,9 @@ static const char *const preamble[] = {
 	"nat policy rule n2 from trust to untrust action source-nat address-group pool1",
 	"nat server s1 protocol tcp global 203.0.113.100 80 inside 10.0.0.10 8080",
 	"vgmp group g1 track interface eth0",
+	"vrrp vrid 7 interface eth0 virtual-ip 10.0.0.7",
+	"vrrp vrid 8 interface eth0 virtual-ip fe80::8",
+	"nat address-group bound vrrp vrid 7",
 	NULL,
 };
 
@@ -270,6 +273,22 @@ static void test_nat_commands(void **state)
 		"nat address-group pool1 mode pat port-range 2048 4095"));
 	assert_true(rendered("nat address-group pool1 section 203.0.113.30"));
 	assert_true(rendered("nat address-group pool3 mode pat"));
+	/* vrrp vrid: after the instance; rendered after the instances */
+	ok("interface eth0 zone trust");
+	ok("vrrp vrid 7 interface eth0 virtual-ip 10.0.0.7");
+	ok("nat address-group pool1 vrrp vrid 7");
+	assert_int_equal(cfg->nat_groups[0].vrrp_vrid, 7);
+	assert_true(rendered("nat address-group pool1 vrrp vrid 7"));
+	/* a second instance with VRID 7 keeps the binding when one goes */
+	ok("interface eth1 zone untrust");
+	ok("vrrp vrid 7 interface eth1 virtual-ip 10.0.1.7");
+	ok("undo vrrp vrid 7 interface eth0");
+	ok("undo nat address-group pool1 vrrp vrid 7");
+	assert_int_equal(cfg->nat_groups[0].vrrp_vrid, 0);
+	ok("nat address-group pool1 vrrp vrid 7");
+	ok("undo nat address-group pool1 vrrp");
+	assert_int_equal(cfg->nat_groups[0].vrrp_vrid, 0);
+	ok("undo vrrp vrid 7 interface eth1");
 	ok("nat port-partition upper");
 	assert_int_equal(cfg->nat_partition, HSB_NAT_PARTITION_UPPER);
 	ok("nat port-partition lower");
@@ -599,6 +618,16 @@ static const struct bad policy_cases[] = {
 static const struct bad nat_cases[] = {
 	{ "nat address-group pool2 mode pta", "pta", "(did you mean 'pat'?)",
 	  0 },
+	{ "nat address-group pool2 vrrp vrid 9", "9",
+	  "vrrp vrid 9: no IPv4 vrrp instance has this VRID", 0 },
+	{ "nat address-group pool2 vrrp vrid 8", "8",
+	  "vrrp vrid 8: no IPv4 vrrp instance has this VRID", 0 },
+	{ "nat address-group pool2 vrrp 7", "7", "expected 'vrid', got '7'",
+	  0 },
+	{ "nat address-group pool2 vrrp vrid 256", "256",
+	  "vrid: expected an integer 1..255, got '256'", 0 },
+	{ "undo vrrp vrid 7 interface eth0", "7",
+	  "vrrp vrid 7 is still used by nat address-group 'bound'", 0 },
 	{ "nat address-group pool2 section 203.0.113.15", "203",
 	  "overlaps a section of address-group 'pool1'", 0 },
 	{ "nat address-group pool2 section 203.0.113.0 203.0.113.255",

@@ -77,6 +77,7 @@ static const char rich[] =
 	"vrrp vrid 2 interface eth0 virtual-ip 10.0.0.1 version 2 advert-interval 200 no-preempt priority 255\n"
 	"vrrp vrid 3 interface eth0 virtual-ip fe80::1 2001:db8::1/64 unicast-peer fe80::2 garp count 1 interval 10 vgmp-group vg2\n"
 	"vrrp vrid 255 interface eth2 virtual-ip 10.0.2.1\n"
+	"nat address-group pool2 vrrp vrid 255\n"
 	"metrics listen 2001:db8::10 9100\n";
 
 static struct hsb_config *parse_or_fail(const char *text)
@@ -221,8 +222,8 @@ static void test_foreach(void **state)
 	assert_int_equal(hsb_config_foreach(cfg, count_line, &c), 0);
 	assert_true(c.lines > 50);
 	/* zones 2, timeouts 7, lists 5, rules 7, groups 3+3 sections, NAT
-	 * policy 3, servers 3 */
-	assert_int_equal(c.backed_up, 33);
+	 * policy 3, servers 3, a group's vrrp binding 1 */
+	assert_int_equal(c.backed_up, 34);
 	c = (struct count){ .stop_at = 3 };
 	assert_int_equal(hsb_config_foreach(cfg, count_line, &c), 42);
 	assert_int_equal(c.lines, 3);

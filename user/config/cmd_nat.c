@@ -6,9 +6,9 @@
 
 #include "config_int.h"
 
-enum { G_MODE, G_SECTION, G_PORT_RANGE };
+enum { G_MODE, G_SECTION, G_PORT_RANGE, G_VRRP };
 static const char *const group_clauses[] = { "mode", "section", "port-range",
-					     NULL };
+					     "vrrp", NULL };
 
 static bool sections_overlap(const struct hsb_cfg_nat_section *a,
 			     const struct hsb_cfg_nat_section *b)
@@ -108,6 +108,25 @@ static int port_range(struct hcfg_parse *p, struct hsb_cfg_nat_group *g)
 	return 0;
 }
 
+/* "vrrp vrid N": an IPv4 instance with VRID N must exist (on any
+ * interface), or the addresses would follow nothing. */
+static int vrrp_clause(struct hcfg_parse *p, struct hsb_cfg_nat_group *g)
+{
+	const struct hcfg_tok *t;
+
+	if (hcfg_word(p, "vrid"))
+		return -1;
+	t = hcfg_peek(p);
+	if (hcfg_uint(p, "vrid", 1, 255, &g->vrrp_vrid))
+		return -1;
+	if (!hcfg_vrid_has_ipv4(p->cfg, g->vrrp_vrid, -1))
+		return hcfg_err(
+			p, t,
+			"vrrp vrid %u: no IPv4 vrrp instance has this VRID",
+			g->vrrp_vrid);
+	return 0;
+}
+
 static void default_ports(struct hsb_cfg_nat_group *g)
 {
 	g->port_lo = HSB_CFG_DEF_NAT_PORT_LO;
@@ -152,6 +171,13 @@ static int group_undo(struct hcfg_parse *p, const struct hcfg_tok *t, int idx)
 			g.mode = HSB_NAT_MODE_PAT;
 		} else if (c == G_PORT_RANGE) {
 			default_ports(&g);
+		} else if (c == G_VRRP) {
+			/* "vrrp" or "vrrp vrid N": either resets */
+			if (hcfg_peek_is(p, "vrid") &&
+			    (hcfg_word(p, "vrid") ||
+			     hcfg_uint(p, "vrid", 1, 255, &g.vrrp_vrid)))
+				return -1;
+			g.vrrp_vrid = 0;
 		} else {
 			if (parse_section(p, &s))
 				return -1;
@@ -175,7 +201,7 @@ int hcfg_cmd_nat_group(struct hcfg_parse *p)
 {
 	static const char *const modes[] = { "pat", "no-pat", NULL };
 	struct hsb_config *cfg = p->cfg;
-	const struct hcfg_tok *t = hcfg_peek(p), *at[G_PORT_RANGE + 1] = { 0 };
+	const struct hcfg_tok *t = hcfg_peek(p), *at[G_VRRP + 1] = { 0 };
 	struct hsb_cfg_nat_group g;
 	struct hsb_cfg_nat_section s;
 	unsigned int seen = 0;
@@ -204,6 +230,8 @@ int hcfg_cmd_nat_group(struct hcfg_parse *p)
 		} else if (c == G_SECTION) {
 			rc = parse_section(p, &s) ||
 			     add_section(p, vt, &g, idx, &s);
+		} else if (c == G_VRRP) {
+			rc = vrrp_clause(p, &g);
 		} else {
 			rc = port_range(p, &g);
 		}

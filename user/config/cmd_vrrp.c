@@ -294,6 +294,26 @@ static int remove_addrs(struct hcfg_parse *p, int c, struct hsb_cfg_vrrp *v)
 	return 0;
 }
 
+/* An address group bound to this VRID keeps it while another IPv4
+ * instance has it. */
+static int vrrp_remove(struct hcfg_parse *p, const struct hcfg_tok *t,
+		       unsigned int idx)
+{
+	struct hsb_config *cfg = p->cfg;
+	const struct hsb_cfg_vrrp *v = &cfg->vrrp[idx];
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_nat_groups; i++)
+		if (cfg->nat_groups[i].vrrp_vrid == v->vrid &&
+		    !hcfg_vrid_has_ipv4(cfg, v->vrid, (int)idx))
+			return hcfg_err(
+				p, t,
+				"vrrp vrid %u is still used by nat address-group '%s'",
+				v->vrid, cfg->nat_groups[i].name);
+	hcfg_arr_remove(cfg->vrrp, sizeof(*v), &cfg->n_vrrp, idx);
+	return 0;
+}
+
 /* Without clauses removes the instance; with them, removes the listed
  * addresses and resets the other named settings to their defaults. */
 static int vrrp_undo(struct hcfg_parse *p, const struct hcfg_tok *t, int idx)
@@ -305,11 +325,8 @@ static int vrrp_undo(struct hcfg_parse *p, const struct hcfg_tok *t, int idx)
 
 	if (idx < 0)
 		return hcfg_err(p, t, "no such vrrp instance");
-	if (!hcfg_peek(p)) {
-		hcfg_arr_remove(cfg->vrrp, sizeof(v), &cfg->n_vrrp,
-				(unsigned int)idx);
-		return 0;
-	}
+	if (!hcfg_peek(p))
+		return vrrp_remove(p, t, (unsigned int)idx);
 	v = cfg->vrrp[idx];
 	while ((rc = hcfg_clause(p, vrrp_clauses, &seen, &c)) == 0) {
 		if (c == R_VIP || c == R_PEER) {

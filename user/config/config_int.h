@@ -96,6 +96,10 @@ bool hcfg_is_builtin_zone(const char *name);
 int hcfg_need_zone(struct hcfg_parse *p, const struct hcfg_tok *t,
 		   const char *zone);
 int hcfg_find_iface(const struct hsb_config *cfg, const char *name);
+/* Whether an IPv4 VRRP instance other than cfg->vrrp[except] (-1: none
+ * excepted) has this VRID (nat address-group ... vrrp vrid N). */
+bool hcfg_vrid_has_ipv4(const struct hsb_config *cfg, uint32_t vrid,
+			int except);
 int hcfg_find_zone(const struct hsb_config *cfg, const char *name);
 int hcfg_find_sec_rule(const struct hsb_config *cfg, const char *name);
 int hcfg_find_nat_rule(const struct hsb_config *cfg, const char *name);

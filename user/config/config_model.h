@@ -157,6 +157,10 @@ struct hsb_cfg_nat_group {
 	unsigned int n_sections;
 	uint16_t port_lo; /* PAT only */
 	uint16_t port_hi;
+	/* `vrrp vrid N`: the addresses follow the IPv4 VRRP instance with
+	 * this VRID (user/hsbd/ha/switchover.h); 0: the default binding,
+	 * the lowest IPv4 VRID of the interface they are answered on. */
+	uint32_t vrrp_vrid;
 };
 
 /* Which half of each PAT port range this host allocates from. */

@@ -151,7 +151,7 @@ static bool nat_group_eq(const struct hsb_cfg_nat_group *a,
 			 const struct hsb_cfg_nat_group *b)
 {
 	return STR_EQ(name) && EQ(mode) && EQ(port_lo) && EQ(port_hi) &&
-	       ARR_EQ(sections, n_sections, section_eq);
+	       EQ(vrrp_vrid) && ARR_EQ(sections, n_sections, section_eq);
 }
 
 static bool nat_server_eq(const struct hsb_cfg_nat_server *a,
@@ -231,6 +231,17 @@ bool hsb_config_equal(const struct hsb_config *a, const struct hsb_config *b)
 				return (int)i;                \
 		return -1;                                    \
 	} while (0)
+
+bool hcfg_vrid_has_ipv4(const struct hsb_config *cfg, uint32_t vrid, int except)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vrrp; i++)
+		if ((int)i != except && cfg->vrrp[i].vrid == vrid &&
+		    cfg->vrrp[i].vips[0].addr.family == AF_INET)
+			return true;
+	return false;
+}
 
 int hcfg_find_iface(const struct hsb_config *cfg, const char *name)
 {

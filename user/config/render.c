@@ -328,6 +328,22 @@ static void render_vgmp(struct walk *w, const struct hsb_config *cfg)
 	}
 }
 
+/* After the instances, which they name. */
+static void render_nat_bindings(struct walk *w, const struct hsb_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_nat_groups; i++) {
+		const struct hsb_cfg_nat_group *g = &cfg->nat_groups[i];
+
+		if (!g->vrrp_vrid)
+			continue;
+		add(w, "nat address-group %s vrrp vrid %u", g->name,
+		    g->vrrp_vrid);
+		emit(w, HSB_SCOPE_BACKED_UP);
+	}
+}
+
 static void render_vrrp_opts(struct walk *w, const struct hsb_cfg_vrrp *v)
 {
 	char buf[HCFG_ADDRSTRLEN];
@@ -402,6 +418,7 @@ int hsb_config_foreach(const struct hsb_config *cfg, hsb_config_line_fn fn,
 	render_hrp(w, &cfg->hrp);
 	render_vgmp(w, cfg);
 	render_vrrp(w, cfg);
+	render_nat_bindings(w, cfg);
 	if (cfg->metrics.enable) {
 		add(w, "metrics listen %s %u",
 		    hcfg_fmt_addr(&cfg->metrics.addr, buf), cfg->metrics.port);

@@ -32,6 +32,7 @@ static const struct hsb_engine *const engines[] = {
 	&hsb_policy_engine, /* security-policy rules */
 	&hsb_lists_engine, /* black and whitelist */
 	&hsb_events_engine, /* ring buffer collector, session sweeper */
+	&hsb_ha_engine, /* switchover groups: before NAT and VRRP bind */
 	&hsb_nat_engine, /* NAT tables, mapping release and resync */
 	&hsb_vrrp_engine, /* VRRP instances; stopped first: priority 0 */
 };

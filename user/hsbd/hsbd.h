@@ -27,6 +27,7 @@ struct hsb_collector;
 struct hsb_sweeper;
 struct hsb_vrrp;
 struct hsb_nat;
+struct hsb_switchover;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -47,6 +48,7 @@ struct hsbd {
 	struct hsb_lists *lists;
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
+	struct hsb_switchover *ha; /* groups, slots, transitions */
 	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
 	struct hsb_nat *nat;
 	struct hsb_ctl_server *ctl;
@@ -73,6 +75,7 @@ extern const struct hsb_engine hsb_datapath_engine;
 extern const struct hsb_engine hsb_policy_engine;
 extern const struct hsb_engine hsb_lists_engine;
 extern const struct hsb_engine hsb_events_engine;
+extern const struct hsb_engine hsb_ha_engine;
 extern const struct hsb_engine hsb_vrrp_engine;
 extern const struct hsb_engine hsb_nat_engine;
 

@@ -180,19 +180,6 @@ int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
 	return 0;
 }
 
-int hsb_vgroup_set(struct hsb_datapath *dp, uint16_t group, bool active)
-{
-	struct hsb_vgroup g = { .active = active };
-	__u32 k = group;
-
-	if (!group || group >= HSB_VGROUP_MAX)
-		return -EINVAL;
-	if (bpf_map_update_elem(hsb_datapath_maps(dp)->vgroups, &k, &g,
-				BPF_ANY))
-		return -errno;
-	return 0;
-}
-
 int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active)
 {
 	struct hsb_vgroup g;
@@ -209,40 +196,8 @@ int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active)
 	return 0;
 }
 
-uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname)
-{
-	unsigned int i, best = 0;
-	uint32_t vrid = 256;
-
-	for (i = 0; i < cfg->n_vrrp; i++) {
-		const struct hsb_cfg_vrrp *v = &cfg->vrrp[i];
-
-		if (strcmp(v->ifname, ifname) || !v->n_vips ||
-		    v->vips[0].addr.family != AF_INET || v->vrid >= vrid)
-			continue;
-		vrid = v->vrid;
-		best = hsb_vgroup_of_vrrp(i);
-	}
-	return (uint16_t)best;
-}
-
-bool hsb_vgroup_vmac(const struct hsb_config *cfg, uint16_t group,
-		     uint8_t mac[6])
-{
-	const struct hsb_cfg_vrrp *v;
-
-	if (!group || group > cfg->n_vrrp)
-		return false;
-	v = &cfg->vrrp[group - 1];
-	if (!v->vmac || !v->n_vips)
-		return false;
-	hsb_vrrp_vmac(mac, v->vips[0].addr.family == AF_INET6,
-		      (uint8_t)v->vrid);
-	return true;
-}
-
 void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,
-		       uint16_t group, uint32_t ifindex,
+		       uint16_t group,
 		       void (*fn)(const struct hsb_vaddr_key *k,
 				  const struct hsb_vaddr *v, void *ctx),
 		       void *ctx)
@@ -256,8 +211,7 @@ void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,
 	if (!keys)
 		return;
 	for (i = 0; i < n; i++)
-		if (keys[i].ifindex == ifindex &&
-		    !bpf_map_lookup_elem(fd, &keys[i], &v) &&
+		if (!bpf_map_lookup_elem(fd, &keys[i], &v) &&
 		    (kinds & (1u << v.kind)) && v.group == group)
 			fn(&keys[i], &v, ctx);
 	free(keys);

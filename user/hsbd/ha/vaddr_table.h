@@ -3,8 +3,8 @@
  * hsbd's side of the virtual-address tables (include/hsb/vaddr.h): the
  * VRRP engine and the NAT engine each own one kind of hsb_vaddrs entry
  * and replace theirs as a set; the filters in the program's .bss follow
- * the map. Also the group a configuration gives an interface's NAT
- * addresses, and the switchover write itself.
+ * the map. Which group each entry names is the switchover owner's
+ * decision (ha/switchover.h).
  */
 #ifndef HSBD_VADDR_TABLE_H
 #define HSBD_VADDR_TABLE_H
@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config_model.h"
 #include "hsb/flow.h"
 #include "hsb/vaddr.h"
 
@@ -39,31 +38,14 @@ int hsb_vaddr_replace(struct hsb_datapath *dp, unsigned int kinds,
 int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
 		     unsigned int n);
 
-/* The switchover: one write of hsb_vgroups[group]. */
-int hsb_vgroup_set(struct hsb_datapath *dp, uint16_t group, bool active);
-/* What the datapath holds for group (0: always active). */
+/* What the datapath holds for group (0: always active). The writes are
+ * the switchover owner's (ha/switchover.h). */
 int hsb_vgroup_get(struct hsb_datapath *dp, uint16_t group, bool *active);
 
-/* The group of VRRP instance cfg->vrrp[i]: i + 1. */
-static inline uint16_t hsb_vgroup_of_vrrp(unsigned int i)
-{
-	return (uint16_t)(i + 1);
-}
-
-/* The group that governs NAT addresses answered on interface ifname:
- * the IPv4 VRRP instance on it with the lowest VRID, 0 (always active)
- * when it has none. */
-uint16_t hsb_vgroup_of_iface(const struct hsb_config *cfg, const char *ifname);
-
-/* Whether the instance of group answers with a virtual MAC; if so, the
- * MAC into mac (NAT addresses it governs use it too). */
-bool hsb_vgroup_vmac(const struct hsb_config *cfg, uint16_t group,
-		     uint8_t mac[6]);
-
-/* Calls fn for every entry of the given kinds bound to group on
- * ifindex (the addresses a new master announces). */
+/* Calls fn for every entry of the given kinds bound to group (the
+ * addresses a new master announces), on whatever interface. */
 void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,
-		       uint16_t group, uint32_t ifindex,
+		       uint16_t group,
 		       void (*fn)(const struct hsb_vaddr_key *k,
 				  const struct hsb_vaddr *v, void *ctx),
 		       void *ctx);

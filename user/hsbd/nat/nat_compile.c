@@ -124,7 +124,7 @@ static void compile_server(const struct hsb_config *cfg, unsigned int idx,
 }
 
 static void add_pub(struct hsb_nat_compiled *out, uint32_t addr, uint8_t kind,
-		    uint32_t zone)
+		    uint32_t zone, uint32_t vrrp_vrid)
 {
 	unsigned int i;
 
@@ -136,6 +136,7 @@ static void add_pub(struct hsb_nat_compiled *out, uint32_t addr, uint8_t kind,
 	out->pub[out->n_pub].addr = addr;
 	out->pub[out->n_pub].kind = kind;
 	out->pub[out->n_pub].zone = zone;
+	out->pub[out->n_pub].vrrp_vrid = vrrp_vrid;
 	out->n_pub++;
 }
 
@@ -158,7 +159,8 @@ static void pool_pubs(const struct hsb_config *cfg, unsigned int g,
 		for (i = 0; i < p->n_addrs; i++)
 			add_pub(out, htonl(hsb_nat_pool_addr_host(p, i)),
 				HSB_VADDR_NAT_POOL,
-				hsb_zone_id(cfg, nr->match.to));
+				hsb_zone_id(cfg, nr->match.to),
+				cfg->nat_groups[g].vrrp_vrid);
 	}
 }
 
@@ -181,7 +183,7 @@ int hsb_nat_compile(const struct hsb_config *cfg, struct hsb_nat_compiled *out,
 		compile_server(cfg, i, &out->srv[2 * i], &out->srv[2 * i + 1]);
 		add_pub(out, cfg->nat_servers[i].global.s_addr,
 			HSB_VADDR_NAT_SERVER,
-			hsb_zone_id(cfg, cfg->nat_servers[i].zone));
+			hsb_zone_id(cfg, cfg->nat_servers[i].zone), 0);
 	}
 	out->n_srv = 2 * cfg->n_nat_servers;
 	for (i = 0; i < out->n_pools; i++)

@@ -33,6 +33,8 @@ struct hsb_nat_pub_addr {
 	/* zone the address is reached from: for pools, a to-zone of a rule
 	 * using the group (0: any); for servers, the server's zone */
 	uint32_t zone;
+	/* the group's `vrrp vrid` binding (ha/switchover.h); 0: default */
+	uint32_t vrrp_vrid;
 };
 
 /* Public addresses of pools larger than this are not bound for ARP

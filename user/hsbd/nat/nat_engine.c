@@ -26,6 +26,7 @@
 #include "log.h"
 #include "nat/nat_compile.h"
 #include "nat/nat_engine.h"
+#include "ha/switchover.h"
 #include "ha/vaddr_table.h"
 #include "sessions/session_table.h"
 #include "sessions/sweeper.h"
@@ -472,10 +473,12 @@ static bool on_link(const struct ifaddrs *ifa, const char *name, uint32_t addr)
  * configured interface of the zone it is reached from (a pool: the
  * to-zone of the rules using it; a server: its zone), or on every
  * configured interface when that zone is any. Each binding follows the
- * VRRP instance of its interface (ha/vaddr_table.h: hsb_vgroup_of_iface) and
- * is answered with its virtual MAC when it has one.
+ * group the switchover owner binds it to (ha/switchover.h:
+ * hsb_switchover_bind) and is answered with that group's virtual MAC
+ * when it has one there.
  */
 static unsigned int vaddr_plan(const struct hsb_config *cfg,
+			       const struct hsb_switchover *ha,
 			       const struct hsb_nat_compiled *c,
 			       struct hsb_vaddr_want *out, unsigned int max)
 {
@@ -495,6 +498,7 @@ static unsigned int vaddr_plan(const struct hsb_config *cfg,
 				unsigned int idx = if_nametoindex(f->name);
 				uint32_t z = hsb_zone_id(cfg, f->zone);
 				struct hsb_vaddr_want *w = &out[n];
+				struct hsb_ha_binding b;
 
 				if (!idx)
 					continue;
@@ -509,11 +513,15 @@ static unsigned int vaddr_plan(const struct hsb_config *cfg,
 				memcpy(w->key.addr, &p->addr, 4);
 				w->val.kind = p->kind;
 				w->val.flags = HSB_VADDR_F_ACCEPT;
-				w->val.group =
-					hsb_vgroup_of_iface(cfg, f->name);
-				if (!hsb_vgroup_vmac(cfg, w->val.group,
-						     w->val.mac) &&
-				    if_mac(f->name, w->val.mac))
+				/* without the HA engine: always active */
+				memset(&b, 0, sizeof(b));
+				if (ha)
+					b = hsb_switchover_bind(ha, f->name,
+								p->vrrp_vrid);
+				w->val.group = b.slot;
+				if (b.has_vmac)
+					memcpy(w->val.mac, b.vmac, 6);
+				else if (if_mac(f->name, w->val.mac))
 					continue;
 				n++;
 				linked = true;
@@ -534,7 +542,7 @@ static int write_vaddrs(struct hsb_nat *ns, const struct hsb_config *cfg,
 
 	if (!want)
 		return -ENOMEM;
-	n = vaddr_plan(cfg, c, want, HSB_VADDR_MAX);
+	n = vaddr_plan(cfg, ns->d->ha, c, want, HSB_VADDR_MAX);
 	ret = hsb_vaddr_replace(
 		ns->d->dp,
 		1u << HSB_VADDR_NAT_POOL | 1u << HSB_VADDR_NAT_SERVER, want, n);

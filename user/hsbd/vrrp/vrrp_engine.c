@@ -26,6 +26,7 @@
 #include "vrrp/vrrp_vip.h"
 #include "vrrp/vrrp_vmac.h"
 #include "datapath/datapath.h"
+#include "ha/switchover.h"
 #include "ha/vaddr_table.h"
 
 #define T_GARP VRRP_TIMER__COUNT
@@ -155,10 +156,10 @@ void vrrp_inst_mac(const struct vrrp_inst *in, uint8_t mac[6])
 		memcpy(mac, in->ifs.mac, 6);
 }
 
-static void garp_one(struct vrrp_inst *in, const uint8_t mac[6],
+static void garp_one(struct vrrp_inst *in, int ifindex, const uint8_t mac[6],
 		     const struct vrrp_addr *a)
 {
-	int ret = vrrp_garp_send(in->eng->garp, in->ifs.ifindex, mac, a,
+	int ret = vrrp_garp_send(in->eng->garp, ifindex, mac, a,
 				 &in->fsm.cfg.primary);
 
 	if (ret == 0) {
@@ -171,17 +172,43 @@ static void garp_one(struct vrrp_inst *in, const uint8_t mac[6],
 			    in->cfg.ifname, strerror(-ret));
 }
 
+/* Who announces a NAT address of a group: the group's member on the
+ * address's interface, or, on an interface where none runs (an address
+ * group bound with `vrrp vrid N` elsewhere), the group's first member. */
+static bool announces(const struct vrrp_inst *in, uint32_t ifindex)
+{
+	const struct hsb_vrrp *v = in->eng;
+	const struct vrrp_inst *first = NULL;
+	unsigned int i;
+
+	if ((uint32_t)in->ifs.ifindex == ifindex)
+		return true;
+	for (i = 0; i < v->n; i++) {
+		const struct vrrp_inst *o = v->inst[i];
+
+		if (o->group != in->group)
+			continue;
+		if ((uint32_t)o->ifs.ifindex == ifindex)
+			return false;
+		if (!first)
+			first = o;
+	}
+	return first == in;
+}
+
 static void garp_nat(const struct hsb_vaddr_key *k, const struct hsb_vaddr *v,
 		     void *ctx)
 {
 	struct vrrp_inst *in = ctx;
 	struct vrrp_addr a = vrrp_addr_make(AF_INET, k->addr);
 
-	garp_one(in, v->mac, &a);
+	if (announces(in, k->ifindex))
+		garp_one(in, (int)k->ifindex, v->mac, &a);
 }
 
-/* One round: the VIPs, then the NAT addresses that follow this instance
- * (include/hsb/vaddr.h), each with the MAC it is answered with. */
+/* One round: the VIPs, then the NAT addresses that follow this instance's
+ * group (include/hsb/vaddr.h), each on its interface with the MAC it is
+ * answered with. */
 static void garp_round(struct vrrp_inst *in)
 {
 	struct hsb_vrrp *v = in->eng;
@@ -192,12 +219,12 @@ static void garp_round(struct vrrp_inst *in)
 		return;
 	vrrp_inst_mac(in, mac);
 	for (i = 0; i < in->fsm.cfg.n_vips; i++)
-		garp_one(in, mac, &in->fsm.cfg.vips[i]);
-	if (v->d->dp && in->fsm.cfg.family == AF_INET)
-		hsb_vaddr_foreach(
-			v->d->dp,
-			1u << HSB_VADDR_NAT_POOL | 1u << HSB_VADDR_NAT_SERVER,
-			in->group, (uint32_t)in->ifs.ifindex, garp_nat, in);
+		garp_one(in, in->ifs.ifindex, mac, &in->fsm.cfg.vips[i]);
+	if (v->d->dp && in->fsm.cfg.family == AF_INET && in->group)
+		hsb_vaddr_foreach(v->d->dp,
+				  1u << HSB_VADDR_NAT_POOL |
+					  1u << HSB_VADDR_NAT_SERVER,
+				  in->group, garp_nat, in);
 }
 
 static void garp_schedule(struct vrrp_inst *in)
@@ -276,24 +303,18 @@ static void log_findings(struct vrrp_inst *in, const struct vrrp_actions *out)
 			in->cfg.vrid, in->cfg.ifname);
 }
 
-/* The switchover of the instance's addresses in the datapath: one write
- * of its hsb_vgroups slot (include/hsb/vaddr.h). */
-static void flip(struct vrrp_inst *in, bool active)
+/* The switchover of the instance's addresses: its group's slot follows
+ * (ha/switchover.h), in the order of docs/vrrp.md. */
+static void report(struct vrrp_inst *in, enum hsb_ha_member_state state,
+		   const struct vrrp_actions *out)
 {
 	struct hsb_vrrp *v = in->eng;
-	int ret;
 
-	if (!v->d->dp || !in->group)
+	if (!v->d->ha)
 		return;
-	ret = hsb_vgroup_set(v->d->dp, in->group, active);
-	if (ret) {
-		v->st.vaddr_errors++;
-		hsb_log_ratelimited(
-			HSB_LOG_ERR,
-			"vrrp %u %s: cannot switch the datapath to %s: %s",
-			in->cfg.vrid, in->cfg.ifname,
-			active ? "active" : "standby", strerror(-ret));
-	}
+	hsb_switchover_member(
+		v->d->ha, in->cfg.vrid, in->cfg.ifname, state, in->fsm.priority,
+		out->transitioned ? vrrp_reason_name(out->tr.reason) : "");
 }
 
 /* Run the engine's actions in its order. */
@@ -313,12 +334,16 @@ static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
 		case VRRP_ACT_BECOME_MASTER:
 			/* after ADD_VIPS, before the GARP burst: the
 			 * order of docs/vrrp.md */
-			flip(in, true);
+			report(in, HSB_HA_MEMBER_MASTER, out);
 			break;
 		case VRRP_ACT_BECOME_BACKUP:
 		case VRRP_ACT_BECOME_INIT:
 			/* before REMOVE_VIPS */
-			flip(in, false);
+			report(in,
+			       a->type == VRRP_ACT_BECOME_BACKUP ?
+				       HSB_HA_MEMBER_BACKUP :
+				       HSB_HA_MEMBER_DOWN,
+			       out);
 			garp_stop(in);
 			break;
 		case VRRP_ACT_ADD_VIPS:
@@ -507,8 +532,7 @@ static void inst_stop(struct vrrp_inst *in)
 
 static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 				  const struct hsb_cfg_vrrp *c,
-				  const struct vrrp_fsm_config *fc,
-				  uint16_t group)
+				  const struct vrrp_fsm_config *fc)
 {
 	struct vrrp_inst *in = calloc(1, sizeof(*in));
 	struct vrrp_actions out;
@@ -518,7 +542,9 @@ static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 		return NULL;
 	in->eng = v;
 	in->cfg = *c;
-	in->group = group;
+	if (v->d->ha)
+		in->group = hsb_switchover_slot_of_vrrp(v->d->ha, c->vrid,
+							c->ifname);
 	if (vrrp_fsm_init(&in->fsm, fc)) {
 		free(in);
 		return NULL;
@@ -657,26 +683,26 @@ static void sweep_only(void)
 	vrrp_nl_close(nl);
 }
 
-/* Every slot's state from the instances that now hold it (an instance's
- * slot follows its place in the configuration, so a change of order
- * moves it): first the states, then publish() points the addresses at
- * them. */
-static void regroup(struct hsb_vrrp *v, struct vrrp_inst **by_cfg,
-		    unsigned int n)
+/* Every instance's slot as the switchover owner now has it, and its
+ * state reported again: a group it created in this reconcile (a rollback
+ * re-creates one) learns the state of an instance that kept running. */
+static void regroup(struct hsb_vrrp *v)
 {
-	unsigned int j;
+	static const enum hsb_ha_member_state of_state[] = {
+		[VRRP_STATE_INIT] = HSB_HA_MEMBER_DOWN,
+		[VRRP_STATE_BACKUP] = HSB_HA_MEMBER_BACKUP,
+		[VRRP_STATE_MASTER] = HSB_HA_MEMBER_MASTER,
+	};
+	unsigned int i;
 
-	if (!v->d->dp)
-		return;
-	for (j = 0; j < HSB_CFG_MAX_VRRP && j + 1 < HSB_VGROUP_MAX; j++) {
-		struct vrrp_inst *in = j < n ? by_cfg[j] : NULL;
-		uint16_t g = hsb_vgroup_of_vrrp(j);
+	for (i = 0; i < v->n && v->d->ha; i++) {
+		struct vrrp_inst *in = v->inst[i];
 
-		if (in)
-			in->group = g;
-		if (hsb_vgroup_set(v->d->dp, g,
-				   in && in->fsm.state == VRRP_STATE_MASTER))
-			v->st.vaddr_errors++;
+		in->group = hsb_switchover_slot_of_vrrp(v->d->ha, in->cfg.vrid,
+							in->cfg.ifname);
+		hsb_switchover_member(v->d->ha, in->cfg.vrid, in->cfg.ifname,
+				      of_state[in->fsm.state], in->fsm.priority,
+				      "reconfigured");
 	}
 }
 
@@ -850,8 +876,7 @@ static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		if (in)
 			inst_update(in, &cfg->vrrp[j]);
 		else
-			in = inst_new(v, &cfg->vrrp[j], &fc[j],
-				      hsb_vgroup_of_vrrp(j));
+			in = inst_new(v, &cfg->vrrp[j], &fc[j]);
 		next[j] = in;
 		if (!in) {
 			snprintf(err, errlen,
@@ -866,7 +891,7 @@ static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 			v->inst[i++] = next[j];
 	v->n = i;
 	free(fc);
-	regroup(v, next, cfg->n_vrrp);
+	regroup(v);
 	publish(v);
 	return ret;
 }

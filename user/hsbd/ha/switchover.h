@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The switchover owner: which side of the pair this host is on, for every
+ * group of addresses that moves between the hosts together.
+ *
+ * A *group* is the unit of switchover. Today every VRRP instance is a
+ * group of its own; with VGMP a group will be a VGMP group and its member
+ * instances (which then follow the group instead of electing). Each group
+ * has one hsb_vgroups slot (include/hsb/vaddr.h); every address the
+ * datapath answers for - VIPs, NAT pool and server addresses - and every
+ * virtual MAC names the slot it follows, so a switchover is one write.
+ * This module is the only writer of hsb_vgroups.
+ *
+ * Members report their transitions here (hsb_switchover_member()); the
+ * module decides the group's state (a group of one member follows it),
+ * writes the slot, and tells every observer: member events (a VRRP
+ * instance changed state: its notify hook, VGMP's member tracking) and
+ * group events (the group became active or standby: HRP, metrics).
+ *
+ * Slots are allocated by group identity and kept while the group exists,
+ * so reordering or editing the configuration does not move a group's
+ * addresses to another slot. A new slot starts standby; a freed slot is
+ * written standby.
+ *
+ * Address binding (which group an address follows):
+ *   - a VIP follows its instance's group;
+ *   - a NAT address answered on interface IF follows, when its address
+ *     group has `vrrp vrid N`, the IPv4 instance with VRID N on IF, else
+ *     the first in configuration order with VRID N; without the clause,
+ *     the IPv4 instance with the lowest VRID on IF; with none there, no
+ *     group (slot 0: always active).
+ *
+ * Pure: the slot writes go through struct hsb_ha_io, so unit tests drive
+ * it with a fake datapath (tests/unit/test_switchover.c).
+ */
+#ifndef HSBD_HA_SWITCHOVER_H
+#define HSBD_HA_SWITCHOVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config_model.h"
+#include "hsb/vaddr.h"
+
+struct hsb_switchover;
+
+/* A member's state as the switchover sees it. */
+enum hsb_ha_member_state {
+	HSB_HA_MEMBER_DOWN = 0, /* not running: VRRP Initialize */
+	HSB_HA_MEMBER_BACKUP,
+	HSB_HA_MEMBER_MASTER,
+};
+
+enum hsb_ha_event_kind {
+	HSB_HA_EV_MEMBER = 0, /* a member changed state */
+	HSB_HA_EV_GROUP, /* a group became active or standby */
+};
+
+/* What observers get; pointers are valid during the call only. */
+struct hsb_ha_event {
+	enum hsb_ha_event_kind kind;
+	uint16_t slot;
+	const char *group; /* "vrrp 10 eth1", later "vgmp NAME" */
+	/* The member that reported (also set on the group event it caused) */
+	uint32_t vrid;
+	const char *ifname;
+	int family; /* AF_INET or AF_INET6 */
+	/* HSB_HA_EV_MEMBER */
+	enum hsb_ha_member_state from, to;
+	unsigned int priority; /* the member's running priority */
+	/* HSB_HA_EV_GROUP */
+	bool active;
+	/* Why, in the reporter's words ("master-down", "shutdown" ...) */
+	const char *reason;
+};
+
+typedef void (*hsb_ha_observer_fn)(const struct hsb_ha_event *ev, void *ctx);
+
+/* The datapath side: write hsb_vgroups[slot] (0 or -errno). */
+struct hsb_ha_io {
+	int (*write_slot)(void *ctx, uint16_t slot, bool active);
+	void *ctx;
+};
+
+struct hsb_ha_stats {
+	uint64_t member_events;
+	uint64_t group_changes; /* active <-> standby */
+	uint64_t slot_write_errors;
+	uint64_t unknown_member; /* reports from members of no group */
+};
+
+/* Which group an address follows, and the MAC it is answered with when
+ * that is a virtual MAC (else the interface's). */
+struct hsb_ha_binding {
+	uint16_t slot; /* 0: no group, always active */
+	bool has_vmac;
+	uint8_t vmac[6];
+};
+
+/* Allocates the module and writes every slot standby (a fresh start:
+ * nothing is active until a member says so). NULL on ENOMEM. */
+struct hsb_switchover *hsb_switchover_new(const struct hsb_ha_io *io);
+void hsb_switchover_free(struct hsb_switchover *sw);
+
+/* Make the groups those of cfg: new groups get a slot (standby), gone
+ * groups free theirs (written standby), kept groups keep slot and state.
+ * Never fails for a valid configuration. */
+int hsb_switchover_reconcile(struct hsb_switchover *sw,
+			     const struct hsb_config *cfg, char *err,
+			     size_t errlen);
+
+/* The slot of VRRP instance (vrid, ifname); 0 when it is in no group. */
+uint16_t hsb_switchover_slot_of_vrrp(const struct hsb_switchover *sw,
+				     uint32_t vrid, const char *ifname);
+
+/* Member report, in the takeover order of docs/vrrp.md: MASTER after the
+ * VIPs are on the interface and before the first advert/GARP; BACKUP or
+ * DOWN before they are removed. Writes the group's slot when the group's
+ * state changes, then tells the observers (member event first). A report
+ * that changes nothing (same state again) is ignored. */
+void hsb_switchover_member(struct hsb_switchover *sw, uint32_t vrid,
+			   const char *ifname, enum hsb_ha_member_state state,
+			   unsigned int priority, const char *reason);
+
+/* Whether this host is active for slot (slot 0: always). */
+bool hsb_switchover_active(const struct hsb_switchover *sw, uint16_t slot);
+
+/* The binding of a NAT address answered on ifname whose address group
+ * says `vrrp vrid bind_vrid` (0: the default rule). */
+struct hsb_ha_binding hsb_switchover_bind(const struct hsb_switchover *sw,
+					  const char *ifname,
+					  uint32_t bind_vrid);
+
+/* Observers: any number; adding or removing one (itself included) from
+ * inside a callback is safe, and takes effect from the next event.
+ * Returns 0, -EEXIST (same fn and ctx already there) or -ENOMEM. */
+int hsb_switchover_observe(struct hsb_switchover *sw, hsb_ha_observer_fn fn,
+			   void *ctx);
+void hsb_switchover_unobserve(struct hsb_switchover *sw,
+			      hsb_ha_observer_fn fn, void *ctx);
+
+const struct hsb_ha_stats *
+hsb_switchover_stats(const struct hsb_switchover *sw);
+
+const char *hsb_ha_member_state_name(enum hsb_ha_member_state s);
+
+#endif /* HSBD_HA_SWITCHOVER_H */
