@@ -76,10 +76,11 @@ static struct hsb_config *parse(const char *text)
 	return cfg;
 }
 
-static const char two[] = "interface eth0\n"
-			  "interface eth1\n"
-			  "vrrp vrid 10 interface eth0 virtual-ip 192.0.2.10\n"
-			  "vrrp vrid 20 interface eth1 virtual-ip 198.51.100.20\n";
+static const char two[] =
+	"interface eth0\n"
+	"interface eth1\n"
+	"vrrp vrid 10 interface eth0 virtual-ip 192.0.2.10\n"
+	"vrrp vrid 20 interface eth1 virtual-ip 198.51.100.20\n";
 
 static struct hsb_switchover *new_sw(const char *text)
 {

@@ -34,8 +34,8 @@ static int write_slot(void *ctx, uint16_t slot, bool active)
 	return 0;
 }
 
-static int ha_reconcile(struct hsbd *d, const struct hsb_config *cfg,
-			char *err, size_t errlen)
+static int ha_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
+			size_t errlen)
 {
 	if (!d->ha) {
 		struct hsb_ha_io io = { .write_slot = write_slot, .ctx = d };

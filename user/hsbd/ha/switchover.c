@@ -110,8 +110,8 @@ static void compact(struct hsb_switchover *sw)
 	sw->n_obs = n;
 }
 
-void hsb_switchover_unobserve(struct hsb_switchover *sw,
-			      hsb_ha_observer_fn fn, void *ctx)
+void hsb_switchover_unobserve(struct hsb_switchover *sw, hsb_ha_observer_fn fn,
+			      void *ctx)
 {
 	unsigned int i;
 
@@ -282,8 +282,7 @@ bool hsb_switchover_active(const struct hsb_switchover *sw, uint16_t slot)
 }
 
 /* A group of one member is active while that member is master. */
-static bool group_wants_active(const struct hsb_switchover *sw,
-			       unsigned int g)
+static bool group_wants_active(const struct hsb_switchover *sw, unsigned int g)
 {
 	unsigned int i;
 

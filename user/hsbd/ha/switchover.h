@@ -136,8 +136,8 @@ struct hsb_ha_binding hsb_switchover_bind(const struct hsb_switchover *sw,
  * Returns 0, -EEXIST (same fn and ctx already there) or -ENOMEM. */
 int hsb_switchover_observe(struct hsb_switchover *sw, hsb_ha_observer_fn fn,
 			   void *ctx);
-void hsb_switchover_unobserve(struct hsb_switchover *sw,
-			      hsb_ha_observer_fn fn, void *ctx);
+void hsb_switchover_unobserve(struct hsb_switchover *sw, hsb_ha_observer_fn fn,
+			      void *ctx);
 
 const struct hsb_ha_stats *
 hsb_switchover_stats(const struct hsb_switchover *sw);
