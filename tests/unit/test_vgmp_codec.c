@@ -44,10 +44,12 @@ static void sample(struct vgmp_msg *m)
 	m->groups[0].g.ready = true;
 	m->groups[0].preempt = true;
 	m->groups[0].n_members = 2;
-	m->groups[0].members[0] =
-		(struct vgmp_wire_member){ .vrid = 10, .state = 2, .family = 4 };
-	m->groups[0].members[1] =
-		(struct vgmp_wire_member){ .vrid = 20, .state = 2, .family = 4 };
+	m->groups[0].members[0] = (struct vgmp_wire_member){ .vrid = 10,
+							     .state = 2,
+							     .family = 4 };
+	m->groups[0].members[1] = (struct vgmp_wire_member){ .vrid = 20,
+							     .state = 2,
+							     .family = 4 };
 }
 
 static void test_round_trip(void **state)
@@ -95,14 +97,30 @@ static void test_round_trip(void **state)
  * computed independently (Python hmac/hashlib) over the same bytes. */
 static void test_worked_example(void **state)
 {
-	static const char *const hex =
-		"5647" "01" "01" "0001" "0090" "1876543210abcdef"
-		"0000000000000007" "0000000000000000"
-		"00000000000000000000ffff0aff0001" "03e8" "01" "00" "00000000"
-		"76673100000000000000000000000000"
-		"00000000000000000000000000000000"
-		"02" "05" "02" "00" "0000fde9" "00000000" "00000000"
-		"0a020400" "14020400";
+	static const char *const hex = "5647"
+				       "01"
+				       "01"
+				       "0001"
+				       "0090"
+				       "1876543210abcdef"
+				       "0000000000000007"
+				       "0000000000000000"
+				       "00000000000000000000ffff0aff0001"
+				       "03e8"
+				       "01"
+				       "00"
+				       "00000000"
+				       "76673100000000000000000000000000"
+				       "00000000000000000000000000000000"
+				       "02"
+				       "05"
+				       "02"
+				       "00"
+				       "0000fde9"
+				       "00000000"
+				       "00000000"
+				       "0a020400"
+				       "14020400";
 	uint8_t buf[VGMP_MAX_MSG], want[VGMP_MAX_MSG];
 	struct vgmp_msg m;
 	size_t i, n = strlen(hex) / 2;
@@ -137,9 +155,9 @@ static void test_truncated_and_flipped(void **state)
 	sample(&m);
 	len = vgmp_encode(&m, key, KEYLEN, buf, sizeof(buf));
 	for (i = 0; i < len; i++)
-		assert_int_not_equal(
-			vgmp_decode(buf, (size_t)i, key, KEYLEN, &back),
-			VGMP_RX_OK);
+		assert_int_not_equal(vgmp_decode(buf, (size_t)i, key, KEYLEN,
+						 &back),
+				     VGMP_RX_OK);
 	for (i = 0; i < len; i++)
 		for (bit = 0; bit < 8; bit++) {
 			memcpy(bad, buf, (size_t)len);

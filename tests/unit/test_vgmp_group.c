@@ -73,9 +73,9 @@ static uint64_t deadline(enum vgmp_timer t)
 
 static void hello(enum vgmp_state st, uint32_t prio, const uint8_t *node)
 {
-	struct vgmp_peer_group pg = {
-		.state = st, .priority = prio, .ready = true
-	};
+	struct vgmp_peer_group pg = { .state = st,
+				      .priority = prio,
+				      .ready = true };
 
 	vgmp_group_rx_hello(&g, node, &pg, now, &out);
 }
@@ -306,8 +306,8 @@ static void test_peer_dead_and_guard(void **state)
 		vgmp_group_peer_advert(&g, now, &out);
 		if (g.timers_armed[VGMP_TIMER_PEER_DEAD] &&
 		    now >= g.timers_deadline[VGMP_TIMER_PEER_DEAD]) {
-			vgmp_group_timer_expired(&g, VGMP_TIMER_PEER_DEAD,
-						 now, &out);
+			vgmp_group_timer_expired(&g, VGMP_TIMER_PEER_DEAD, now,
+						 &out);
 			assert_int_equal(g.state, VGMP_STATE_STANDBY);
 		}
 	}

@@ -1407,6 +1407,66 @@ static void test_two_nodes_equal_priority(void **state)
 	assert_int_equal(n[1].f.cnt.become_master, 1);
 }
 
+/* Follow mode (a VGMP member): no election of its own. */
+static void test_follow_mode(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_actions out;
+	struct vrrp_fsm f;
+	struct rx r;
+	uint64_t t = 1000;
+
+	(void)state;
+	init_ok(&f, &c);
+	assert_int_equal(vrrp_fsm_follow(&f, true, t, &out), -EINVAL);
+	c.follow = true;
+	init_ok(&f, &c);
+	/* starts Backup, no Master_Down_Timer */
+	assert_int_equal(vrrp_fsm_start(&f, t, &out), 0);
+	EXPECT(&out, E(BECOME_BACKUP), E(REMOVE_VIPS));
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* a master heard, a priority 0, silence: nothing moves it */
+	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 50, 100), t, &out);
+	EXPECT_NONE(&out);
+	assert_true(f.master_known);
+	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 0, 100), t, &out);
+	EXPECT_NONE(&out);
+	/* the group says Master: the documented takeover order */
+	assert_int_equal(vrrp_fsm_follow(&f, true, t, &out), 0);
+	EXPECT(&out, E(ADD_VIPS), E(BECOME_MASTER), E_SEND(100),
+	       E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
+	expect_tr(&out, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_REASON_GROUP,
+		  t);
+	/* a better master does not make it step down */
+	t += 10;
+	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 200, 100), t, &out);
+	EXPECT_NONE(&out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(f.cnt.follow_ignored, 1);
+	/* it keeps advertising */
+	vrrp_fsm_timer_expired(&f, VRRP_TIMER_ADVER, 2000, &out);
+	EXPECT(&out, E_SEND(100), E_ARM(ADVER, 3000));
+	/* the group says Backup: stop answering, then remove the VIPs */
+	assert_int_equal(vrrp_fsm_follow(&f, false, 2100, &out), 0);
+	EXPECT(&out, E_CANCEL(ADVER), E(BECOME_BACKUP), E(REMOVE_VIPS));
+	expect_tr(&out, VRRP_STATE_MASTER, VRRP_STATE_BACKUP, VRRP_REASON_GROUP,
+		  2100);
+	/* Master wanted while the link is down: Master when it returns */
+	vrrp_fsm_link_change(&f, false, 2200, &out);
+	assert_int_equal(f.state, VRRP_STATE_INIT);
+	assert_int_equal(vrrp_fsm_follow(&f, true, 2300, &out), 0);
+	EXPECT_NONE(&out);
+	vrrp_fsm_link_change(&f, true, 2400, &out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_true(out.transitioned);
+	assert_int_equal(out.tr.reason, VRRP_REASON_LINK_UP);
+	assert_false(f.timers[VRRP_TIMER_MASTER_DOWN].armed);
+	/* a follower shuts down like any master: priority 0 */
+	vrrp_fsm_shutdown(&f, 2500, &out);
+	EXPECT(&out, E_CANCEL(ADVER), E(BECOME_INIT), E_SEND(0),
+	       E(REMOVE_VIPS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1448,6 +1508,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_two_nodes_election_and_failover),
 		cmocka_unit_test(test_two_nodes_equal_priority),
+		cmocka_unit_test(test_follow_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

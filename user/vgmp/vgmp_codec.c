@@ -154,8 +154,7 @@ static bool name_valid(const uint8_t *p)
 }
 
 static enum vgmp_rx_reason decode_group(const uint8_t *p, size_t left,
-					struct vgmp_wire_group *g,
-					size_t *used)
+					struct vgmp_wire_group *g, size_t *used)
 {
 	unsigned int i;
 

@@ -24,10 +24,10 @@
 #define VGMP_MAX_GROUPS 8
 #define VGMP_MAX_MEMBERS 64 /* per group */
 #define VGMP_NAME_LEN 32 /* on the wire, NUL-padded */
-#define VGMP_MAX_MSG                                                   \
-	(VGMP_HDR_LEN +                                                \
-	 VGMP_MAX_GROUPS * (VGMP_GROUP_LEN +                           \
-			    VGMP_MAX_MEMBERS * VGMP_MEMBER_LEN) + \
+#define VGMP_MAX_MSG                                                     \
+	(VGMP_HDR_LEN +                                                  \
+	 VGMP_MAX_GROUPS *                                               \
+		 (VGMP_GROUP_LEN + VGMP_MAX_MEMBERS * VGMP_MEMBER_LEN) + \
 	 VGMP_HMAC_LEN)
 
 enum vgmp_msg_type {

@@ -382,9 +382,8 @@ void vgmp_group_reconfigure(struct vgmp_group *g,
 		return;
 	g->cfg = *c;
 	if (g->state == VGMP_STATE_INIT) {
-		g->priority = c->priority > g->penalty ?
-				      c->priority - g->penalty :
-				      0;
+		g->priority =
+			c->priority > g->penalty ? c->priority - g->penalty : 0;
 		return;
 	}
 	if (dead_changed && g->timers_armed[VGMP_TIMER_PEER_DEAD])

@@ -33,6 +33,7 @@ static const char *const reason_names[VRRP_REASON__COUNT] = {
 	[VRRP_REASON_HIGHER_ADDRESS] = "equal-priority-higher-address",
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
 	[VRRP_REASON_LINK_DOWN] = "link-down",
+	[VRRP_REASON_GROUP] = "vgmp-group",
 };
 
 const char *vrrp_reason_name(enum vrrp_reason r)
@@ -192,10 +193,13 @@ static uint64_t master_down_ms(const struct vrrp_fsm *f)
 				   f->master_adver_cs);
 }
 
+/* Never in follow mode: the group decides when a member becomes Master. */
 static void arm_master_down(struct vrrp_fsm *f, struct vrrp_actions *out,
 			    uint64_t now_ms, uint64_t after_ms,
 			    enum vrrp_reason why)
 {
+	if (f->cfg.follow)
+		return;
 	arm(f, out, VRRP_TIMER_MASTER_DOWN, now_ms + after_ms);
 	f->md_reason = why;
 }
@@ -249,7 +253,7 @@ static void become_master(struct vrrp_fsm *f, struct vrrp_actions *out,
 static void startup(struct vrrp_fsm *f, struct vrrp_actions *out,
 		    uint64_t now_ms, enum vrrp_reason why)
 {
-	if (f->priority == VRRP_PRIO_OWNER) {
+	if (f->cfg.follow ? f->follow_master : f->priority == VRRP_PRIO_OWNER) {
 		/* "If the Priority = 255 (i.e., the router owns the IPvX
 		 * address associated with the virtual router)": advert,
 		 * GARP / unsolicited NA, Adver_Timer, Master. No
@@ -481,6 +485,27 @@ int vrrp_fsm_set_priority(struct vrrp_fsm *f, unsigned int priority,
 	return 0;
 }
 
+int vrrp_fsm_follow(struct vrrp_fsm *f, bool master, uint64_t now_ms,
+		    struct vrrp_actions *out)
+{
+	out_reset(out);
+	if (!f->cfg.follow)
+		return -EINVAL;
+	f->follow_master = master;
+	if (master && f->state == VRRP_STATE_BACKUP) {
+		become_master(f, out, now_ms, VRRP_REASON_GROUP);
+	} else if (!master && f->state == VRRP_STATE_MASTER) {
+		/* stop answering before the VIPs go, as everywhere */
+		cancel(f, out, VRRP_TIMER_ADVER);
+		emit_simple(out, VRRP_ACT_BECOME_BACKUP);
+		emit_simple(out, VRRP_ACT_REMOVE_VIPS);
+		forget_master(f);
+		transition(f, out, VRRP_STATE_BACKUP, VRRP_REASON_GROUP,
+			   now_ms);
+	}
+	return 0;
+}
+
 int vrrp_fsm_set_primary(struct vrrp_fsm *f, const struct vrrp_addr *a)
 {
 	if (a->family != AF_UNSPEC && a->family != f->cfg.family)
@@ -528,6 +553,12 @@ static enum vrrp_rx_reason reject(struct vrrp_fsm *f, enum vrrp_rx_reason r)
 static void backup_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 		      uint64_t now_ms, struct vrrp_actions *out)
 {
+	if (f->cfg.follow) {
+		/* The group decides; remember who is master for show vrrp. */
+		if (adv->priority != VRRP_PRIO_SHUTDOWN)
+			note_master(f, adv);
+		return;
+	}
 	if (adv->priority == VRRP_PRIO_SHUTDOWN) {
 		/* "If the Priority in the ADVERTISEMENT is zero, then: Set
 		 * the Master_Down_Timer to Skew_Time." */
@@ -591,6 +622,13 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	 * of the sender is greater than the local primary IPvX address"
 	 * (compared as unsigned integers in network byte order). */
 	addr_cmp = vrrp_addr_cmp(&adv->src, &f->cfg.primary);
+	if (f->cfg.follow && (adv->priority > f->priority ||
+			      (adv->priority == f->priority && addr_cmp > 0))) {
+		/* Another master that would win: the group, not this
+		 * advert, decides. Counted; the caller reports the peer. */
+		f->cnt.follow_ignored++;
+		return;
+	}
 	if (adv->priority > f->priority) {
 		master_to_backup(f, out, adv, now_ms,
 				 VRRP_REASON_HIGHER_PRIORITY);

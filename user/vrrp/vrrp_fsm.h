@@ -66,6 +66,7 @@ enum vrrp_reason {
 	VRRP_REASON_HIGHER_ADDRESS, /* equal priority, higher address */
 	VRRP_REASON_SHUTDOWN,
 	VRRP_REASON_LINK_DOWN,
+	VRRP_REASON_GROUP, /* follow mode: the VGMP group decided */
 	VRRP_REASON__COUNT
 };
 
@@ -107,6 +108,7 @@ struct vrrp_counters {
 	uint64_t preempt_delay_started;
 	uint64_t preempt_delay_cancelled;
 	uint64_t reasserts; /* Master answered a losing advert (see below) */
+	uint64_t follow_ignored; /* follow mode: a better master not obeyed */
 	uint64_t rx_rejected[VRRP_RX__COUNT]; /* [VRRP_RX_OK] stays 0 */
 };
 
@@ -121,6 +123,11 @@ struct vrrp_fsm_config {
 	bool preempt; /* Preempt_Mode */
 	uint32_t preempt_delay_cs; /* hsb extension; 0: RFC behaviour */
 	bool accept; /* Accept_Mode */
+	/* A member of a VGMP group: no election of its own. It is Master or
+	 * Backup as vrrp_fsm_follow() says (Backup until told), keeps
+	 * advertising as Master and keeps listening, but neither a
+	 * Master_Down_Timer nor a better advert moves it. */
+	bool follow;
 	struct vrrp_addr vips[VRRP_FSM_MAX_VIPS]; /* IPv6: link-local first
 						  * (RFC 5798 §5.2.9) */
 	unsigned int n_vips; /* 1..VRRP_FSM_MAX_VIPS */
@@ -152,6 +159,7 @@ struct vrrp_fsm {
 	bool has_transition;
 	struct vrrp_transition last; /* most recent transition */
 	uint64_t last_reassert_ms; /* Master: last answer to a losing advert */
+	bool follow_master; /* follow mode: what the group wants */
 	struct vrrp_counters cnt;
 };
 
@@ -186,6 +194,11 @@ int vrrp_fsm_link_change(struct vrrp_fsm *f, bool up, uint64_t now_ms,
 			 struct vrrp_actions *out);
 /* The interface's primary (IPv4) / link-local (IPv6) address changed. */
 int vrrp_fsm_set_primary(struct vrrp_fsm *f, const struct vrrp_addr *a);
+/* Follow mode: the group wants this member Master (true) or Backup. Takes
+ * effect now if the instance runs (started, link up), else when it next
+ * starts. -EINVAL without cfg.follow. */
+int vrrp_fsm_follow(struct vrrp_fsm *f, bool master, uint64_t now_ms,
+		    struct vrrp_actions *out);
 
 /* A decoded advertisement (vrrp_decode() returned VRRP_RX_OK). Returns
  * VRRP_RX_OK if it was processed, else the reason it was dropped (already
