@@ -26,21 +26,19 @@
 #include "log.h"
 #include "nat/nat_compile.h"
 #include "nat/nat_engine.h"
+#include "nat/nat_table.h"
 #include "ha/vaddr_table.h"
 #include "sessions/session_table.h"
 #include "sessions/sweeper.h"
 #include "firewall/zones.h"
 
 #define NAT_SWEEP_MS 1000
-#define NAT_BATCH 4096
 
 struct hsb_nat {
 	struct hsbd *d;
 	struct hsb_nat_compiled *live; /* what the maps hold */
 	bool have_live;
 	struct hsb_timer *timer;
-	struct hsb_nat_key *keys; /* sweep buffers */
-	struct hsb_nat_entry *vals;
 	uint64_t rule_flips;
 	uint64_t failures;
 	uint64_t released; /* references dropped */
@@ -229,27 +227,33 @@ typedef void (*nat_entry_fn)(struct hsb_nat *ns, int fd, __u8 table,
 			     const struct hsb_nat_key *k,
 			     const struct hsb_nat_entry *v, uint64_t now);
 
+struct pub_walk {
+	struct hsb_nat *ns;
+	int fd;
+	__u8 table;
+	uint64_t now;
+	nat_entry_fn fn;
+};
+
+static void pub_entry(const struct hsb_nat_key *k,
+		      const struct hsb_nat_entry *v, void *ctx)
+{
+	struct pub_walk *w = ctx;
+
+	w->fn(w->ns, w->fd, w->table, k, v, w->now);
+}
+
 /* Calls fn for every public-side entry of one NAT table (the side that
- * holds the reference count), reading whole batches. */
+ * holds the reference count). A failed read ends the walk: the next
+ * sweep or pass tries again. */
 static void walk_pub(struct hsb_nat *ns, int fd, __u8 table, uint64_t now,
 		     nat_entry_fn fn)
 {
-	__u32 token = 0, count;
-	bool started = false;
-	int ret, i;
+	struct pub_walk w = {
+		.ns = ns, .fd = fd, .table = table, .now = now, .fn = fn
+	};
 
-	do {
-		count = NAT_BATCH;
-		ret = bpf_map_lookup_batch(fd, started ? &token : NULL, &token,
-					   ns->keys, ns->vals, &count, NULL);
-		if (ret && errno != ENOENT)
-			return;
-		started = true;
-		for (i = 0; i < (int)count; i++)
-			if (ns->keys[i].dir == HSB_NAT_DIR_PUB)
-				fn(ns, fd, table, &ns->keys[i], &ns->vals[i],
-				   now);
-	} while (ret == 0);
+	hsb_nat_walk_pub(fd, pub_entry, &w);
 }
 
 /* Releases the references of sessions that vanished without hsbd seeing
@@ -671,8 +675,6 @@ static void nat_free(struct hsb_nat *ns)
 		return;
 	hsb_timer_free(ns->timer);
 	free(ns->refs);
-	free(ns->keys);
-	free(ns->vals);
 	free(ns->live);
 	free(ns);
 }
@@ -685,11 +687,9 @@ static struct hsb_nat *nat_new(struct hsbd *d)
 		return NULL;
 	ns->d = d;
 	ns->live = calloc(1, sizeof(*ns->live));
-	ns->keys = calloc(NAT_BATCH, sizeof(*ns->keys));
-	ns->vals = calloc(NAT_BATCH, sizeof(*ns->vals));
 	ns->refs = calloc(REF_SLOTS, sizeof(*ns->refs));
 	ns->timer = hsb_timer_new(d->loop, tick, ns);
-	if (!ns->live || !ns->keys || !ns->vals || !ns->refs || !ns->timer ||
+	if (!ns->live || !ns->refs || !ns->timer ||
 	    hsb_timer_arm(ns->timer, NAT_SWEEP_MS, NAT_SWEEP_MS)) {
 		nat_free(ns);
 		return NULL;

@@ -6,32 +6,6 @@
 #include "records/collector.h"
 #include "sessions/session_table.h"
 
-int hsb_session_batch(int fd, struct hsb_session_cursor *cur,
-		      struct hsb_flow_key *keys, struct hsb_session *vals,
-		      __u32 *count)
-{
-	__u32 out = 0;
-	int ret;
-
-	ret = bpf_map_lookup_batch(fd, cur->started ? &cur->token : NULL, &out,
-				   keys, vals, count, NULL);
-	if (ret && errno == ENOENT) {
-		/* The last entries (*count of them) and the end of the
-		 * table. */
-		cur->started = false;
-		return 1;
-	}
-	if (ret) {
-		ret = -errno;
-		*count = 0;
-		cur->started = false;
-		return ret;
-	}
-	cur->started = true;
-	cur->token = out;
-	return 0;
-}
-
 void hsb_session_event_fill(struct hsb_session_event *ev, __u16 type,
 			    const struct hsb_flow_key *key,
 			    const struct hsb_session *sess, uint64_t now)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Reading and deleting hsb_sessions from userspace: batch reads with a
- * cursor (so a walk can be spread over event-loop ticks) and the one way
- * hsbd deletes an entry, which also reports it to the collector's
- * subscribers as an HSB_EV_SESSION_DELETE record.
+ * Deleting hsb_sessions from userspace: the one way hsbd deletes an
+ * entry, which also reports it to the collector's subscribers as an
+ * HSB_EV_SESSION_DELETE record. (Reads: datapath/map_walk.h.)
  */
 #ifndef HSB_SESSION_TABLE_H
 #define HSB_SESSION_TABLE_H
@@ -14,25 +13,6 @@
 #include "hsb/events.h"
 
 struct hsb_collector;
-
-/* Entries per batch read: 4096 * 144 bytes of buffers. */
-#define HSB_SESSION_BATCH 4096
-
-/* Where a walk stands; zeroed, it starts at the beginning. */
-struct hsb_session_cursor {
-	bool started;
-	__u32 token; /* hash maps' batch token: a bucket index */
-};
-
-/*
- * Reads at most *count entries (<= HSB_SESSION_BATCH) after cur into keys
- * and vals, setting *count to the number read. Returns 1 when this read
- * ended a pass over the table (cur then starts again), 0 when more remain,
- * or -errno (cur starts again).
- */
-int hsb_session_batch(int fd, struct hsb_session_cursor *cur,
-		      struct hsb_flow_key *keys, struct hsb_session *vals,
-		      __u32 *count);
 
 /* A record for subscribers, stamped now (monotonic ns). */
 void hsb_session_event_fill(struct hsb_session_event *ev, __u16 type,

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "records/collector.h"
 #include "datapath/datapath.h"
+#include "datapath/map_walk.h"
 #include "hsbd.h"
 #include "log.h"
 #include "sessions/session_expiry.h"
@@ -38,9 +39,7 @@
 struct hsb_sweeper {
 	struct hsbd *d;
 	struct hsb_timer *timer;
-	struct hsb_session_cursor cur;
-	struct hsb_flow_key *keys;
-	struct hsb_session *vals;
+	struct hsb_map_walk *walk; /* the pass, a slice per tick */
 	uint64_t pass_started_ns;
 	uint64_t passes;
 	uint64_t last_pass_ms;
@@ -104,56 +103,63 @@ static void resync(struct hsb_sweeper *sw, int fd,
 		sw->errors++;
 }
 
+/* Expires or re-emits each entry of one batch read. */
+static void sweep_batch(struct hsb_sweeper *sw, int fd,
+			const struct hsb_flow_key *keys,
+			const struct hsb_session *vals, uint32_t n,
+			uint64_t now)
+{
+	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (hooks)
+			hooks->visit(&keys[i], &vals[i], hooks_ctx);
+		if (hsb_session_expired(cs, keys[i].proto, &vals[i], now))
+			expire(sw, fd, &keys[i], now);
+		else if (vals[i].flags & HSB_SESS_F_DIRTY)
+			resync(sw, fd, &keys[i], &vals[i], now);
+	}
+}
+
 static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 {
 	struct hsb_sweeper *sw = ctx;
 	const struct hsb_dp_maps *m = hsb_datapath_maps(sw->d->dp);
-	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
 	uint32_t budget = hsb_sweep_slice(m->sessions_max);
 	uint64_t now = hsb_now_ns();
-	__u32 i, n;
-	int ret = 0;
+	const void *keys, *vals;
+	int n;
 
 	(void)loop;
 	(void)t;
-	while (budget && ret == 0) {
-		/* Always a whole batch: the kernel refuses (ENOSPC) a count
-		 * smaller than the next bucket, and a refused read restarts
-		 * the walk, so a shrinking request would never finish a pass
-		 * on a full table. The budget only bounds the number of
-		 * batches per tick. */
-		n = HSB_SESSION_BATCH;
-		if (!sw->cur.started) {
+	/* Always whole batches (fewer system calls); the budget only
+	 * bounds the number of batches per tick. */
+	while (budget) {
+		if (!hsb_map_walk_in_pass(sw->walk)) {
 			sw->pass_started_ns = now;
 			if (hooks)
 				hooks->begin(now, hooks_ctx);
 		}
-		ret = hsb_session_batch(m->sessions, &sw->cur, sw->keys,
-					sw->vals, &n);
-		for (i = 0; i < n; i++) {
-			if (hooks)
-				hooks->visit(&sw->keys[i], &sw->vals[i],
-					     hooks_ctx);
-			if (hsb_session_expired(cs, sw->keys[i].proto,
-						&sw->vals[i], now))
-				expire(sw, m->sessions, &sw->keys[i], now);
-			else if (sw->vals[i].flags & HSB_SESS_F_DIRTY)
-				resync(sw, m->sessions, &sw->keys[i],
-				       &sw->vals[i], now);
+		n = hsb_map_walk_next(sw->walk, &keys, &vals);
+		if (n < 0) {
+			sw->errors++;
+			hsb_log_ratelimited(HSB_LOG_ERR,
+					    "sweeper: reading hsb_sessions: %s",
+					    strerror(-n));
+			return;
 		}
-		budget -= n < budget ? n : budget;
-	}
-	if (ret == 1) {
-		if (hooks)
-			hooks->end(now, hooks_ctx);
-		sw->passes++;
-		sw->last_pass_ms =
-			(hsb_now_ns() - sw->pass_started_ns) / 1000000ULL;
-	} else if (ret < 0) {
-		sw->errors++;
-		hsb_log_ratelimited(HSB_LOG_ERR,
-				    "sweeper: reading hsb_sessions: %s",
-				    strerror(-ret));
+		sweep_batch(sw, m->sessions, keys, vals, (uint32_t)n, now);
+		if (!hsb_map_walk_in_pass(sw->walk)) {
+			if (hooks)
+				hooks->end(now, hooks_ctx);
+			sw->passes++;
+			sw->last_pass_ms =
+				(hsb_now_ns() - sw->pass_started_ns) /
+				1000000ULL;
+			return;
+		}
+		budget -= (uint32_t)n < budget ? (uint32_t)n : budget;
 	}
 }
 
@@ -164,10 +170,12 @@ struct hsb_sweeper *hsb_sweeper_new(struct hsbd *d)
 	if (!sw)
 		return NULL;
 	sw->d = d;
-	sw->keys = calloc(HSB_SESSION_BATCH, sizeof(*sw->keys));
-	sw->vals = calloc(HSB_SESSION_BATCH, sizeof(*sw->vals));
+	sw->walk = hsb_map_walk_new(hsb_datapath_maps(d->dp)->sessions,
+				    sizeof(struct hsb_flow_key),
+				    sizeof(struct hsb_session),
+				    HSB_MAP_WALK_BATCH);
 	sw->timer = hsb_timer_new(d->loop, tick, sw);
-	if (!sw->keys || !sw->vals || !sw->timer ||
+	if (!sw->walk || !sw->timer ||
 	    hsb_timer_arm(sw->timer, HSB_SWEEP_TICK_MS, HSB_SWEEP_TICK_MS)) {
 		hsb_sweeper_free(sw);
 		return NULL;
@@ -180,8 +188,7 @@ void hsb_sweeper_free(struct hsb_sweeper *sw)
 	if (!sw)
 		return;
 	hsb_timer_free(sw->timer);
-	free(sw->keys);
-	free(sw->vals);
+	hsb_map_walk_free(sw->walk);
 	free(sw);
 }
 
