@@ -22,6 +22,7 @@
 #include "datapath/map_walk.h"
 #include "hsbd.h"
 #include "firewall/lists_engine.h"
+#include "records/record_buf.h"
 #include "sessions/session_expiry.h"
 #include "sessions/session_filter.h"
 #include "sessions/session_table.h"
@@ -268,6 +269,7 @@ struct clear_ctx {
 	struct hsbd *d;
 	uint64_t now;
 	uint64_t cleared;
+	struct hsb_record_buf *out; /* the deletes, to the bus */
 };
 
 static void clear_one(const struct hsb_flow_key *k, const struct hsb_session *s,
@@ -275,8 +277,8 @@ static void clear_one(const struct hsb_flow_key *k, const struct hsb_session *s,
 {
 	struct clear_ctx *c = ctx;
 
-	if (hsb_session_remove(hsb_datapath_maps(c->d->dp)->sessions,
-			       c->d->collector, k, s, c->now) == 0)
+	if (hsb_session_remove(hsb_datapath_maps(c->d->dp)->sessions, c->out, k,
+			       s, c->now) == 0)
 		c->cleared++;
 }
 
@@ -290,7 +292,15 @@ static int clear_sessions(struct hsbd *d, const struct hsb_ctl_request *req,
 
 	if (parse_filter(d, req, words, &f, err, errlen))
 		return -1;
+	c.out = malloc(sizeof(*c.out));
+	if (!c.out) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	hsb_record_buf_init(c.out, d->bus);
 	ret = walk(d, &f, clear_one, &c);
+	hsb_record_buf_flush(c.out);
+	free(c.out);
 	if (ret) {
 		snprintf(err, errlen,
 			 "cannot read hsb_sessions: %s (%llu cleared)",

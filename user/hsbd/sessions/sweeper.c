@@ -24,11 +24,12 @@
 #include <json-c/json.h>
 
 #include "clock.h"
-#include "records/collector.h"
-#include "datapath/datapath.h"
+#include "config.h"
 #include "datapath/map_walk.h"
-#include "hsbd.h"
+#include "evloop.h"
 #include "log.h"
+#include "records/bus.h"
+#include "records/record_buf.h"
 #include "sessions/session_expiry.h"
 #include "sessions/session_table.h"
 #include "sessions/sweeper.h"
@@ -37,7 +38,10 @@
 #define SLICE_MAX 65536 /* ~20 ms of batch reads on the lab VM */
 
 struct hsb_sweeper {
-	struct hsbd *d;
+	struct hsb_bus *bus;
+	struct hsb_config *const *cfg;
+	int fd;
+	uint32_t max_entries;
 	struct hsb_timer *timer;
 	struct hsb_map_walk *walk; /* the pass, a slice per tick */
 	uint64_t pass_started_ns;
@@ -47,16 +51,8 @@ struct hsb_sweeper {
 	uint64_t resynced;
 	uint64_t resync_deferred; /* DIRTY left set: the entry moved */
 	uint64_t errors;
+	struct hsb_record_buf out; /* a batch's deletes and resyncs */
 };
-
-static const struct hsb_sweep_hooks *hooks;
-static void *hooks_ctx;
-
-void hsb_sweeper_set_hooks(const struct hsb_sweep_hooks *h, void *ctx)
-{
-	hooks = h;
-	hooks_ctx = ctx;
-}
 
 uint32_t hsb_sweep_slice(uint32_t max_entries)
 {
@@ -71,26 +67,26 @@ uint32_t hsb_sweep_slice(uint32_t max_entries)
 static void expire(struct hsb_sweeper *sw, int fd,
 		   const struct hsb_flow_key *key, uint64_t now)
 {
-	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
+	const struct hsb_cfg_session *cs = &(*sw->cfg)->session;
 	struct hsb_session fresh;
 
 	if (bpf_map_lookup_elem(fd, key, &fresh))
 		return; /* gone already (LRU eviction) */
 	if (!hsb_session_expired(cs, key->proto, &fresh, now))
 		return;
-	if (hsb_session_remove(fd, sw->d->collector, key, &fresh, now) == 0)
+	if (hsb_session_remove(fd, &sw->out, key, &fresh, now) == 0)
 		sw->expired++;
 }
 
+/* The snapshot goes out (with the batch, before anything else runs)
+ * whether or not the mark can be cleared. */
 static void resync(struct hsb_sweeper *sw, int fd,
 		   const struct hsb_flow_key *key,
 		   const struct hsb_session *snap, uint64_t now)
 {
-	struct hsb_session_event ev;
 	struct hsb_session fresh;
 
-	hsb_session_event_fill(&ev, HSB_EV_SESSION_RESYNC, key, snap, now);
-	hsb_collector_publish(sw->d->collector, &ev);
+	hsb_record_buf_session(&sw->out, HSB_EV_SESSION_RESYNC, key, snap, now);
 	sw->resynced++;
 	if (bpf_map_lookup_elem(fd, key, &fresh))
 		return;
@@ -103,43 +99,51 @@ static void resync(struct hsb_sweeper *sw, int fd,
 		sw->errors++;
 }
 
-/* Expires or re-emits each entry of one batch read. */
-static void sweep_batch(struct hsb_sweeper *sw, int fd,
-			const struct hsb_flow_key *keys,
+static void publish_pass(struct hsb_sweeper *sw, enum hsb_bus_topic topic,
+			 uint64_t now)
+{
+	struct hsb_bus_batch b = { .topic = topic, .now_ns = now };
+
+	hsb_bus_publish(sw->bus, &b);
+}
+
+/* Publishes the entries of one batch read as visited, then expires or
+ * re-emits them, their records as one batch. */
+static void sweep_batch(struct hsb_sweeper *sw, const struct hsb_flow_key *keys,
 			const struct hsb_session *vals, uint32_t n,
 			uint64_t now)
 {
-	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
+	const struct hsb_cfg_session *cs = &(*sw->cfg)->session;
+	struct hsb_bus_batch visit = { .topic = HSB_BUS_SWEEP_VISIT,
+				       .now_ns = now,
+				       .n = n,
+				       .keys = keys,
+				       .vals = vals };
 	uint32_t i;
 
+	if (n)
+		hsb_bus_publish(sw->bus, &visit);
 	for (i = 0; i < n; i++) {
-		if (hooks)
-			hooks->visit(&keys[i], &vals[i], hooks_ctx);
 		if (hsb_session_expired(cs, keys[i].proto, &vals[i], now))
-			expire(sw, fd, &keys[i], now);
+			expire(sw, sw->fd, &keys[i], now);
 		else if (vals[i].flags & HSB_SESS_F_DIRTY)
-			resync(sw, fd, &keys[i], &vals[i], now);
+			resync(sw, sw->fd, &keys[i], &vals[i], now);
 	}
+	hsb_record_buf_flush(&sw->out);
 }
 
-static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now)
 {
-	struct hsb_sweeper *sw = ctx;
-	const struct hsb_dp_maps *m = hsb_datapath_maps(sw->d->dp);
-	uint32_t budget = hsb_sweep_slice(m->sessions_max);
-	uint64_t now = hsb_now_ns();
+	uint32_t budget = hsb_sweep_slice(sw->max_entries);
 	const void *keys, *vals;
 	int n;
 
-	(void)loop;
-	(void)t;
 	/* Always whole batches (fewer system calls); the budget only
 	 * bounds the number of batches per tick. */
 	while (budget) {
 		if (!hsb_map_walk_in_pass(sw->walk)) {
 			sw->pass_started_ns = now;
-			if (hooks)
-				hooks->begin(now, hooks_ctx);
+			publish_pass(sw, HSB_BUS_SWEEP_BEGIN, now);
 		}
 		n = hsb_map_walk_next(sw->walk, &keys, &vals);
 		if (n < 0) {
@@ -149,32 +153,45 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 					    strerror(-n));
 			return;
 		}
-		sweep_batch(sw, m->sessions, keys, vals, (uint32_t)n, now);
+		sweep_batch(sw, keys, vals, (uint32_t)n, now);
 		if (!hsb_map_walk_in_pass(sw->walk)) {
-			if (hooks)
-				hooks->end(now, hooks_ctx);
+			publish_pass(sw, HSB_BUS_SWEEP_END, now);
 			sw->passes++;
 			sw->last_pass_ms =
 				(hsb_now_ns() - sw->pass_started_ns) /
 				1000000ULL;
 			return;
 		}
+		if (!n) /* never in a pass; not a reason to spin */
+			return;
 		budget -= (uint32_t)n < budget ? (uint32_t)n : budget;
 	}
 }
 
-struct hsb_sweeper *hsb_sweeper_new(struct hsbd *d)
+static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	(void)loop;
+	(void)t;
+	hsb_sweeper_tick(ctx, hsb_now_ns());
+}
+
+struct hsb_sweeper *hsb_sweeper_new(struct hsb_loop *loop, struct hsb_bus *bus,
+				    int fd, uint32_t max_entries,
+				    struct hsb_config *const *cfg)
 {
 	struct hsb_sweeper *sw = calloc(1, sizeof(*sw));
 
 	if (!sw)
 		return NULL;
-	sw->d = d;
-	sw->walk = hsb_map_walk_new(hsb_datapath_maps(d->dp)->sessions,
-				    sizeof(struct hsb_flow_key),
+	sw->bus = bus;
+	sw->cfg = cfg;
+	sw->fd = fd;
+	sw->max_entries = max_entries;
+	hsb_record_buf_init(&sw->out, bus);
+	sw->walk = hsb_map_walk_new(fd, sizeof(struct hsb_flow_key),
 				    sizeof(struct hsb_session),
 				    HSB_MAP_WALK_BATCH);
-	sw->timer = hsb_timer_new(d->loop, tick, sw);
+	sw->timer = hsb_timer_new(loop, tick, sw);
 	if (!sw->walk || !sw->timer ||
 	    hsb_timer_arm(sw->timer, HSB_SWEEP_TICK_MS, HSB_SWEEP_TICK_MS)) {
 		hsb_sweeper_free(sw);
