@@ -3,12 +3,18 @@
  * hsb_xdp change records: NEW on create, UPDATE per state change (none
  * without one), REFRESH of long-lived sessions, DIRTY cleared by a
  * record that gets out; and the proof that a full ring loses no state:
- * with a one-page ring, every session is either in a consumed record with
- * its current state or marked HSB_SESS_F_DIRTY, and a reconciliation pass
- * over the dirty entries (emulated here with batch map reads) leaves 0
- * sessions missing.
+ * with a one-page ring, every session is either in a record hsbd's
+ * collector published on the bus with its current state or marked
+ * HSB_SESS_F_DIRTY, and a pass of hsbd's sweeper re-emits the dirty
+ * entries on the same bus, leaving 0 sessions missing.
  */
 #include "xdp_harness.h"
+#include "clock.h"
+#include "config.h"
+#include "evloop.h"
+#include "records/bus.h"
+#include "records/collector.h"
+#include "sessions/sweeper.h"
 
 #define C4 "10.1.0.2"
 #define S4 "10.50.0.5"
@@ -190,48 +196,63 @@ static struct audit audit(struct t_fixture *f)
 	return a;
 }
 
-/* hsbd's reconciliation pass, emulated: batch-read the table, re-emit
- * each dirty entry (appended to the consumed records as RESYNC) and
- * clear its flag. */
-static int reconcile(struct t_fixture *f)
+/* A subscriber of every session record: what a peer would be sent. */
+static void record(const struct hsb_bus_batch *b, void *ctx)
 {
-	int fd = t_map_fd(f->skel->maps.hsb_sessions);
-	static struct hsb_flow_key keys[T_SESSIONS_MAX];
-	static struct hsb_session vals[T_SESSIONS_MAX];
-	__u32 count = T_SESSIONS_MAX, i;
-	__u64 batch = 0;
-	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	int n = 0;
+	struct t_fixture *g = ctx;
+	size_t i;
 
-	bpf_map_lookup_batch(fd, NULL, &batch, keys, vals, &count, &bo);
-	for (i = 0; i < count; i++) {
-		struct hsb_session_event *ev;
+	for (i = 0; i < b->n && g->n_events < T_MAX_EVENTS; i++)
+		g->events[g->n_events++] = b->recs[i].sess;
+}
 
-		if (!(vals[i].flags & HSB_SESS_F_DIRTY))
-			continue;
-		vals[i].flags &= ~HSB_SESS_F_DIRTY;
-		assert_int_equal(bpf_map_update_elem(fd, &keys[i], &vals[i],
-						     BPF_EXIST),
-				 0);
-		assert_true(f->n_events < T_MAX_EVENTS);
-		ev = &f->events[f->n_events++];
-		memset(ev, 0, sizeof(*ev));
-		ev->hdr.type = HSB_EV_SESSION_RESYNC;
-		ev->key = keys[i];
-		ev->sess = vals[i];
-		n++;
-	}
-	return n;
+/* hsbd's side of the ring: its collector and sweeper on one bus. */
+struct hsbd_side {
+	struct hsb_loop *loop;
+	struct hsb_bus *bus;
+	struct hsb_config *cfg;
+	struct hsb_collector *col;
+	struct hsb_sweeper *sw;
+};
+
+static void hsbd_side_start(struct hsbd_side *h, struct t_fixture *g)
+{
+	h->loop = hsb_loop_new();
+	h->bus = hsb_bus_new();
+	h->cfg = hsb_config_new();
+	assert_non_null(h->loop);
+	assert_non_null(h->bus);
+	assert_non_null(h->cfg);
+	assert_non_null(
+		hsb_bus_subscribe(h->bus, HSB_BUS_SESSION_RECORDS, record, g));
+	h->col = hsb_collector_new(h->loop, h->bus,
+				   t_map_fd(g->skel->maps.hsb_events));
+	h->sw = hsb_sweeper_new(h->loop, h->bus,
+				t_map_fd(g->skel->maps.hsb_sessions),
+				T_SESSIONS_MAX, &h->cfg);
+	assert_non_null(h->col);
+	assert_non_null(h->sw);
+}
+
+static void hsbd_side_stop(struct hsbd_side *h)
+{
+	hsb_sweeper_free(h->sw);
+	hsb_collector_free(h->col);
+	hsb_bus_free(h->bus);
+	hsb_config_free(h->cfg);
+	hsb_loop_free(h->loop);
 }
 
 static void test_ring_overflow_loses_nothing(void **state)
 {
 	struct t_fixture *f = load_tiny(*state);
+	struct hsbd_side h;
 	struct t_counters c;
 	struct audit a;
-	int i, fixed;
+	int i;
 
-	t_events_reset(f);
+	f->n_events = 0;
+	hsbd_side_start(&h, f);
 	t_snap(f, &c);
 	/* N_FLOWS sessions, half of them answered (a state change each),
 	 * and nothing consumed meanwhile: the ring holds ~24 records */
@@ -251,7 +272,14 @@ static void test_ring_overflow_loses_nothing(void **state)
 				 t_delta(f, &c, HSB_CNT_RING_FULL),
 			 N_FLOWS + N_FLOWS / 2);
 	assert_true(t_delta(f, &c, HSB_CNT_RING_FULL) > N_FLOWS);
-	assert_int_equal(t_drain(f), t_delta(f, &c, HSB_CNT_EVENTS));
+	/* the collector reads the ring and publishes what it read */
+	assert_int_equal(hsb_collector_read(h.col),
+			 t_delta(f, &c, HSB_CNT_EVENTS));
+	assert_int_equal(f->n_events, t_delta(f, &c, HSB_CNT_EVENTS));
+	assert_int_equal(hsb_bus_published(h.bus, HSB_EV_SESSION_NEW) +
+				 hsb_bus_published(h.bus,
+						   HSB_EV_SESSION_UPDATE),
+			 f->n_events);
 
 	a = audit(f);
 	assert_int_equal(a.sessions, N_FLOWS);
@@ -259,8 +287,11 @@ static void test_ring_overflow_loses_nothing(void **state)
 	assert_int_equal(a.recorded + a.dirty, N_FLOWS);
 	assert_true(a.dirty > 0);
 
-	fixed = reconcile(f);
-	assert_int_equal(fixed, a.dirty);
+	/* one sweeper pass (the table fits in one tick's slice) */
+	hsb_sweeper_tick(h.sw, hsb_now_ns());
+	assert_int_equal(hsb_bus_published(h.bus, HSB_EV_SESSION_RESYNC),
+			 a.dirty);
+	assert_int_equal(hsb_bus_published(h.bus, HSB_EV_SESSION_DELETE), 0);
 	a = audit(f);
 	assert_int_equal(a.dirty, 0);
 	assert_int_equal(a.missing, 0);
@@ -273,10 +304,11 @@ static void test_ring_overflow_loses_nothing(void **state)
 		r = t_rev(&r);
 		assert_int_equal(t_send(f, &r, f->if_out), XDP_REDIRECT);
 	}
-	assert_int_equal(t_drain(f), 10);
+	assert_int_equal(hsb_collector_read(h.col), 10);
 	a = audit(f);
 	assert_int_equal(a.missing, 0);
 	assert_int_equal(a.dirty, 0);
+	hsbd_side_stop(&h);
 	t_teardown((void **)&f);
 }
 

@@ -23,6 +23,7 @@ struct hsb_datapath;
 struct hsb_ctl_server;
 struct hsb_policy_state;
 struct hsb_lists;
+struct hsb_bus;
 struct hsb_collector;
 struct hsb_sweeper;
 struct hsb_vrrp;
@@ -46,6 +47,8 @@ struct hsbd {
 	struct hsb_datapath *dp;
 	struct hsb_policy_state *policy;
 	struct hsb_lists *lists;
+	/* every change record, and the sweeper's passes (records/bus.h) */
+	struct hsb_bus *bus;
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
 	struct hsb_switchover *ha; /* groups, slots, transitions */

@@ -13,6 +13,7 @@
 #include "ctl/ctl_server.h"
 #include "hsbd.h"
 #include "log.h"
+#include "records/bus.h"
 #include "version.h"
 
 #define DEFAULT_CONFIG "/etc/hsb/hsbd.conf"
@@ -108,8 +109,9 @@ static int run(struct hsbd *d)
 	int ret;
 
 	d->loop = hsb_loop_new();
+	d->bus = hsb_bus_new();
 	d->cfg = hsb_config_new();
-	if (!d->loop || !d->cfg)
+	if (!d->loop || !d->bus || !d->cfg)
 		return 1;
 	d->started_ms = hsb_now_ms();
 	if (load_initial_config(d))
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ret = run(&d);
 	hsb_config_free(d.cfg);
+	hsb_bus_free(d.bus);
 	hsb_loop_free(d.loop);
 	return ret;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * show nat pat | no-pat | pool-usage, show server-map: the NAT maps read
- * with batch lookups (one walk per request, like show sessions).
+ * whole (nat/nat_table.h), one walk per request like show sessions.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,45 +17,13 @@
 #include "datapath/datapath.h"
 #include "hsbd.h"
 #include "nat/nat_compile.h"
+#include "nat/nat_table.h"
 #include "sessions/session_view.h"
 #include "firewall/zones.h"
 
 #define NSEC_PER_SEC 1000000000ULL
-#define BATCH 4096
 /* At most this many entries in one reply. */
 #define HSB_SHOW_NAT_MAX 10000
-
-typedef void (*nat_visit_fn)(const struct hsb_nat_key *k,
-			     const struct hsb_nat_entry *v, void *ctx);
-
-static int walk(int fd, nat_visit_fn fn, void *ctx)
-{
-	struct hsb_nat_key *keys = calloc(BATCH, sizeof(*keys));
-	struct hsb_nat_entry *vals = calloc(BATCH, sizeof(*vals));
-	__u32 token = 0, count, i;
-	bool started = false;
-	int ret = keys && vals ? 0 : -ENOMEM;
-
-	while (ret == 0) {
-		count = BATCH;
-		ret = bpf_map_lookup_batch(fd, started ? &token : NULL, &token,
-					   keys, vals, &count, NULL);
-		if (ret && errno != ENOENT) {
-			ret = -errno;
-			break;
-		}
-		started = true;
-		for (i = 0; i < count; i++)
-			fn(&keys[i], &vals[i], ctx);
-		if (ret) {
-			ret = 0;
-			break;
-		}
-	}
-	free(keys);
-	free(vals);
-	return ret;
-}
 
 static struct json_object *jaddr(__be32 a)
 {
@@ -113,8 +81,6 @@ static void list_one(const struct hsb_nat_key *k, const struct hsb_nat_entry *v,
 	struct list_ctx *c = ctx;
 	struct json_object *o;
 
-	if (k->dir != HSB_NAT_DIR_PUB)
-		return;
 	if (c->matched++ >= HSB_SHOW_NAT_MAX)
 		return;
 	o = json_object_new_object();
@@ -193,7 +159,7 @@ static int show_table(struct hsbd *d, int table, const char *what,
 	int fd = table == HSB_NAT_TABLE_PAT   ? m->nat_pat :
 		 table == HSB_NAT_TABLE_NOPAT ? m->nat_nopat :
 						m->nat_srv;
-	int ret = walk(fd, list_one, &c);
+	int ret = hsb_nat_walk_pub(fd, list_one, &c);
 
 	if (ret) {
 		json_object_put(c.arr);
@@ -286,8 +252,6 @@ static void usage_one(const struct hsb_nat_key *k,
 	struct usage_ctx *uc = ctx;
 	struct usage *u;
 
-	if (k->dir != HSB_NAT_DIR_PUB)
-		return;
 	u = usage_of(uc, v->group, ntohl(k->addr));
 	if (!u)
 		return;
@@ -335,10 +299,10 @@ static int show_pool_usage(struct hsbd *d, const struct hsb_ctl_request *req,
 			uc.u[g][i].addr =
 				hsb_nat_pool_addr_host(&c->pools[g], i);
 	}
-	ret = walk(m->nat_pat, usage_one, &uc);
+	ret = hsb_nat_walk_pub(m->nat_pat, usage_one, &uc);
 	uc.nopat = 1;
 	if (!ret)
-		ret = walk(m->nat_nopat, usage_one, &uc);
+		ret = hsb_nat_walk_pub(m->nat_nopat, usage_one, &uc);
 	if (ret) {
 		snprintf(err, errlen, "cannot read the NAT maps: %s",
 			 strerror(-ret));

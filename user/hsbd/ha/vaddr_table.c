@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "datapath/datapath.h"
+#include "datapath/map_walk.h"
 #include "ha/vaddr_table.h"
 
 static uint32_t low32(const struct hsb_vaddr_key *k)
@@ -38,21 +39,41 @@ static void vmac_if_add(uint64_t *w, uint32_t ifindex)
 	w[b >> 6] |= 1ULL << (b & 63);
 }
 
-/* Every key of map fd into a new array (*n of them); NULL on ENOMEM. */
-static void *all_keys(int fd, size_t ksize, unsigned int max, unsigned int *n)
+struct key_list {
+	char *keys;
+	size_t ksize;
+	unsigned int n, max;
+};
+
+static void keep_keys(const void *keys, const void *vals, uint32_t n, void *ctx)
 {
-	char *keys = calloc(max ? max : 1, ksize);
-	char *prev = NULL;
+	struct key_list *l = ctx;
+
+	(void)vals;
+	if (n > l->max - l->n)
+		n = l->max - l->n;
+	memcpy(l->keys + (size_t)l->n * l->ksize, keys, (size_t)n * l->ksize);
+	l->n += n;
+}
+
+/* Every key of map fd (at most max; values vsize bytes) into a new array
+ * (*n of them); NULL on failure. The caller may delete entries while it
+ * goes through the copy. */
+static void *all_keys(int fd, size_t ksize, size_t vsize, unsigned int max,
+		      unsigned int *n)
+{
+	struct key_list l = { .ksize = ksize, .max = max };
 
 	*n = 0;
-	if (!keys)
+	l.keys = calloc(max ? max : 1, ksize);
+	if (!l.keys)
 		return NULL;
-	while (*n < max &&
-	       bpf_map_get_next_key(fd, prev, keys + (size_t)*n * ksize) == 0) {
-		prev = keys + (size_t)*n * ksize;
-		(*n)++;
+	if (hsb_map_walk_all(fd, ksize, vsize, keep_keys, &l)) {
+		free(l.keys);
+		return NULL;
 	}
-	return keys;
+	*n = l.n;
+	return l.keys;
 }
 
 /* The exact address filter of what the map holds now. */
@@ -65,7 +86,8 @@ static int rebuild_bloom(struct hsb_datapath *dp)
 	struct hsb_vaddr v;
 	unsigned int n, i;
 
-	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &n);
+	keys = all_keys(fd, sizeof(*keys), sizeof(struct hsb_vaddr),
+			HSB_VADDR_MAX, &n);
 	if (!keys)
 		return -ENOMEM;
 	hsb_datapath_vaddr_filters(dp, bloom, ifs);
@@ -105,7 +127,8 @@ int hsb_vaddr_replace(struct hsb_datapath *dp, unsigned int kinds,
 		bloom_add(bloom, &want[i].key, want[i].val.kind);
 	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
 
-	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &nk);
+	keys = all_keys(fd, sizeof(*keys), sizeof(struct hsb_vaddr),
+			HSB_VADDR_MAX, &nk);
 	if (!keys)
 		return -ENOMEM;
 	for (i = 0; i < nk; i++) {
@@ -147,7 +170,8 @@ int hsb_vmac_replace(struct hsb_datapath *dp, const struct hsb_vmac_want *want,
 		vmac_if_add(ifs, want[i].key.ifindex);
 	hsb_datapath_set_vaddr_filters(dp, bloom, ifs);
 
-	keys = all_keys(fd, sizeof(*keys), HSB_VMAC_MAX, &nk);
+	keys = all_keys(fd, sizeof(*keys), sizeof(struct hsb_vmac),
+			HSB_VMAC_MAX, &nk);
 	if (!keys)
 		return -ENOMEM;
 	for (i = 0; i < nk; i++) {
@@ -207,7 +231,8 @@ void hsb_vaddr_foreach(struct hsb_datapath *dp, unsigned int kinds,
 	struct hsb_vaddr v;
 	unsigned int n, i;
 
-	keys = all_keys(fd, sizeof(*keys), HSB_VADDR_MAX, &n);
+	keys = all_keys(fd, sizeof(*keys), sizeof(struct hsb_vaddr),
+			HSB_VADDR_MAX, &n);
 	if (!keys)
 		return;
 	for (i = 0; i < n; i++)

@@ -20,28 +20,30 @@
 #include <json-c/json.h>
 
 #include "clock.h"
-#include "records/collector.h"
+#include "records/bus.h"
+#include "records/record_buf.h"
 #include "datapath/datapath.h"
 #include "hsbd.h"
 #include "log.h"
 #include "nat/nat_compile.h"
 #include "nat/nat_engine.h"
 #include "ha/switchover.h"
+#include "nat/nat_table.h"
 #include "ha/vaddr_table.h"
-#include "sessions/session_table.h"
-#include "sessions/sweeper.h"
 #include "firewall/zones.h"
 
 #define NAT_SWEEP_MS 1000
-#define NAT_BATCH 4096
 
 struct hsb_nat {
 	struct hsbd *d;
 	struct hsb_nat_compiled *live; /* what the maps hold */
 	bool have_live;
 	struct hsb_timer *timer;
-	struct hsb_nat_key *keys; /* sweep buffers */
-	struct hsb_nat_entry *vals;
+	/* session deletes and the sweeper's passes, from the bus */
+	struct hsb_bus_sub *sub;
+	/* records to the bus: from the timer, from bus callbacks (a
+	 * callback may run while the timer's buffer is being flushed) */
+	struct hsb_record_buf tick_out, cb_out;
 	uint64_t rule_flips;
 	uint64_t failures;
 	uint64_t released; /* references dropped */
@@ -53,6 +55,8 @@ struct hsb_nat {
 	/* reference recount over sweeper passes (orphans) */
 	struct ref_slot *refs;
 	uint64_t pass_start;
+	bool pass_begun; /* its BEGIN was seen: END of a pass joined late
+			  * would count too few sessions */
 	bool pass_overflow;
 	uint64_t orphans; /* references dropped: their session was gone */
 	uint64_t recounts;
@@ -91,29 +95,11 @@ int hsb_nat_run_release(int prog_fd, struct hsb_nat_release_args *a)
 	return -EBUSY;
 }
 
-static void publish_nat(struct hsb_nat *ns, __u16 type, __u8 table,
-			const struct hsb_nat_key *k,
-			const struct hsb_nat_entry *v, uint64_t now)
+/* A session hsbd deleted (its DELETE record: only the caller whose
+ * delete succeeded publishes one) drops its reference. */
+static void session_gone(struct hsb_nat *ns, const struct hsb_flow_key *k,
+			 const struct hsb_session *s, uint64_t now)
 {
-	struct hsb_nat_event ev;
-
-	if (!ns->d->collector)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.hdr.type = type;
-	ev.hdr.len = sizeof(ev);
-	ev.hdr.ts_ns = now;
-	ev.nat.table = table;
-	ev.nat.key = *k;
-	ev.nat.val = *v;
-	hsb_collector_publish_nat(ns->d->collector, &ev);
-}
-
-/* The session-table hook: a session hsbd deleted drops its reference. */
-static void session_gone(const struct hsb_flow_key *k,
-			 const struct hsb_session *s, uint64_t now, void *ctx)
-{
-	struct hsb_nat *ns = ctx;
 	struct hsb_nat_release_args a;
 	struct hsb_nat_entry v;
 	int init_b = !!(s->flags & HSB_SESS_F_INIT_B);
@@ -149,7 +135,8 @@ static void session_gone(const struct hsb_flow_key *k,
 	v.addr = a.inside;
 	v.port = a.inside_port;
 	v.group = s->nat.ref;
-	publish_nat(ns, HSB_EV_NAT_DELETE, a.table, &a.pub, &v, now);
+	hsb_record_buf_nat(&ns->cb_out, HSB_EV_NAT_DELETE, a.table, &a.pub, &v,
+			   now);
 }
 
 /* ---- orphans: references whose session is gone ------------------------ */
@@ -197,19 +184,17 @@ static struct ref_slot *ref_find(struct hsb_nat *ns,
 	return NULL;
 }
 
-static void pass_begin(uint64_t now, void *ctx)
+static void pass_begin(struct hsb_nat *ns, uint64_t now)
 {
-	struct hsb_nat *ns = ctx;
-
 	memset(ns->refs, 0, REF_SLOTS * sizeof(*ns->refs));
 	ns->pass_start = now;
+	ns->pass_begun = true;
 	ns->pass_overflow = false;
 }
 
-static void pass_visit(const struct hsb_flow_key *k,
-		       const struct hsb_session *s, void *ctx)
+static void pass_visit(struct hsb_nat *ns, const struct hsb_flow_key *k,
+		       const struct hsb_session *s)
 {
-	struct hsb_nat *ns = ctx;
 	struct hsb_nat_key pk = { .dir = HSB_NAT_DIR_PUB };
 	struct ref_slot *r;
 	int pat = s->nat.kind == HSB_NAT_KIND_PAT;
@@ -230,27 +215,33 @@ typedef void (*nat_entry_fn)(struct hsb_nat *ns, int fd, __u8 table,
 			     const struct hsb_nat_key *k,
 			     const struct hsb_nat_entry *v, uint64_t now);
 
+struct pub_walk {
+	struct hsb_nat *ns;
+	int fd;
+	__u8 table;
+	uint64_t now;
+	nat_entry_fn fn;
+};
+
+static void pub_entry(const struct hsb_nat_key *k,
+		      const struct hsb_nat_entry *v, void *ctx)
+{
+	struct pub_walk *w = ctx;
+
+	w->fn(w->ns, w->fd, w->table, k, v, w->now);
+}
+
 /* Calls fn for every public-side entry of one NAT table (the side that
- * holds the reference count), reading whole batches. */
+ * holds the reference count). A failed read ends the walk: the next
+ * sweep or pass tries again. */
 static void walk_pub(struct hsb_nat *ns, int fd, __u8 table, uint64_t now,
 		     nat_entry_fn fn)
 {
-	__u32 token = 0, count;
-	bool started = false;
-	int ret, i;
+	struct pub_walk w = {
+		.ns = ns, .fd = fd, .table = table, .now = now, .fn = fn
+	};
 
-	do {
-		count = NAT_BATCH;
-		ret = bpf_map_lookup_batch(fd, started ? &token : NULL, &token,
-					   ns->keys, ns->vals, &count, NULL);
-		if (ret && errno != ENOENT)
-			return;
-		started = true;
-		for (i = 0; i < (int)count; i++)
-			if (ns->keys[i].dir == HSB_NAT_DIR_PUB)
-				fn(ns, fd, table, &ns->keys[i], &ns->vals[i],
-				   now);
-	} while (ret == 0);
+	hsb_nat_walk_pub(fd, pub_entry, &w);
 }
 
 /* Releases the references of sessions that vanished without hsbd seeing
@@ -287,18 +278,16 @@ static void recount_entry(struct hsb_nat *ns, int fd, __u8 table,
 
 			dv.refcnt = 0;
 			ns->freed++;
-			publish_nat(ns, HSB_EV_NAT_DELETE, table, k, &dv,
-				    hsb_now_ns());
+			hsb_record_buf_nat(&ns->cb_out, HSB_EV_NAT_DELETE,
+					   table, k, &dv, hsb_now_ns());
 			break;
 		}
 	}
 }
 
-static void pass_end(uint64_t now, void *ctx)
+static void pass_end(struct hsb_nat *ns, uint64_t now)
 {
-	struct hsb_nat *ns = ctx;
-
-	if (ns->pass_overflow || !ns->d->dp)
+	if (!ns->pass_begun || ns->pass_overflow || !ns->d->dp)
 		return;
 	walk_pub(ns, maps(ns)->nat_pat, HSB_NAT_TABLE_PAT, now, recount_entry);
 	walk_pub(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT, now,
@@ -306,11 +295,37 @@ static void pass_end(uint64_t now, void *ctx)
 	ns->recounts++;
 }
 
-static const struct hsb_sweep_hooks pass_hooks = {
-	.begin = pass_begin,
-	.visit = pass_visit,
-	.end = pass_end,
-};
+/* The NAT engine as a bus subscriber: session deletes release, the
+ * sweeper's passes recount. Its records go out after the batch. */
+static void on_bus(const struct hsb_bus_batch *b, void *ctx)
+{
+	struct hsb_nat *ns = ctx;
+	size_t i;
+
+	switch (b->topic) {
+	case HSB_BUS_RECORDS: /* HSB_EV_SESSION_DELETE only */
+		for (i = 0; i < b->n; i++)
+			session_gone(ns, &b->recs[i].sess.key,
+				     &b->recs[i].sess.sess,
+				     b->recs[i].hdr.ts_ns);
+		break;
+	case HSB_BUS_SWEEP_BEGIN:
+		pass_begin(ns, b->now_ns);
+		break;
+	case HSB_BUS_SWEEP_VISIT:
+		for (i = 0; i < b->n; i++)
+			pass_visit(ns, &b->keys[i], &b->vals[i]);
+		break;
+	case HSB_BUS_SWEEP_END:
+		pass_end(ns, b->now_ns);
+		break;
+	default:
+		break;
+	}
+	hsb_record_buf_flush(&ns->cb_out);
+}
+
+#define NAT_TOPICS (HSB_BUS_TOPIC(HSB_EV_SESSION_DELETE) | HSB_BUS_SWEEP)
 
 /* ---- configuration -> maps ------------------------------------------ */
 
@@ -637,7 +652,8 @@ static void sweep_entry(struct hsb_nat *ns, int fd, __u8 table,
 		if ((v->flags & HSB_NAT_F_DYNAMIC) && v->expires_ns &&
 		    now > v->expires_ns && !bpf_map_delete_elem(fd, k)) {
 			ns->pinholes_expired++;
-			publish_nat(ns, HSB_EV_NAT_DELETE, table, k, v, now);
+			hsb_record_buf_nat(&ns->tick_out, HSB_EV_NAT_DELETE,
+					   table, k, v, now);
 		}
 		return;
 	}
@@ -646,9 +662,10 @@ static void sweep_entry(struct hsb_nat *ns, int fd, __u8 table,
 						  .op = HSB_NAT_OP_CLEAN,
 						  .pub = *k };
 
-		/* the snapshot goes out before the flag is cleared: a later
-		 * change re-marks it */
-		publish_nat(ns, HSB_EV_NAT_RESYNC, table, k, v, now);
+		/* the snapshot is taken before the flag is cleared (and goes
+		 * out with the tick's batch): a later change re-marks it */
+		hsb_record_buf_nat(&ns->tick_out, HSB_EV_NAT_RESYNC, table, k,
+				   v, now);
 		hsb_nat_run_release(maps(ns)->nat_release, &a);
 		ns->resynced++;
 	}
@@ -667,6 +684,7 @@ static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	walk_pub(ns, maps(ns)->nat_nopat, HSB_NAT_TABLE_NOPAT, now,
 		 sweep_entry);
 	walk_pub(ns, maps(ns)->nat_srv, HSB_NAT_TABLE_SRV, now, sweep_entry);
+	hsb_record_buf_flush(&ns->tick_out);
 	if (ns->have_live)
 		skip_update(ns);
 }
@@ -677,10 +695,9 @@ static void nat_free(struct hsb_nat *ns)
 {
 	if (!ns)
 		return;
+	hsb_bus_unsubscribe(ns->d->bus, ns->sub);
 	hsb_timer_free(ns->timer);
 	free(ns->refs);
-	free(ns->keys);
-	free(ns->vals);
 	free(ns->live);
 	free(ns);
 }
@@ -692,12 +709,13 @@ static struct hsb_nat *nat_new(struct hsbd *d)
 	if (!ns)
 		return NULL;
 	ns->d = d;
+	hsb_record_buf_init(&ns->tick_out, d->bus);
+	hsb_record_buf_init(&ns->cb_out, d->bus);
 	ns->live = calloc(1, sizeof(*ns->live));
-	ns->keys = calloc(NAT_BATCH, sizeof(*ns->keys));
-	ns->vals = calloc(NAT_BATCH, sizeof(*ns->vals));
 	ns->refs = calloc(REF_SLOTS, sizeof(*ns->refs));
 	ns->timer = hsb_timer_new(d->loop, tick, ns);
-	if (!ns->live || !ns->keys || !ns->vals || !ns->refs || !ns->timer ||
+	ns->sub = hsb_bus_subscribe(d->bus, NAT_TOPICS, on_bus, ns);
+	if (!ns->live || !ns->refs || !ns->timer || !ns->sub ||
 	    hsb_timer_arm(ns->timer, NAT_SWEEP_MS, NAT_SWEEP_MS)) {
 		nat_free(ns);
 		return NULL;
@@ -719,8 +737,6 @@ static int nat_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 			return -ENOMEM;
 		}
 		d->nat = ns;
-		hsb_session_set_gone_hook(session_gone, ns);
-		hsb_sweeper_set_hooks(&pass_hooks, ns);
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -758,8 +774,6 @@ static int nat_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 
 static void nat_stop(struct hsbd *d)
 {
-	hsb_session_set_gone_hook(NULL, NULL);
-	hsb_sweeper_set_hooks(NULL, NULL);
 	nat_free(d->nat);
 	d->nat = NULL;
 }

@@ -5,9 +5,11 @@
  * policy (double-buffered, flipped with the port partition in one
  * update), static server-map entries by difference (dynamic pinholes are
  * kept), the public addresses answered for (hsb_vaddrs, ha/vaddr_table.h);
- * drops the mapping reference of every session hsbd deletes (the
- * session-table hook); and once a second re-emits mappings XDP marked
- * dirty and removes expired pinholes, reporting each.
+ * as a subscriber of the bus (records/bus.h), drops the mapping
+ * reference of every session hsbd deletes (its HSB_EV_SESSION_DELETE
+ * record) and recounts references over the sweeper's passes; and once a
+ * second re-emits mappings XDP marked dirty and removes expired pinholes,
+ * reporting each.
  */
 #ifndef HSB_NAT_ENGINE_H
 #define HSB_NAT_ENGINE_H

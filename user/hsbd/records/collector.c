@@ -7,34 +7,21 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "records/collector.h"
+#include "records/record_buf.h"
 #include "evloop.h"
 #include "log.h"
-
-#define N_TYPES (HSB_EV_NAT_RESYNC + 1)
-
-struct subscriber {
-	hsb_event_fn fn;
-	void *ctx;
-};
-
-struct nat_subscriber {
-	hsb_nat_event_fn fn;
-	void *ctx;
-};
 
 struct hsb_collector {
 	struct ring_buffer *rb;
 	struct hsb_watch *watch;
 	struct hsb_timer *poll;
-	struct subscriber subs[HSB_COLLECTOR_MAX_SUBSCRIBERS];
-	unsigned int n_subs;
-	struct nat_subscriber nat_subs[HSB_COLLECTOR_MAX_SUBSCRIBERS];
-	unsigned int n_nat_subs;
-	uint64_t by_type[N_TYPES];
 	uint64_t malformed;
 	unsigned int budget; /* records left in this read */
+	uint64_t now; /* when this read began */
 	uint64_t yields; /* reads cut short by the budget */
+	struct hsb_record_buf out; /* this read's records, to the bus */
 };
 
 /* At most this many records per read, so a flood of new sessions cannot
@@ -42,17 +29,6 @@ struct hsb_collector {
  * waits for the next wakeup or poll tick. */
 #define HSB_COLLECTOR_BUDGET 4096
 #define HSB_COLLECTOR_YIELD (-ECANCELED)
-
-static const char *const type_names[N_TYPES] = {
-	[HSB_EV_SESSION_NEW] = "events_new",
-	[HSB_EV_SESSION_UPDATE] = "events_update",
-	[HSB_EV_SESSION_REFRESH] = "events_refresh",
-	[HSB_EV_SESSION_DELETE] = "events_delete",
-	[HSB_EV_SESSION_RESYNC] = "events_resync",
-	[HSB_EV_NAT_CREATE] = "events_nat_create",
-	[HSB_EV_NAT_DELETE] = "events_nat_delete",
-	[HSB_EV_NAT_RESYNC] = "events_nat_resync",
-};
 
 /* A NAT record: XDP emits creates only. */
 static enum hsb_event_fault nat_check(const struct hsb_nat_event *ev,
@@ -107,31 +83,9 @@ const char *hsb_event_fault_name(enum hsb_event_fault f)
 	return "?";
 }
 
-void hsb_collector_publish(struct hsb_collector *c,
-			   const struct hsb_session_event *ev)
-{
-	unsigned int i;
-
-	if (ev->hdr.type < N_TYPES)
-		c->by_type[ev->hdr.type]++;
-	for (i = 0; i < c->n_subs; i++)
-		c->subs[i].fn(ev, c->subs[i].ctx);
-}
-
-void hsb_collector_publish_nat(struct hsb_collector *c,
-			       const struct hsb_nat_event *ev)
-{
-	unsigned int i;
-
-	if (ev->hdr.type < N_TYPES)
-		c->by_type[ev->hdr.type]++;
-	for (i = 0; i < c->n_nat_subs; i++)
-		c->nat_subs[i].fn(ev, c->nat_subs[i].ctx);
-}
-
 static void handle_record(struct hsb_collector *c, const void *data, size_t len)
 {
-	struct hsb_session_event ev;
+	const struct hsb_event_hdr *hdr = data;
 	enum hsb_event_fault f = hsb_event_check(data, len);
 
 	if (f != HSB_EVF_OK) {
@@ -141,16 +95,9 @@ static void handle_record(struct hsb_collector *c, const void *data, size_t len)
 				    len, hsb_event_fault_name(f));
 		return;
 	}
-	if (((const struct hsb_event_hdr *)data)->type == HSB_EV_NAT_CREATE) {
-		struct hsb_nat_event nev;
-
-		memcpy(&nev, data, sizeof(nev));
-		hsb_collector_publish_nat(c, &nev);
-		return;
-	}
-	/* A private copy: subscribers never see memory XDP may reuse. */
-	memcpy(&ev, data, sizeof(ev));
-	hsb_collector_publish(c, &ev);
+	/* A private copy (hdr.len, checked): subscribers never see memory
+	 * XDP may reuse. */
+	memcpy(hsb_record_buf_next(&c->out, c->now), data, hdr->len);
 }
 
 static int on_record(void *ctx, void *data, size_t len)
@@ -163,17 +110,23 @@ static int on_record(void *ctx, void *data, size_t len)
 	return --c->budget ? 0 : HSB_COLLECTOR_YIELD;
 }
 
-static void consume(struct hsb_collector *c)
+int hsb_collector_read(struct hsb_collector *c)
 {
 	int n;
 
 	c->budget = HSB_COLLECTOR_BUDGET;
+	c->now = hsb_now_ns();
 	n = ring_buffer__consume(c->rb);
-	if (n == HSB_COLLECTOR_YIELD)
+	/* What this read yielded, in order, before anything else runs. */
+	hsb_record_buf_flush(&c->out);
+	if (n == HSB_COLLECTOR_YIELD) {
 		c->yields++;
-	else if (n < 0)
+		return HSB_COLLECTOR_BUDGET;
+	}
+	if (n < 0)
 		hsb_log_ratelimited(HSB_LOG_ERR, "events: ring read: %s",
 				    strerror(-n));
+	return n;
 }
 
 static void ring_ready(struct hsb_loop *loop, int fd, uint32_t events,
@@ -182,7 +135,7 @@ static void ring_ready(struct hsb_loop *loop, int fd, uint32_t events,
 	(void)loop;
 	(void)fd;
 	(void)events;
-	consume(ctx);
+	hsb_collector_read(ctx);
 }
 
 /* XDP wakes the reader only once HSB_EVENTS_WAKEUP_BYTES are pending
@@ -191,15 +144,17 @@ static void poll_tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 {
 	(void)loop;
 	(void)t;
-	consume(ctx);
+	hsb_collector_read(ctx);
 }
 
-struct hsb_collector *hsb_collector_new(struct hsb_loop *loop, int ring_fd)
+struct hsb_collector *hsb_collector_new(struct hsb_loop *loop,
+					struct hsb_bus *bus, int ring_fd)
 {
 	struct hsb_collector *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
+	hsb_record_buf_init(&c->out, bus);
 	c->rb = ring_buffer__new(ring_fd, on_record, c, NULL);
 	if (!c->rb)
 		goto fail;
@@ -225,35 +180,9 @@ void hsb_collector_free(struct hsb_collector *c)
 	free(c);
 }
 
-int hsb_collector_subscribe(struct hsb_collector *c, hsb_event_fn fn, void *ctx)
-{
-	if (c->n_subs == HSB_COLLECTOR_MAX_SUBSCRIBERS)
-		return -ENOSPC;
-	c->subs[c->n_subs].fn = fn;
-	c->subs[c->n_subs].ctx = ctx;
-	c->n_subs++;
-	return 0;
-}
-
-int hsb_collector_subscribe_nat(struct hsb_collector *c, hsb_nat_event_fn fn,
-				void *ctx)
-{
-	if (c->n_nat_subs == HSB_COLLECTOR_MAX_SUBSCRIBERS)
-		return -ENOSPC;
-	c->nat_subs[c->n_nat_subs].fn = fn;
-	c->nat_subs[c->n_nat_subs].ctx = ctx;
-	c->n_nat_subs++;
-	return 0;
-}
-
 void hsb_collector_counters(const struct hsb_collector *c,
 			    struct json_object *out)
 {
-	unsigned int t;
-
-	for (t = 1; t < N_TYPES; t++)
-		json_object_object_add(out, type_names[t],
-				       json_object_new_uint64(c->by_type[t]));
 	json_object_object_add(out, "events_malformed",
 			       json_object_new_uint64(c->malformed));
 	json_object_object_add(out, "events_read_yields",

@@ -2,11 +2,11 @@
  *
  * The collector: reads change records from the hsb_events ring buffer
  * (include/hsb/events.h) in the event loop - when XDP wakes it, and every
- * HSB_EVENTS_POLL_MS since XDP batches its wakeups - checks each one (a malformed
- * record is dropped and counted, never trusted) and hands it to the
- * subscribers. Records hsbd makes itself (the sweeper's deletes and
- * resyncs) go through hsb_collector_publish(), so a subscriber - HRP -
- * sees one stream of every change.
+ * HSB_EVENTS_POLL_MS since XDP batches its wakeups - checks each one (a
+ * malformed record is dropped and counted, never trusted) and publishes
+ * what one read yields on the bus (records/bus.h) in batches of at most
+ * HSB_RECORD_BUF_MAX. Records hsbd makes itself take the same bus, so a
+ * subscriber - HRP - sees one stream of every change.
  */
 #ifndef HSB_COLLECTOR_H
 #define HSB_COLLECTOR_H
@@ -17,15 +17,9 @@
 #include "hsb/events.h"
 
 struct hsb_loop;
+struct hsb_bus;
 struct hsb_collector;
 struct json_object;
-
-#define HSB_COLLECTOR_MAX_SUBSCRIBERS 8
-
-/* ev is valid only during the call. */
-typedef void (*hsb_event_fn)(const struct hsb_session_event *ev, void *ctx);
-/* NAT mapping records (HSB_EV_NAT_*), to their own subscribers. */
-typedef void (*hsb_nat_event_fn)(const struct hsb_nat_event *ev, void *ctx);
 
 /* Why hsb_event_check() refused a record. */
 enum hsb_event_fault {
@@ -41,20 +35,18 @@ enum hsb_event_fault {
 enum hsb_event_fault hsb_event_check(const void *data, size_t len);
 const char *hsb_event_fault_name(enum hsb_event_fault f);
 
-/* Watches the ring's fd in loop. Returns NULL with errno set. */
-struct hsb_collector *hsb_collector_new(struct hsb_loop *loop, int ring_fd);
+/* Watches the ring's fd in loop, publishing on bus. Returns NULL with
+ * errno set. */
+struct hsb_collector *hsb_collector_new(struct hsb_loop *loop,
+					struct hsb_bus *bus, int ring_fd);
 void hsb_collector_free(struct hsb_collector *c);
 
-int hsb_collector_subscribe(struct hsb_collector *c, hsb_event_fn fn,
-			    void *ctx);
-void hsb_collector_publish(struct hsb_collector *c,
-			   const struct hsb_session_event *ev);
-int hsb_collector_subscribe_nat(struct hsb_collector *c, hsb_nat_event_fn fn,
-				void *ctx);
-void hsb_collector_publish_nat(struct hsb_collector *c,
-			       const struct hsb_nat_event *ev);
+/* Reads the ring now, as a wakeup or the poll timer does: at most a
+ * budget of records. Returns the records read, or -errno. */
+int hsb_collector_read(struct hsb_collector *c);
 
-/* Records per type and malformed ones, into a JSON object. */
+/* Malformed records and reads cut short, into a JSON object (the
+ * records per type are the bus's: hsb_bus_published()). */
 void hsb_collector_counters(const struct hsb_collector *c,
 			    struct json_object *out);
 

@@ -1,58 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Reading and deleting hsb_sessions from userspace: batch reads with a
- * cursor (so a walk can be spread over event-loop ticks) and the one way
- * hsbd deletes an entry, which also reports it to the collector's
- * subscribers as an HSB_EV_SESSION_DELETE record.
+ * Deleting hsb_sessions from userspace: the one way hsbd deletes an
+ * entry, which also reports it on the bus as an HSB_EV_SESSION_DELETE
+ * record. That record is the session-delete event: the NAT engine drops
+ * the reference the session held on its PAT / NO-PAT mapping when it
+ * sees it (user/hsbd/nat/nat_engine.c). (Reads: datapath/map_walk.h.)
  */
 #ifndef HSB_SESSION_TABLE_H
 #define HSB_SESSION_TABLE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "hsb/events.h"
 
-struct hsb_collector;
-
-/* Entries per batch read: 4096 * 144 bytes of buffers. */
-#define HSB_SESSION_BATCH 4096
-
-/* Where a walk stands; zeroed, it starts at the beginning. */
-struct hsb_session_cursor {
-	bool started;
-	__u32 token; /* hash maps' batch token: a bucket index */
-};
+struct hsb_record_buf;
 
 /*
- * Reads at most *count entries (<= HSB_SESSION_BATCH) after cur into keys
- * and vals, setting *count to the number read. Returns 1 when this read
- * ended a pass over the table (cur then starts again), 0 when more remain,
- * or -errno (cur starts again).
+ * Deletes key and, only if this delete removed it, adds its deletion
+ * (with the last snapshot sess) to out, so a session's deletion is
+ * reported - and what it held released - exactly once however many
+ * callers race. Returns 0, or -errno (-ENOENT: already gone, nothing
+ * reported).
  */
-int hsb_session_batch(int fd, struct hsb_session_cursor *cur,
-		      struct hsb_flow_key *keys, struct hsb_session *vals,
-		      __u32 *count);
-
-/* A record for subscribers, stamped now (monotonic ns). */
-void hsb_session_event_fill(struct hsb_session_event *ev, __u16 type,
-			    const struct hsb_flow_key *key,
-			    const struct hsb_session *sess, uint64_t now);
-
-/*
- * Called after hsbd deleted a session (expiry, clear sessions) with its
- * last snapshot, before the deletion is reported: the NAT engine drops
- * the reference the session held on its PAT / NO-PAT mapping
- * (user/hsbd/nat/nat_engine.c). One hook; NULL removes it.
- */
-typedef void (*hsb_session_gone_fn)(const struct hsb_flow_key *key,
-				    const struct hsb_session *sess,
-				    uint64_t now, void *ctx);
-void hsb_session_set_gone_hook(hsb_session_gone_fn fn, void *ctx);
-
-/* Deletes key and reports the deletion with the snapshot sess. Returns 0,
- * or -ENOENT when the entry was already gone (nothing reported). */
-int hsb_session_remove(int fd, struct hsb_collector *col,
+int hsb_session_remove(int fd, struct hsb_record_buf *out,
 		       const struct hsb_flow_key *key,
 		       const struct hsb_session *sess, uint64_t now);
 

@@ -24,10 +24,12 @@
 #include <json-c/json.h>
 
 #include "clock.h"
-#include "records/collector.h"
-#include "datapath/datapath.h"
-#include "hsbd.h"
+#include "config.h"
+#include "datapath/map_walk.h"
+#include "evloop.h"
 #include "log.h"
+#include "records/bus.h"
+#include "records/record_buf.h"
 #include "sessions/session_expiry.h"
 #include "sessions/session_table.h"
 #include "sessions/sweeper.h"
@@ -36,11 +38,12 @@
 #define SLICE_MAX 65536 /* ~20 ms of batch reads on the lab VM */
 
 struct hsb_sweeper {
-	struct hsbd *d;
+	struct hsb_bus *bus;
+	struct hsb_config *const *cfg;
+	int fd;
+	uint32_t max_entries;
 	struct hsb_timer *timer;
-	struct hsb_session_cursor cur;
-	struct hsb_flow_key *keys;
-	struct hsb_session *vals;
+	struct hsb_map_walk *walk; /* the pass, a slice per tick */
 	uint64_t pass_started_ns;
 	uint64_t passes;
 	uint64_t last_pass_ms;
@@ -48,16 +51,8 @@ struct hsb_sweeper {
 	uint64_t resynced;
 	uint64_t resync_deferred; /* DIRTY left set: the entry moved */
 	uint64_t errors;
+	struct hsb_record_buf out; /* a batch's deletes and resyncs */
 };
-
-static const struct hsb_sweep_hooks *hooks;
-static void *hooks_ctx;
-
-void hsb_sweeper_set_hooks(const struct hsb_sweep_hooks *h, void *ctx)
-{
-	hooks = h;
-	hooks_ctx = ctx;
-}
 
 uint32_t hsb_sweep_slice(uint32_t max_entries)
 {
@@ -72,26 +67,26 @@ uint32_t hsb_sweep_slice(uint32_t max_entries)
 static void expire(struct hsb_sweeper *sw, int fd,
 		   const struct hsb_flow_key *key, uint64_t now)
 {
-	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
+	const struct hsb_cfg_session *cs = &(*sw->cfg)->session;
 	struct hsb_session fresh;
 
 	if (bpf_map_lookup_elem(fd, key, &fresh))
 		return; /* gone already (LRU eviction) */
 	if (!hsb_session_expired(cs, key->proto, &fresh, now))
 		return;
-	if (hsb_session_remove(fd, sw->d->collector, key, &fresh, now) == 0)
+	if (hsb_session_remove(fd, &sw->out, key, &fresh, now) == 0)
 		sw->expired++;
 }
 
+/* The snapshot goes out (with the batch, before anything else runs)
+ * whether or not the mark can be cleared. */
 static void resync(struct hsb_sweeper *sw, int fd,
 		   const struct hsb_flow_key *key,
 		   const struct hsb_session *snap, uint64_t now)
 {
-	struct hsb_session_event ev;
 	struct hsb_session fresh;
 
-	hsb_session_event_fill(&ev, HSB_EV_SESSION_RESYNC, key, snap, now);
-	hsb_collector_publish(sw->d->collector, &ev);
+	hsb_record_buf_session(&sw->out, HSB_EV_SESSION_RESYNC, key, snap, now);
 	sw->resynced++;
 	if (bpf_map_lookup_elem(fd, key, &fresh))
 		return;
@@ -104,70 +99,100 @@ static void resync(struct hsb_sweeper *sw, int fd,
 		sw->errors++;
 }
 
-static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+static void publish_pass(struct hsb_sweeper *sw, enum hsb_bus_topic topic,
+			 uint64_t now)
 {
-	struct hsb_sweeper *sw = ctx;
-	const struct hsb_dp_maps *m = hsb_datapath_maps(sw->d->dp);
-	const struct hsb_cfg_session *cs = &sw->d->cfg->session;
-	uint32_t budget = hsb_sweep_slice(m->sessions_max);
-	uint64_t now = hsb_now_ns();
-	__u32 i, n;
-	int ret = 0;
+	struct hsb_bus_batch b = { .topic = topic, .now_ns = now };
 
-	(void)loop;
-	(void)t;
-	while (budget && ret == 0) {
-		/* Always a whole batch: the kernel refuses (ENOSPC) a count
-		 * smaller than the next bucket, and a refused read restarts
-		 * the walk, so a shrinking request would never finish a pass
-		 * on a full table. The budget only bounds the number of
-		 * batches per tick. */
-		n = HSB_SESSION_BATCH;
-		if (!sw->cur.started) {
-			sw->pass_started_ns = now;
-			if (hooks)
-				hooks->begin(now, hooks_ctx);
-		}
-		ret = hsb_session_batch(m->sessions, &sw->cur, sw->keys,
-					sw->vals, &n);
-		for (i = 0; i < n; i++) {
-			if (hooks)
-				hooks->visit(&sw->keys[i], &sw->vals[i],
-					     hooks_ctx);
-			if (hsb_session_expired(cs, sw->keys[i].proto,
-						&sw->vals[i], now))
-				expire(sw, m->sessions, &sw->keys[i], now);
-			else if (sw->vals[i].flags & HSB_SESS_F_DIRTY)
-				resync(sw, m->sessions, &sw->keys[i],
-				       &sw->vals[i], now);
-		}
-		budget -= n < budget ? n : budget;
+	hsb_bus_publish(sw->bus, &b);
+}
+
+/* Publishes the entries of one batch read as visited, then expires or
+ * re-emits them, their records as one batch. */
+static void sweep_batch(struct hsb_sweeper *sw, const struct hsb_flow_key *keys,
+			const struct hsb_session *vals, uint32_t n,
+			uint64_t now)
+{
+	const struct hsb_cfg_session *cs = &(*sw->cfg)->session;
+	struct hsb_bus_batch visit = { .topic = HSB_BUS_SWEEP_VISIT,
+				       .now_ns = now,
+				       .n = n,
+				       .keys = keys,
+				       .vals = vals };
+	uint32_t i;
+
+	if (n)
+		hsb_bus_publish(sw->bus, &visit);
+	for (i = 0; i < n; i++) {
+		if (hsb_session_expired(cs, keys[i].proto, &vals[i], now))
+			expire(sw, sw->fd, &keys[i], now);
+		else if (vals[i].flags & HSB_SESS_F_DIRTY)
+			resync(sw, sw->fd, &keys[i], &vals[i], now);
 	}
-	if (ret == 1) {
-		if (hooks)
-			hooks->end(now, hooks_ctx);
-		sw->passes++;
-		sw->last_pass_ms =
-			(hsb_now_ns() - sw->pass_started_ns) / 1000000ULL;
-	} else if (ret < 0) {
-		sw->errors++;
-		hsb_log_ratelimited(HSB_LOG_ERR,
-				    "sweeper: reading hsb_sessions: %s",
-				    strerror(-ret));
+	hsb_record_buf_flush(&sw->out);
+}
+
+void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now)
+{
+	uint32_t budget = hsb_sweep_slice(sw->max_entries);
+	const void *keys, *vals;
+	int n;
+
+	/* Always whole batches (fewer system calls); the budget only
+	 * bounds the number of batches per tick. */
+	while (budget) {
+		if (!hsb_map_walk_in_pass(sw->walk)) {
+			sw->pass_started_ns = now;
+			publish_pass(sw, HSB_BUS_SWEEP_BEGIN, now);
+		}
+		n = hsb_map_walk_next(sw->walk, &keys, &vals);
+		if (n < 0) {
+			sw->errors++;
+			hsb_log_ratelimited(HSB_LOG_ERR,
+					    "sweeper: reading hsb_sessions: %s",
+					    strerror(-n));
+			return;
+		}
+		sweep_batch(sw, keys, vals, (uint32_t)n, now);
+		if (!hsb_map_walk_in_pass(sw->walk)) {
+			publish_pass(sw, HSB_BUS_SWEEP_END, now);
+			sw->passes++;
+			sw->last_pass_ms =
+				(hsb_now_ns() - sw->pass_started_ns) /
+				1000000ULL;
+			return;
+		}
+		if (!n) /* never in a pass; not a reason to spin */
+			return;
+		budget -= (uint32_t)n < budget ? (uint32_t)n : budget;
 	}
 }
 
-struct hsb_sweeper *hsb_sweeper_new(struct hsbd *d)
+static void tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	(void)loop;
+	(void)t;
+	hsb_sweeper_tick(ctx, hsb_now_ns());
+}
+
+struct hsb_sweeper *hsb_sweeper_new(struct hsb_loop *loop, struct hsb_bus *bus,
+				    int fd, uint32_t max_entries,
+				    struct hsb_config *const *cfg)
 {
 	struct hsb_sweeper *sw = calloc(1, sizeof(*sw));
 
 	if (!sw)
 		return NULL;
-	sw->d = d;
-	sw->keys = calloc(HSB_SESSION_BATCH, sizeof(*sw->keys));
-	sw->vals = calloc(HSB_SESSION_BATCH, sizeof(*sw->vals));
-	sw->timer = hsb_timer_new(d->loop, tick, sw);
-	if (!sw->keys || !sw->vals || !sw->timer ||
+	sw->bus = bus;
+	sw->cfg = cfg;
+	sw->fd = fd;
+	sw->max_entries = max_entries;
+	hsb_record_buf_init(&sw->out, bus);
+	sw->walk = hsb_map_walk_new(fd, sizeof(struct hsb_flow_key),
+				    sizeof(struct hsb_session),
+				    HSB_MAP_WALK_BATCH);
+	sw->timer = hsb_timer_new(loop, tick, sw);
+	if (!sw->walk || !sw->timer ||
 	    hsb_timer_arm(sw->timer, HSB_SWEEP_TICK_MS, HSB_SWEEP_TICK_MS)) {
 		hsb_sweeper_free(sw);
 		return NULL;
@@ -180,8 +205,7 @@ void hsb_sweeper_free(struct hsb_sweeper *sw)
 	if (!sw)
 		return;
 	hsb_timer_free(sw->timer);
-	free(sw->keys);
-	free(sw->vals);
+	hsb_map_walk_free(sw->walk);
 	free(sw);
 }
 
