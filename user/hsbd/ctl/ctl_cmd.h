@@ -25,9 +25,8 @@ struct json_object;
 struct hsb_ctl_cmd {
 	const char *words[4]; /* the verb, NULL-terminated */
 	bool takes_args; /* words after the verb are its arguments */
-	int (*run)(struct hsbd *d, const struct hsb_ctl_request *req,
-		   int words, struct json_object **reply, char *err,
-		   size_t errlen);
+	int (*run)(struct hsbd *d, const struct hsb_ctl_request *req, int words,
+		   struct json_object **reply, char *err, size_t errlen);
 };
 
 struct hsb_ctl_table {
@@ -35,9 +34,9 @@ struct hsb_ctl_table {
 	size_t n;
 };
 
-#define HSB_CTL_TABLE(name, array)                   \
-	const struct hsb_ctl_table name = {          \
-		.cmds = array,                       \
+#define HSB_CTL_TABLE(name, array)                     \
+	const struct hsb_ctl_table name = {            \
+		.cmds = array,                         \
 		.n = sizeof(array) / sizeof(array[0]), \
 	}
 
