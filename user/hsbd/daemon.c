@@ -8,6 +8,7 @@
 #include "hsbd.h"
 #include "log.h"
 #include "datapath/route_watch.h"
+#include "netlink/link_events.h"
 
 /* Host settings that need no engine of their own. */
 static int core_reconcile(struct hsbd *d, const struct hsb_config *cfg,
@@ -51,11 +52,34 @@ static void roll_back(struct hsbd *d, size_t n, const struct hsb_config *cfg)
 	}
 }
 
+/* Before any engine: a change made while they start is queued in the
+ * socket and reaches each subscriber in the first round, so nothing an
+ * engine read at start can be stale unnoticed (route_watch.c). */
+static int open_links(struct hsbd *d, char *err, size_t errlen)
+{
+	int ret;
+
+	d->links = hsb_lev_new();
+	if (!d->links) {
+		snprintf(err, errlen, "link events: out of memory");
+		return -ENOMEM;
+	}
+	ret = hsb_lev_listen(d->links, d->loop, 0, err, errlen);
+	if (ret) {
+		hsb_lev_free(d->links);
+		d->links = NULL;
+	}
+	return ret;
+}
+
 int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen)
 {
 	size_t i;
 	int ret;
 
+	ret = open_links(d, err, errlen);
+	if (ret)
+		return ret;
 	for (i = 0; i < N_ENGINES; i++) {
 		ret = engines[i]->reconcile(d, d->cfg, err, errlen);
 		if (ret) {
@@ -65,6 +89,8 @@ int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen)
 				if (engines[i]->stop)
 					engines[i]->stop(d);
 			} while (i--);
+			hsb_lev_free(d->links);
+			d->links = NULL;
 			return ret;
 		}
 	}
@@ -78,6 +104,9 @@ void hsbd_stop_engines(struct hsbd *d)
 	while (i--)
 		if (engines[i]->stop)
 			engines[i]->stop(d);
+	/* last: every engine has unsubscribed */
+	hsb_lev_free(d->links);
+	d->links = NULL;
 }
 
 void hsbd_engine_counters(struct hsbd *d, struct json_object *out)

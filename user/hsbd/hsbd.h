@@ -29,6 +29,7 @@ struct hsb_sweeper;
 struct hsb_vrrp;
 struct hsb_nat;
 struct hsb_switchover;
+struct hsb_link_events;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -42,6 +43,9 @@ struct hsbd_options {
 struct hsbd {
 	struct hsbd_options opt;
 	struct hsb_loop *loop;
+	/* rtnetlink changes, for the engines that subscribe; opened before
+	 * them (netlink/link_events.h) */
+	struct hsb_link_events *links;
 	struct hsb_config *cfg; /* the running configuration */
 	uint64_t started_ms;
 	struct hsb_datapath *dp;
@@ -91,7 +95,8 @@ int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
  * the file is invalid or cannot be applied. */
 int hsbd_reload(struct hsbd *d);
 
-/* Start every engine on d->cfg; stop them all in reverse order. */
+/* Open the link-event source, then start every engine on d->cfg; stop
+ * them all in reverse order, then close the source. */
 int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen);
 void hsbd_stop_engines(struct hsbd *d);
 /* Every engine's counters, one JSON object per engine name. */

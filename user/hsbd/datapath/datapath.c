@@ -25,6 +25,7 @@
 #include "hsbd.h"
 #include "log.h"
 #include "datapath/pindir.h"
+#include "netlink/link_events.h"
 #include "firewall/zones.h"
 #include "hsb/maps.h"
 #include "hsb/session.h"
@@ -49,6 +50,7 @@ struct hsb_datapath {
 	struct hsb_dp_maps maps;
 	uint32_t table_size_cfg; /* the configured size last seen */
 	uint64_t nh_bumps; /* next-hop generation bumps */
+	struct hsb_lev_sub *links; /* re-attach to re-created interfaces */
 	/* index == slot in hsb_if_stats */
 	struct dp_iface ifaces[HSB_MAX_IFACES];
 };
@@ -441,11 +443,16 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 	return 0;
 }
 
-void hsb_datapath_relink(struct hsbd *d)
+/* A link appeared or changed: re-attach to configured interfaces whose
+ * ifindex changed (deleted and created again under the same name). */
+static void relink(const struct hsb_lev_batch *b, void *ctx)
 {
+	struct hsbd *d = ctx;
 	char err[256];
 	unsigned int i;
 
+	if (!d->dp || !hsb_lev_batch_has_newlink(b))
+		return;
 	for (i = 0; i < HSB_MAX_IFACES; i++)
 		if (d->dp->ifaces[i].used && recreated(&d->dp->ifaces[i]))
 			break;
@@ -658,6 +665,12 @@ static int dp_open(struct hsbd *d, const struct hsb_config *cfg, char *err,
 	if (!dp)
 		return -ENOMEM;
 	dp->nr_cpus = libbpf_num_possible_cpus();
+	dp->links = hsb_lev_subscribe(d->links, HSB_LEV_LINK, relink, d);
+	if (!dp->links) {
+		ret = -ENOMEM;
+		snprintf(err, errlen, "cannot subscribe to link events");
+		goto fail;
+	}
 	dp->skel = hsb_xdp_bpf__open_opts(&oo);
 	if (!dp->skel) {
 		ret = -errno;
@@ -685,6 +698,7 @@ static int dp_open(struct hsbd *d, const struct hsb_config *cfg, char *err,
 	adopt_pinned_ifaces(dp);
 	return 0;
 fail:
+	hsb_lev_unsubscribe(dp->links);
 	hsb_xdp_bpf__destroy(dp->skel);
 	free(dp);
 	return ret;
@@ -736,6 +750,7 @@ static void dp_stop(struct hsbd *d)
 		bpf_object__unpin_maps(dp->skel->obj, NULL);
 		hsb_pindir_remove(d->opt.pin_dir);
 	}
+	hsb_lev_unsubscribe(dp->links);
 	hsb_xdp_bpf__destroy(dp->skel);
 	free(dp);
 	d->dp = NULL;

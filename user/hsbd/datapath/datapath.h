@@ -69,9 +69,6 @@ const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp);
  * the datapath's next-hop generation. One store; call it after any change
  * that may change a FIB answer (route_watch.c) or the interfaces. */
 void hsb_datapath_nh_bump(struct hsb_datapath *dp);
-/* A link appeared or changed: re-attach to configured interfaces whose
- * ifindex changed (deleted and created again under the same name). */
-void hsb_datapath_relink(struct hsbd *d);
 
 /* Set the NAT lookups the datapath may leave out (hsb_nat_skip,
  * include/hsb/nat.h). One store. */

@@ -29,6 +29,7 @@
 #include "nat/nat_engine.h"
 #include "ha/switchover.h"
 #include "nat/nat_table.h"
+#include "netlink/link_events.h"
 #include "ha/vaddr_table.h"
 #include "firewall/zones.h"
 
@@ -52,6 +53,7 @@ struct hsb_nat {
 	uint64_t resynced;
 	uint64_t pinholes_expired;
 	uint64_t arp_bound;
+	struct hsb_lev_sub *links; /* re-bind after link / address changes */
 	/* reference recount over sweeper passes (orphans) */
 	struct ref_slot *refs;
 	uint64_t pass_start;
@@ -567,14 +569,18 @@ static int write_vaddrs(struct hsb_nat *ns, const struct hsb_config *cfg,
 	return ret;
 }
 
-void hsb_nat_rebind(struct hsbd *d)
+/* Interfaces or their addresses changed (a re-created interface has a
+ * new ifindex, a subnet decides where an address is answered): bind the
+ * public addresses to the interfaces as they are now. */
+static void rebind(const struct hsb_lev_batch *b, void *ctx)
 {
-	struct hsb_nat *ns = d->nat;
+	struct hsb_nat *ns = ctx;
 	int ret;
 
-	if (!ns || !ns->have_live)
+	if (!ns->have_live ||
+	    (!(b->kinds & HSB_LEV_ADDR) && !hsb_lev_batch_has_newlink(b)))
 		return;
-	ret = write_vaddrs(ns, d->cfg, ns->live);
+	ret = write_vaddrs(ns, ns->d->cfg, ns->live);
 	if (ret)
 		hsb_err("nat: re-binding public addresses after an interface change: %s",
 			strerror(-ret));
@@ -696,6 +702,7 @@ static void nat_free(struct hsb_nat *ns)
 	if (!ns)
 		return;
 	hsb_bus_unsubscribe(ns->d->bus, ns->sub);
+	hsb_lev_unsubscribe(ns->links);
 	hsb_timer_free(ns->timer);
 	free(ns->refs);
 	free(ns->live);
@@ -715,7 +722,9 @@ static struct hsb_nat *nat_new(struct hsbd *d)
 	ns->refs = calloc(REF_SLOTS, sizeof(*ns->refs));
 	ns->timer = hsb_timer_new(d->loop, tick, ns);
 	ns->sub = hsb_bus_subscribe(d->bus, NAT_TOPICS, on_bus, ns);
-	if (!ns->live || !ns->refs || !ns->timer || !ns->sub ||
+	ns->links = hsb_lev_subscribe(d->links, HSB_LEV_LINK | HSB_LEV_ADDR,
+				      rebind, ns);
+	if (!ns->live || !ns->refs || !ns->timer || !ns->sub || !ns->links ||
 	    hsb_timer_arm(ns->timer, NAT_SWEEP_MS, NAT_SWEEP_MS)) {
 		nat_free(ns);
 		return NULL;

@@ -22,9 +22,4 @@ struct hsbd;
  * busy). Returns 0 with a->result/a->deleted set, or -errno. */
 int hsb_nat_run_release(int prog_fd, struct hsb_nat_release_args *a);
 
-/* Interfaces or their addresses changed (a re-created interface has a
- * new ifindex, a subnet decides where an address is answered): bind the
- * public addresses to the interfaces as they are now. */
-void hsb_nat_rebind(struct hsbd *d);
-
 #endif /* HSB_NAT_ENGINE_H */

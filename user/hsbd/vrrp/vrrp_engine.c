@@ -28,13 +28,14 @@
 #include "datapath/datapath.h"
 #include "ha/switchover.h"
 #include "ha/vaddr_table.h"
+#include "netlink/link_events.h"
 
 #define T_GARP VRRP_TIMER__COUNT
 
 struct hsb_vrrp {
 	struct hsbd *d;
 	struct mnl_socket *nl; /* requests: VIPs, address dumps */
-	struct vrrp_link *link; /* link / address change events */
+	struct hsb_lev_sub *links; /* link / address change events */
 	struct vrrp_garp *garp;
 	struct vrrp_inst *inst[HSB_CFG_MAX_VRRP];
 	unsigned int n;
@@ -497,11 +498,14 @@ static void refresh(struct vrrp_inst *in)
 
 static void publish(struct hsb_vrrp *v);
 
-static void on_link_change(void *ctx)
+/* Any link or address change re-reads every instance's interface: the
+ * interface is known by name, and a re-created one has a new ifindex. */
+static void on_link_change(const struct hsb_lev_batch *b, void *ctx)
 {
 	struct hsb_vrrp *v = ctx;
 	unsigned int i;
 
+	(void)b;
 	for (i = 0; i < v->n; i++)
 		refresh(v->inst[i]);
 	if (v->vaddrs_stale)
@@ -621,7 +625,7 @@ static void sweep(struct hsb_vrrp *v, struct mnl_socket *nl, const char *when)
 
 static void engine_free(struct hsb_vrrp *v)
 {
-	vrrp_link_unwatch(v->link);
+	hsb_lev_unsubscribe(v->links);
 	vrrp_garp_close(v->garp);
 	vrrp_nl_close(v->nl);
 	free(v);
@@ -646,10 +650,11 @@ static struct hsb_vrrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	v->garp = vrrp_garp_open(err, errlen);
 	if (!v->garp)
 		goto err;
-	v->link = vrrp_link_watch(d->loop, on_link_change, v);
-	if (!v->link) {
-		snprintf(err, errlen, "vrrp: netlink link watcher: %s",
-			 strerror(errno));
+	v->links = hsb_lev_subscribe(d->links, HSB_LEV_LINK | HSB_LEV_ADDR,
+				     on_link_change, v);
+	if (!v->links) {
+		snprintf(err, errlen, "vrrp: link events: %s",
+			 strerror(ENOMEM));
 		goto err;
 	}
 	ret = hsb_hook_setup(d->loop);
@@ -956,7 +961,7 @@ static void vrrp_counters(struct hsbd *d, struct json_object *o)
 	U64("vips_swept", v ? v->st.vips_swept : 0);
 	U64("socket_errors", v ? v->st.socket_errors : 0);
 	U64("vaddr_errors", v ? v->st.vaddr_errors : 0);
-	U64("link_event_overruns", v ? vrrp_link_overruns(v->link) : 0);
+	U64("link_event_overruns", v ? hsb_lev_sub_overruns(v->links) : 0);
 	U64("notify_spawned", ns->spawned);
 	U64("notify_spawn_failed", ns->spawn_failed);
 	U64("notify_dropped", ns->dropped);

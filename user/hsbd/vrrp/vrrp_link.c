@@ -1,31 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Interface state for VRRP: ioctl for flags and MAC, a netlink dump for
- * the primary address, a netlink group subscription for changes. */
-#include <errno.h>
+ * the primary address. Changes arrive through the link-event source
+ * (netlink/link_events.h), to which the engine subscribes. */
 #include <net/if.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <net/if_arp.h>
-#include <linux/rtnetlink.h>
 
-#include "evloop.h"
-#include "log.h"
 #include "vrrp/vrrp_link.h"
 #include "vrrp/vrrp_nl.h"
-
-struct vrrp_link {
-	struct mnl_socket *nl;
-	struct hsb_watch *w;
-	vrrp_link_cb cb;
-	void *ctx;
-	uint64_t overruns;
-};
 
 static int ioctl_fd(void)
 {
@@ -90,72 +75,4 @@ void vrrp_link_query(struct mnl_socket *nl, const char *ifname, int family,
 		out->has_primary = true;
 		out->primary = p.a;
 	}
-}
-
-static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vrrp_link *l = ctx;
-	bool any = false;
-	ssize_t n;
-
-	(void)loop;
-	(void)events;
-	/* The content does not matter: any change re-reads the state. */
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0) {
-			any = true;
-			continue;
-		}
-		if (n < 0 && errno == ENOBUFS) {
-			l->overruns++;
-			any = true;
-			continue;
-		}
-		break;
-	}
-	if (any)
-		l->cb(l->ctx);
-}
-
-struct vrrp_link *vrrp_link_watch(struct hsb_loop *loop, vrrp_link_cb cb,
-				  void *ctx)
-{
-	struct vrrp_link *l = calloc(1, sizeof(*l));
-
-	if (!l)
-		return NULL;
-	l->cb = cb;
-	l->ctx = ctx;
-	l->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!l->nl || mnl_socket_bind(l->nl,
-				      RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
-					      RTMGRP_IPV6_IFADDR,
-				      MNL_SOCKET_AUTOPID) < 0)
-		goto err;
-	l->w = hsb_loop_watch(loop, mnl_socket_get_fd(l->nl), EPOLLIN, readable,
-			      l);
-	if (!l->w)
-		goto err;
-	return l;
-err:
-	if (l->nl)
-		mnl_socket_close(l->nl);
-	free(l);
-	return NULL;
-}
-
-void vrrp_link_unwatch(struct vrrp_link *l)
-{
-	if (!l)
-		return;
-	hsb_watch_free(l->w);
-	mnl_socket_close(l->nl);
-	free(l);
-}
-
-uint64_t vrrp_link_overruns(const struct vrrp_link *l)
-{
-	return l ? l->overruns : 0;
 }

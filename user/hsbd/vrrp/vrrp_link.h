@@ -3,8 +3,9 @@
  * What the VRRP engine needs to know about an interface: whether it can
  * carry VRRP (exists, administratively up, carrier), its MAC (GARP/NA
  * source) and its primary address of a family (advert source and
- * tie-break key: IPv4 the primary address, IPv6 the link-local address),
- * plus a netlink watcher that calls back on any link or address change.
+ * tie-break key: IPv4 the primary address, IPv6 the link-local address).
+ * When to ask again: the engine subscribes to link and address events
+ * (netlink/link_events.h).
  */
 #ifndef HSBD_VRRP_LINK_H
 #define HSBD_VRRP_LINK_H
@@ -14,9 +15,7 @@
 
 #include "vrrp_codec.h"
 
-struct hsb_loop;
 struct mnl_socket;
-struct vrrp_link;
 
 struct vrrp_if_state {
 	int ifindex; /* 0: no such interface */
@@ -30,14 +29,5 @@ struct vrrp_if_state {
 /* Fills *out; never fails (a missing interface reads as ifindex 0). */
 void vrrp_link_query(struct mnl_socket *nl, const char *ifname, int family,
 		     struct vrrp_if_state *out);
-
-typedef void (*vrrp_link_cb)(void *ctx);
-
-/* Calls cb (once per batch of netlink messages) after link or address
- * changes, and after a lost notification (the receive buffer overran). */
-struct vrrp_link *vrrp_link_watch(struct hsb_loop *loop, vrrp_link_cb cb,
-				  void *ctx);
-void vrrp_link_unwatch(struct vrrp_link *l);
-uint64_t vrrp_link_overruns(const struct vrrp_link *l);
 
 #endif /* HSBD_VRRP_LINK_H */
