@@ -154,6 +154,24 @@ ha_conf_vrrp() {
 	return 0
 }
 
+# ha_conf_vgmp NODE HELLO_MS [KEY]: both instances in one VGMP group g1
+# bound over the heartbeat link; fwA 65001, fwB 65000, preempt delay 2 s.
+HA_KEY="hsb-ha-test-key"
+ha_conf_vgmp() {
+	local me=${HA_HB[$1]} peer=${HA_HB[A]} prio=65000
+	[ "$1" = A ] && peer=${HA_HB[B]} prio=65001
+	ha_conf_base "$1"
+	cat <<-EOF
+		hrp interface hb0 remote $peer local $me
+		hrp authentication-key "${3:-$HA_KEY}"
+		vgmp group g1 priority $prio preempt delay 2 hello-interval $2 dead-count 3
+		vrrp vrid 10 interface in0 virtual-ip $HA_IN_VIP/24 vgmp-group g1 garp count 3 interval 20
+		vrrp vrid 20 interface out0 virtual-ip $HA_OUT_VIP/24 vgmp-group g1 garp count 3 interval 20
+	EOF
+	[ "$HA_NAT" = 1 ] && echo "nat address-group pool1 vrrp vrid 20"
+	return 0
+}
+
 # ha_conf_ka NODE PRIORITY ADVERT_S [TRACK]: keepalived with both
 # instances in one vrrp_sync_group. TRACK "fault" (default): no weights,
 # a failed interface faults its instance and the sync group takes the
@@ -206,13 +224,13 @@ ha_conf_ka() {
 # with nftables, stateful, NAT to the NAT address (a VIP of VI_OUT).
 ha_kernel_fw() {
 	local nat=""
-	[ "$HA_NAT" = 1 ] && nat="chain post {
+	[ "$HA_NAT" = 1 ] && nat="chain hanat {
 		type nat hook postrouting priority 100;
 		oifname out0 ip saddr 192.168.10.0/24 snat to $HA_NAT_ADDR
 	}"
 	ip netns exec "${HA_NS[$1]}" nft -f - <<-EOF
 		table ip ha {
-			chain fwd {
+			chain hafwd {
 				type filter hook forward priority 0; policy drop;
 				ct state established,related accept
 				iifname in0 oifname out0 accept
