@@ -72,8 +72,11 @@ last_has "error points at line 2" ":2:"
 check "status after refused batch" ctl status
 last_has "refused batch changed nothing" "[fw-b]"
 check_exit "recognised but unimplemented command refused" 1 \
-	ctl config 'vgmp group g1 priority 120'
+	ctl config 'hrp mirror session enable'
 last_has "says it is not implemented yet" "not implemented"
+check_exit "a vgmp group without the heartbeat link refused" 1 \
+	ctl config 'vgmp group g1 priority 65001'
+last_has "names what is missing" "hrp interface"
 printf 'sysname fw-f\nlog level debug\n' >"$T_DIR/batch.conf"
 check "config -f applies a file" ctl config -f "$T_DIR/batch.conf"
 check "status" ctl status

@@ -380,8 +380,9 @@ static void test_vgmp_commands(void **state)
 	ok("vgmp group g1 track ip 192.0.2.254");
 	ok("vgmp group g1 track ip 2001:db8::fe interval 200 reduce 30 interface eth0");
 	assert_int_equal(g->n_tracks, 4);
-	assert_int_equal(g->tracks[0].reduce, 10);
+	assert_int_equal(g->tracks[0].reduce, 2);
 	assert_int_equal(g->tracks[2].interval_ms, 1000);
+	assert_int_equal(g->tracks[2].threshold, 3);
 	assert_int_equal(g->tracks[3].type, HSB_TRACK_IP);
 	assert_string_equal(g->tracks[3].ifname, "eth0");
 	assert_true(rendered(
@@ -392,8 +393,22 @@ static void test_vgmp_commands(void **state)
 	assert_int_equal(g->tracks[0].reduce, 20);
 	ok("undo vgmp group g1 track ip 192.0.2.254");
 	assert_int_equal(g->n_tracks, 3);
+	ok("vgmp group g1 track ip 192.0.2.253 threshold 5 reduce 65535");
+	assert_int_equal(g->tracks[3].threshold, 5);
+	assert_true(rendered(
+		"vgmp group g1 track ip 192.0.2.253 threshold 5 reduce 65535"));
+	ok("undo vgmp group g1 track ip 192.0.2.253");
+	/* the firewall convention: 65001 on the preferred host */
+	ok("vgmp group g1 priority 65001 hello-interval 10 notify \"/bin/true x\"");
+	assert_int_equal(g->priority, 65001);
+	assert_int_equal(g->hello_ms, 10);
+	assert_string_equal(g->notify, "/bin/true x");
+	assert_true(rendered(
+		"vgmp group g1 priority 65001 preempt hello-interval 10 dead-count 5 mode load-balance notify \"/bin/true x\""));
+	ok("undo vgmp group g1 notify hello-interval");
+	assert_string_equal(g->notify, "");
 	ok("undo vgmp group g1 priority preempt");
-	assert_int_equal(g->priority, 100);
+	assert_int_equal(g->priority, 65000);
 	assert_false(g->preempt);
 	ok("vgmp group g2");
 	ok("undo vgmp group g2");
@@ -718,12 +733,16 @@ static const struct bad ha_cases[] = {
 	  "expected one of 'config', 'state'", 0 },
 	{ "hrp standby-config enable please", "please", "unexpected 'please'",
 	  0 },
-	{ "vgmp group g1 priority 300", "300",
-	  "priority: expected an integer 1..254, got '300'", 0 },
-	{ "vgmp group g1 priority 255", "255", "expected an integer 1..254",
-	  0 },
-	{ "vgmp group g1 hello-interval 50", "50",
-	  "hello-interval: expected an integer 100..10000", 0 },
+	{ "vgmp group g1 priority 65536", "65536",
+	  "priority: expected an integer 1..65535, got '65536'", 0 },
+	{ "vgmp group g1 priority 0", "0", "expected an integer 1..65535", 0 },
+	{ "vgmp group g1 hello-interval 9", "9",
+	  "hello-interval: expected an integer 10..10000", 0 },
+	{ "vgmp group g1 notify", NULL, "notify: expected", 0 },
+	{ "vgmp group g1 track ip 192.0.2.1 threshold 11", "11",
+	  "threshold: expected an integer 1..10", 0 },
+	{ "vgmp group g1 track interface eth0 threshold 2", "threshold",
+	  "expected", 0 },
 	{ "vgmp group g1 dead-count 11", "11",
 	  "dead-count: expected an integer 2..10", 0 },
 	{ "vgmp group g1 preempt delay 3601", "3601",
@@ -734,8 +753,8 @@ static const struct bad ha_cases[] = {
 	  "'priority' given twice", 0 },
 	{ "vgmp group g9 track interface eth0", "g9",
 	  "vgmp group 'g9' is not defined", 0 },
-	{ "vgmp group g1 track interface eth0 reduce 255", "255",
-	  "reduce: expected an integer 1..254", 0 },
+	{ "vgmp group g1 track interface eth0 reduce 65536", "65536",
+	  "reduce: expected an integer 1..65535", 0 },
 	{ "vgmp group g1 track interface eth0 interval 500", "interval",
 	  "expected 'reduce', got 'interval'", 0 },
 	{ "vgmp group g1 track ip 10.0.0.300", "10.0",
@@ -901,8 +920,8 @@ static void test_limits_of_values(void **state)
 	ok("firewall session table-size 1024");
 	ok("firewall session table-size 16777216");
 	ok("nat address-group p port-range 1024 65535");
-	ok("vgmp group g priority 1 hello-interval 100 dead-count 2 preempt delay 3600");
-	ok("vgmp group g priority 254 hello-interval 10000 dead-count 10 preempt delay 0");
+	ok("vgmp group g priority 1 hello-interval 10 dead-count 2 preempt delay 3600");
+	ok("vgmp group g priority 65535 hello-interval 10000 dead-count 10 preempt delay 0");
 	ok("hrp authentication-key 1234567890123456789012345678901234567890123456789012345678901234");
 	check_bad(
 		&(struct bad){
@@ -1205,13 +1224,9 @@ static void test_not_implemented(void **state)
 		const char *name;
 	} refused[] = {
 		{ "hrp enable", "'hrp enable'" },
-		{ "  hrp interface eth1 remote 10.0.0.2", "'hrp interface'" },
-		{ "hrp authentication-key 12345678",
-		  "'hrp authentication-key'" },
 		{ "hrp mirror session enable", "'hrp mirror session enable'" },
-		{ "hrp auto-sync state", "'hrp auto-sync'" },
+		{ "  hrp auto-sync state", "'hrp auto-sync'" },
 		{ "hrp standby-config enable", "'hrp standby-config enable'" },
-		{ "vgmp group g", "'vgmp group'" },
 		{ "metrics listen 0.0.0.0 9100", "'metrics listen'" },
 		{ "undo hrp enable", "'undo hrp enable'" },
 	};

@@ -366,6 +366,101 @@ static void test_write_error(void **state)
 	hsb_switchover_free(sw);
 }
 
+/* A VGMP group is one slot for all its members, driven by its engine:
+ * member reports do not move it, hsb_switchover_set_group() does, once;
+ * an instance outside the group keeps a slot and its own rule. */
+static void collect(const struct hsb_ha_member_info *m, void *ctx)
+{
+	char *buf = ctx;
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, 64 - n, "%u:%s:%s ", m->vrid, m->ifname,
+		 hsb_ha_member_state_name(m->state));
+}
+
+static void test_driven_group(void **state)
+{
+	struct hsb_switchover *sw = new_sw(
+		"interface eth0\n"
+		"interface eth1\n"
+		"vgmp group g1\n"
+		"vrrp vrid 10 interface eth0 virtual-ip 192.0.2.10 vgmp-group g1\n"
+		"vrrp vrid 20 interface eth1 virtual-ip 198.51.100.20 vgmp-group g1\n"
+		"vrrp vrid 30 interface eth1 virtual-ip 198.51.100.30\n");
+	uint16_t g = hsb_switchover_slot_of_vgmp(sw, "g1");
+	uint16_t own = hsb_switchover_slot_of_vrrp(sw, 30, "eth1");
+	struct seen s = { 0 };
+	char members[64] = "";
+	unsigned int writes;
+
+	(void)state;
+	assert_int_not_equal(g, 0);
+	assert_int_equal(hsb_switchover_slot_of_vrrp(sw, 10, "eth0"), g);
+	assert_int_equal(hsb_switchover_slot_of_vrrp(sw, 20, "eth1"), g);
+	assert_int_not_equal(own, g);
+	assert_int_equal(hsb_switchover_slot_of_vgmp(sw, "g2"), 0);
+	assert_int_equal(hsb_switchover_observe(sw, record, &s), 0);
+
+	/* members report: the group's slot does not move by itself */
+	writes = dp.writes;
+	hsb_switchover_member(sw, 10, "eth0", HSB_HA_MEMBER_MASTER, 100,
+			      "vgmp-group");
+	hsb_switchover_member(sw, 20, "eth1", HSB_HA_MEMBER_MASTER, 100,
+			      "vgmp-group");
+	assert_int_equal(dp.writes, writes);
+	assert_false(dp.slot[g]);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[1].kind, HSB_HA_EV_MEMBER);
+
+	/* the engine decides: one write, one group event */
+	assert_int_equal(hsb_switchover_set_group(sw, g, true, "election"), 0);
+	assert_true(dp.slot[g]);
+	assert_int_equal(dp.writes, writes + 1);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ev[2].kind, HSB_HA_EV_GROUP);
+	assert_true(s.ev[2].active);
+	assert_true(s.ev[2].dp_at_call);
+	assert_string_equal(s.ev[2].reason, "election");
+	assert_int_equal(hsb_switchover_set_group(sw, g, true, "again"), 0);
+	assert_int_equal(dp.writes, writes + 1);
+	assert_int_equal(s.n, 3);
+
+	/* a member failing does not take the group down either */
+	hsb_switchover_member(sw, 20, "eth1", HSB_HA_MEMBER_DOWN, 0,
+			      "link-down");
+	assert_true(dp.slot[g]);
+
+	/* only driven slots are the engine's to set */
+	assert_int_equal(hsb_switchover_set_group(sw, own, true, "x"), -EINVAL);
+	assert_int_equal(hsb_switchover_set_group(sw, 999, true, "x"), -EINVAL);
+	assert_false(dp.slot[own]);
+
+	/* the standalone instance still follows its own reports */
+	hsb_switchover_member(sw, 30, "eth1", HSB_HA_MEMBER_MASTER, 100,
+			      "master-down");
+	assert_true(dp.slot[own]);
+
+	/* adverts heard by a member reach observers with the group's slot */
+	s.n = 0;
+	hsb_switchover_heard(sw, 10, "eth0");
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ev[0].kind, HSB_HA_EV_HEARD);
+	assert_int_equal(s.ev[0].slot, g);
+	hsb_switchover_heard(sw, 99, "eth0"); /* no such member: nothing */
+	assert_int_equal(s.n, 1);
+
+	/* the members of the group, in configuration order */
+	hsb_switchover_members(sw, g, collect, members);
+	assert_string_equal(members, "10:eth0:master 20:eth1:down ");
+
+	/* down: one write */
+	assert_int_equal(hsb_switchover_set_group(sw, g, false, "peer-wins"),
+			 0);
+	assert_false(dp.slot[g]);
+	assert_false(s.ev[s.n - 1].dp_at_call);
+	hsb_switchover_free(sw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_observers_in_callbacks),
 		cmocka_unit_test(test_binding),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_driven_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,10 +4,11 @@
 
 #include "config_int.h"
 
-enum { V_PRIORITY, V_PREEMPT, V_HELLO, V_DEAD_COUNT, V_MODE };
-static const char *const vgmp_clauses[] = { "priority",	      "preempt",
-					    "hello-interval", "dead-count",
-					    "mode",	      NULL };
+enum { V_PRIORITY, V_PREEMPT, V_HELLO, V_DEAD_COUNT, V_MODE, V_NOTIFY };
+static const char *const vgmp_clauses[] = {
+	"priority", "preempt", "hello-interval", "dead-count", "mode",
+	"notify",   NULL,
+};
 
 static int vgmp_clause(struct hcfg_parse *p, int c, struct hsb_cfg_vgmp *g)
 {
@@ -17,7 +18,7 @@ static int vgmp_clause(struct hcfg_parse *p, int c, struct hsb_cfg_vgmp *g)
 
 	switch (c) {
 	case V_PRIORITY:
-		return hcfg_uint(p, "priority", 1, 254, &g->priority);
+		return hcfg_uint(p, "priority", 1, 65535, &g->priority);
 	case V_PREEMPT:
 		g->preempt = true;
 		g->preempt_delay = 0;
@@ -26,9 +27,12 @@ static int vgmp_clause(struct hcfg_parse *p, int c, struct hsb_cfg_vgmp *g)
 		hcfg_next(p);
 		return hcfg_uint(p, "delay", 0, 3600, &g->preempt_delay);
 	case V_HELLO:
-		return hcfg_uint(p, "hello-interval", 100, 10000, &g->hello_ms);
+		return hcfg_uint(p, "hello-interval", 10, 10000, &g->hello_ms);
 	case V_DEAD_COUNT:
 		return hcfg_uint(p, "dead-count", 2, 10, &g->dead_count);
+	case V_NOTIFY:
+		return hcfg_string(p, "notify", 1, HSB_CFG_NOTIFY_SIZE - 1,
+				   g->notify);
 	default:
 		if (hcfg_keyword(p, "mode", modes, &mode))
 			return -1;
@@ -55,6 +59,9 @@ static void vgmp_reset(int c, struct hsb_cfg_vgmp *g)
 		break;
 	case V_DEAD_COUNT:
 		g->dead_count = def.dead_count;
+		break;
+	case V_NOTIFY:
+		strcpy(g->notify, def.notify);
 		break;
 	default:
 		g->mode = def.mode;
@@ -94,15 +101,15 @@ static int vgmp_undo(struct hcfg_parse *p, const struct hcfg_tok *t, int idx)
 	if (rc < 0)
 		return -1;
 	g = &p->cfg->vgmp[idx];
-	for (c = V_PRIORITY; c <= V_MODE; c++)
+	for (c = V_PRIORITY; c <= V_NOTIFY; c++)
 		if (seen & (1u << c))
 			vgmp_reset(c, g);
 	return 0;
 }
 
-enum { T_INTERFACE, T_INTERVAL, T_REDUCE };
-static const char *const track_clauses[] = { "interface", "interval", "reduce",
-					     NULL };
+enum { T_INTERFACE, T_INTERVAL, T_THRESHOLD, T_REDUCE };
+static const char *const track_clauses[] = { "interface", "interval",
+					     "threshold", "reduce", NULL };
 
 static int find_track(const struct hsb_cfg_vgmp *g,
 		      const struct hsb_cfg_track *tr)
@@ -138,8 +145,10 @@ static int track_clauses_parse(struct hcfg_parse *p, struct hsb_cfg_track *tr)
 		else if (c == T_INTERVAL)
 			rc = hcfg_uint(p, "interval", 100, 60000,
 				       &tr->interval_ms);
+		else if (c == T_THRESHOLD)
+			rc = hcfg_uint(p, "threshold", 1, 10, &tr->threshold);
 		else
-			rc = hcfg_uint(p, "reduce", 1, 254, &tr->reduce);
+			rc = hcfg_uint(p, "reduce", 1, 65535, &tr->reduce);
 		if (rc)
 			return -1;
 	}
@@ -167,8 +176,10 @@ static int track_cmd(struct hcfg_parse *p, const struct hcfg_tok *name,
 		    hcfg_ifname(p, "track interface", tr.ifname) :
 		    hcfg_addr(p, "track ip", AF_UNSPEC, &tr.ip))
 		return -1;
-	if (tr.type == HSB_TRACK_IP)
+	if (tr.type == HSB_TRACK_IP) {
 		tr.interval_ms = HSB_CFG_DEF_TRACK_INTERVAL_MS;
+		tr.threshold = HSB_CFG_DEF_TRACK_THRESHOLD;
+	}
 	if (gidx < 0)
 		return hcfg_err(p, name, "vgmp group '%s' is not defined",
 				name->s);

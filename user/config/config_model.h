@@ -46,10 +46,11 @@
 #define HSB_CFG_DEF_NAT_PORT_LO 1024
 #define HSB_CFG_DEF_NAT_PORT_HI 65535
 #define HSB_CFG_DEF_HRP_PORT 18514
-#define HSB_CFG_DEF_VGMP_PRIORITY 100
+#define HSB_CFG_DEF_VGMP_PRIORITY 65000 /* 65001 on the preferred host */
 #define HSB_CFG_DEF_VGMP_HELLO_MS 1000
 #define HSB_CFG_DEF_VGMP_DEAD_COUNT 3
-#define HSB_CFG_DEF_TRACK_REDUCE 10
+#define HSB_CFG_DEF_TRACK_REDUCE 2
+#define HSB_CFG_DEF_TRACK_THRESHOLD 3 /* probes missed in a row */
 #define HSB_CFG_DEF_TRACK_INTERVAL_MS 1000
 #define HSB_CFG_DEF_VRRP_PRIORITY 100
 #define HSB_CFG_DEF_VRRP_ADVERT_CS 100
@@ -223,6 +224,7 @@ struct hsb_cfg_track {
 	char ifname[HSB_CFG_IFNAME_SIZE]; /* IP tracks: "" or egress */
 	struct hsb_cfg_addr ip;
 	uint32_t interval_ms; /* IP tracks */
+	uint32_t threshold; /* IP tracks: probes missed in a row = down */
 	uint32_t reduce;
 };
 
@@ -236,6 +238,7 @@ struct hsb_cfg_vgmp {
 	enum hsb_vgmp_mode mode;
 	struct hsb_cfg_track tracks[HSB_CFG_MAX_TRACKS];
 	unsigned int n_tracks;
+	char notify[HSB_CFG_NOTIFY_SIZE]; /* "" when none */
 };
 
 /* Identity: (vrid, ifname). VIPs (at least one) share one family. */

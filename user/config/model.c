@@ -130,7 +130,7 @@ static bool track_eq(const struct hsb_cfg_track *a,
 		     const struct hsb_cfg_track *b)
 {
 	return EQ(type) && STR_EQ(ifname) && hcfg_addr_eq(&a->ip, &b->ip) &&
-	       EQ(interval_ms) && EQ(reduce);
+	       EQ(interval_ms) && EQ(threshold) && EQ(reduce);
 }
 
 static bool addr_eq(const struct hsb_cfg_addr *a, const struct hsb_cfg_addr *b)
@@ -175,7 +175,7 @@ static bool vgmp_eq(const struct hsb_cfg_vgmp *a, const struct hsb_cfg_vgmp *b)
 {
 	return STR_EQ(name) && EQ(priority) && EQ(preempt) &&
 	       EQ(preempt_delay) && EQ(hello_ms) && EQ(dead_count) &&
-	       EQ(mode) && ARR_EQ(tracks, n_tracks, track_eq);
+	       EQ(mode) && ARR_EQ(tracks, n_tracks, track_eq) && STR_EQ(notify);
 }
 
 static bool vrrp_eq(const struct hsb_cfg_vrrp *a, const struct hsb_cfg_vrrp *b)

@@ -296,6 +296,8 @@ static void render_track(struct walk *w, const struct hsb_cfg_vgmp *g,
 			add(w, " interface %s", tr->ifname);
 		if (tr->interval_ms != HSB_CFG_DEF_TRACK_INTERVAL_MS)
 			add(w, " interval %u", tr->interval_ms);
+		if (tr->threshold != HSB_CFG_DEF_TRACK_THRESHOLD)
+			add(w, " threshold %u", tr->threshold);
 	}
 	if (tr->reduce != HSB_CFG_DEF_TRACK_REDUCE)
 		add(w, " reduce %u", tr->reduce);
@@ -322,6 +324,10 @@ static void render_vgmp(struct walk *w, const struct hsb_config *cfg)
 			add(w, " dead-count %u", g->dead_count);
 		if (g->mode == HSB_VGMP_MODE_LOAD_BALANCE)
 			add(w, " mode load-balance");
+		if (g->notify[0]) {
+			add(w, " notify");
+			add_quoted(w, g->notify);
+		}
 		emit(w, HSB_SCOPE_LOCAL);
 		for (j = 0; j < g->n_tracks; j++)
 			render_track(w, g, &g->tracks[j]);

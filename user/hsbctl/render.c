@@ -5,8 +5,9 @@
 #include <json-c/json.h>
 
 #include "render.h"
+#include "render_json.h"
 
-static const char *str(struct json_object *o, const char *key)
+const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -15,7 +16,7 @@ static const char *str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static uint64_t u64(struct json_object *o, const char *key)
+uint64_t u64(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -91,7 +92,7 @@ static int render_counters(FILE *out, struct json_object *r)
 	return 0;
 }
 
-static struct json_object *member(struct json_object *o, const char *key)
+struct json_object *member(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 
@@ -193,7 +194,7 @@ static int render_list(FILE *out, struct json_object *r)
 }
 
 /* "-" for null / missing strings. */
-static const char *str_or_dash(struct json_object *o, const char *key)
+const char *str_or_dash(struct json_object *o, const char *key)
 {
 	struct json_object *v = member(o, key);
 
@@ -602,6 +603,7 @@ static const struct {
 	/* before "show vrrp", which would match it too */
 	{ "show vrrp brief", render_vrrp_brief },
 	{ "show vrrp", render_vrrp },
+	{ "show vgmp", render_vgmp },
 };
 
 /* what is the view's request, possibly followed by arguments (filters). */

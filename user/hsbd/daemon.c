@@ -35,7 +35,11 @@ static const struct hsb_engine *const engines[] = {
 	&hsb_events_engine, /* ring buffer collector, session sweeper */
 	&hsb_ha_engine, /* switchover groups: before NAT and VRRP bind */
 	&hsb_nat_engine, /* NAT tables, mapping release and resync */
-	&hsb_vrrp_engine, /* VRRP instances; stopped first: priority 0 */
+	&hsb_vrrp_engine, /* VRRP instances; priority 0 when stopped */
+	/* VGMP groups drive their member instances: after VRRP, and
+	 * stopped first, so the peer hears the groups go before the
+	 * members' priority-0 adverts */
+	&hsb_vgmp_engine,
 };
 
 #define N_ENGINES (sizeof(engines) / sizeof(engines[0]))

@@ -13,16 +13,40 @@
 #include "hsbd.h"
 #include "log.h"
 #include "version.h"
+#include "vgmp/vgmp_engine.h"
 
 static struct json_object *jstr(const char *s)
 {
 	return json_object_new_string(s);
 }
 
-/* Name and, once HRP exists, role: "[fw-a]" now, "HRP_M[fw-a]" later. */
+struct roles {
+	bool active, standby;
+};
+
+static void role_of(const struct vgmp_grp *g, void *ctx)
+{
+	struct roles *r = ctx;
+
+	r->active |= g->fsm.state == VGMP_STATE_ACTIVE;
+	r->standby |= g->fsm.state != VGMP_STATE_ACTIVE;
+}
+
+/* Name and the host's VGMP role: "[fw-a]" without groups, else
+ * "[fw-a:active]", "[fw-a:standby]", or "[fw-a:active/standby]" when
+ * groups differ (load balancing); HRP will add "HRP_M" in front. */
 static void prompt(const struct hsbd *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "[%s]", d->cfg->sysname);
+	struct roles r = { false, false };
+
+	hsb_vgmp_foreach(d->vgmp, role_of, &r);
+	if (!r.active && !r.standby)
+		snprintf(buf, len, "[%s]", d->cfg->sysname);
+	else
+		snprintf(buf, len, "[%s:%s]", d->cfg->sysname,
+			 r.active && r.standby ? "active/standby" :
+			 r.active	       ? "active" :
+						 "standby");
 }
 
 static int cmd_status(struct hsbd *d, const struct hsb_ctl_request *req,
@@ -30,7 +54,7 @@ static int cmd_status(struct hsbd *d, const struct hsb_ctl_request *req,
 		      size_t errlen)
 {
 	struct json_object *o = json_object_new_object();
-	char p[HSB_CFG_SYSNAME_SIZE + 8];
+	char p[HSB_CFG_SYSNAME_SIZE + 24];
 
 	(void)req;
 	(void)words;

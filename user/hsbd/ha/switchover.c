@@ -24,6 +24,7 @@ struct ha_group {
 	char name[HSB_CFG_NAME_SIZE + HSB_CFG_IFNAME_SIZE + 16];
 	uint16_t slot;
 	bool active;
+	bool driven; /* a VGMP group: its engine decides */
 };
 
 struct ha_observer {
@@ -205,8 +206,31 @@ static void retire(struct hsb_switchover *sw, const struct ha_group *next,
 
 static void group_name(char *buf, size_t len, const struct hsb_cfg_vrrp *v)
 {
-	/* A VRRP instance is a group of its own (until VGMP). */
-	snprintf(buf, len, "vrrp %u %s", v->vrid, v->ifname);
+	/* an instance in no VGMP group is a group of its own */
+	if (v->vgmp_group[0])
+		snprintf(buf, len, "vgmp %s", v->vgmp_group);
+	else
+		snprintf(buf, len, "vrrp %u %s", v->vrid, v->ifname);
+}
+
+/* The index of the group named like that in groups[0..*n), added (with
+ * the state it had in sw) when new. */
+static unsigned int group_index(const struct hsb_switchover *sw,
+				struct ha_group *groups, unsigned int *n,
+				const char *name, bool driven)
+{
+	unsigned int i;
+	int old;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(groups[i].name, name))
+			return i;
+	snprintf(groups[*n].name, sizeof(groups[0].name), "%s", name);
+	old = find_group(sw, name);
+	if (old >= 0)
+		groups[*n] = sw->groups[old];
+	groups[*n].driven = driven;
+	return (*n)++;
 }
 
 int hsb_switchover_reconcile(struct hsb_switchover *sw,
@@ -215,8 +239,8 @@ int hsb_switchover_reconcile(struct hsb_switchover *sw,
 {
 	struct ha_group *groups = calloc(MAX_GROUPS, sizeof(*groups));
 	struct ha_member *members = calloc(HSB_CFG_MAX_VRRP, sizeof(*members));
+	char name[sizeof(groups[0].name)];
 	unsigned int i, n_groups = 0;
-	int g;
 
 	if (!groups || !members) {
 		free(groups);
@@ -225,7 +249,12 @@ int hsb_switchover_reconcile(struct hsb_switchover *sw,
 		return -ENOMEM;
 	}
 	/* Kept groups keep slot and state; gone ones release their slot
-	 * before new ones take a free one. */
+	 * before new ones take a free one. VGMP groups first, in their
+	 * order, then the instances' own. */
+	for (i = 0; i < cfg->n_vgmp; i++) {
+		snprintf(name, sizeof(name), "vgmp %s", cfg->vgmp[i].name);
+		group_index(sw, groups, &n_groups, name, true);
+	}
 	for (i = 0; i < cfg->n_vrrp; i++) {
 		const struct hsb_cfg_vrrp *v = &cfg->vrrp[i];
 		struct ha_member *m = &members[i];
@@ -237,17 +266,16 @@ int hsb_switchover_reconcile(struct hsb_switchover *sw,
 		m->vmac = v->vmac;
 		m->state = old >= 0 ? sw->members[old].state :
 				      HSB_HA_MEMBER_DOWN;
-		group_name(groups[n_groups].name, sizeof(groups[0].name), v);
-		g = find_group(sw, groups[n_groups].name);
-		if (g >= 0)
-			groups[n_groups] = sw->groups[g];
-		m->group = n_groups++;
+		group_name(name, sizeof(name), v);
+		m->group = group_index(sw, groups, &n_groups, name,
+				       v->vgmp_group[0] != '\0');
 	}
 	retire(sw, groups, n_groups);
 	for (i = 0; i < n_groups; i++) {
 		if (groups[i].slot)
 			continue;
-		/* n_groups <= HSB_CFG_MAX_VRRP < MAX_GROUPS: never 0 */
+		/* n_groups <= HSB_CFG_MAX_VRRP + HSB_CFG_MAX_VGMP <
+		 * MAX_GROUPS: never 0 */
 		groups[i].slot = free_slot(groups, n_groups);
 		groups[i].active = false;
 		write_slot(sw, groups[i].slot, false);
@@ -325,7 +353,8 @@ void hsb_switchover_member(struct hsb_switchover *sw, uint32_t vrid,
 	ev.reason = reason;
 	m->state = state;
 	sw->st.member_events++;
-	active = group_wants_active(sw, m->group);
+	/* a driven group moves only when its engine says */
+	active = g->driven ? g->active : group_wants_active(sw, m->group);
 	changed = active != g->active;
 	if (changed) {
 		/* the one write every address of the group follows, made
@@ -341,6 +370,90 @@ void hsb_switchover_member(struct hsb_switchover *sw, uint32_t vrid,
 	ev.kind = HSB_HA_EV_GROUP;
 	ev.active = active;
 	notify(sw, &ev);
+}
+
+uint16_t hsb_switchover_slot_of_vgmp(const struct hsb_switchover *sw,
+				     const char *name)
+{
+	char key[sizeof(sw->groups[0].name)];
+	int g;
+
+	snprintf(key, sizeof(key), "vgmp %s", name);
+	g = find_group(sw, key);
+	return g < 0 ? 0 : sw->groups[g].slot;
+}
+
+static struct ha_group *group_of_slot(struct hsb_switchover *sw, uint16_t slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_groups; i++)
+		if (sw->groups[i].slot == slot)
+			return &sw->groups[i];
+	return NULL;
+}
+
+int hsb_switchover_set_group(struct hsb_switchover *sw, uint16_t slot,
+			     bool active, const char *reason)
+{
+	struct ha_group *g = group_of_slot(sw, slot);
+	struct hsb_ha_event ev;
+
+	if (!g || !g->driven)
+		return -EINVAL;
+	if (g->active == active)
+		return 0;
+	write_slot(sw, slot, active);
+	g->active = active;
+	sw->st.group_changes++;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = HSB_HA_EV_GROUP;
+	ev.slot = slot;
+	ev.group = g->name;
+	ev.active = active;
+	ev.reason = reason;
+	notify(sw, &ev);
+	return 0;
+}
+
+void hsb_switchover_heard(struct hsb_switchover *sw, uint32_t vrid,
+			  const char *ifname)
+{
+	int mi = find_member(sw, vrid, ifname);
+	const struct ha_member *m;
+	struct hsb_ha_event ev;
+
+	if (mi < 0)
+		return;
+	m = &sw->members[mi];
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = HSB_HA_EV_HEARD;
+	ev.slot = sw->groups[m->group].slot;
+	ev.group = sw->groups[m->group].name;
+	ev.vrid = vrid;
+	ev.ifname = m->ifname;
+	ev.family = m->family;
+	ev.from = ev.to = m->state;
+	notify(sw, &ev);
+}
+
+void hsb_switchover_members(const struct hsb_switchover *sw, uint16_t slot,
+			    hsb_ha_member_fn fn, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_members; i++) {
+		const struct ha_member *m = &sw->members[i];
+		struct hsb_ha_member_info info = {
+			.vrid = m->vrid,
+			.ifname = m->ifname,
+			.family = m->family,
+			.state = m->state,
+		};
+
+		if (sw->groups[m->group].slot == slot)
+			fn(&info, ctx);
+	}
 }
 
 /* ---- address binding ------------------------------------------------- */

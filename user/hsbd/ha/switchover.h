@@ -3,19 +3,22 @@
  * The switchover owner: which side of the pair this host is on, for every
  * group of addresses that moves between the hosts together.
  *
- * A *group* is the unit of switchover. Today every VRRP instance is a
- * group of its own; with VGMP a group will be a VGMP group and its member
- * instances (which then follow the group instead of electing). Each group
+ * A *group* is the unit of switchover: a VGMP group with its member VRRP
+ * instances (which follow the group instead of electing), or a VRRP
+ * instance in no VGMP group, which is a group of its own. Each group
  * has one hsb_vgroups slot (include/hsb/vaddr.h); every address the
  * datapath answers for - VIPs, NAT pool and server addresses - and every
  * virtual MAC names the slot it follows, so a switchover is one write.
  * This module is the only writer of hsb_vgroups.
  *
- * Members report their transitions here (hsb_switchover_member()); the
- * module decides the group's state (a group of one member follows it),
- * writes the slot, and tells every observer: member events (a VRRP
- * instance changed state: its notify hook, VGMP's member tracking) and
- * group events (the group became active or standby: HRP, metrics).
+ * Members report their transitions here (hsb_switchover_member()). A
+ * group of one instance follows it: the module writes the slot. A VGMP
+ * group is *driven*: its engine decides (hsb_switchover_set_group()) and
+ * member reports only update the members. Every change is told to every
+ * observer: member events (a VRRP instance changed state; VGMP counts
+ * failed members), "heard" events (a member heard another router's
+ * advertisement: VGMP's sign that the peer lives) and group events (the
+ * group became active or standby: HRP, metrics).
  *
  * Slots are allocated by group identity and kept while the group exists,
  * so reordering or editing the configuration does not move a group's
@@ -54,13 +57,14 @@ enum hsb_ha_member_state {
 enum hsb_ha_event_kind {
 	HSB_HA_EV_MEMBER = 0, /* a member changed state */
 	HSB_HA_EV_GROUP, /* a group became active or standby */
+	HSB_HA_EV_HEARD, /* a member heard another router's advert */
 };
 
 /* What observers get; pointers are valid during the call only. */
 struct hsb_ha_event {
 	enum hsb_ha_event_kind kind;
 	uint16_t slot;
-	const char *group; /* "vrrp 10 eth1", later "vgmp NAME" */
+	const char *group; /* "vrrp 10 eth1" or "vgmp NAME" */
 	/* The member that reported (also set on the group event it caused) */
 	uint32_t vrid;
 	const char *ifname;
@@ -112,6 +116,30 @@ int hsb_switchover_reconcile(struct hsb_switchover *sw,
 /* The slot of VRRP instance (vrid, ifname); 0 when it is in no group. */
 uint16_t hsb_switchover_slot_of_vrrp(const struct hsb_switchover *sw,
 				     uint32_t vrid, const char *ifname);
+/* The slot of VGMP group name; 0 when there is none. */
+uint16_t hsb_switchover_slot_of_vgmp(const struct hsb_switchover *sw,
+				     const char *name);
+
+/* A driven (VGMP) group's state, decided by its engine: writes the slot
+ * when it changes, then tells the observers (a group event). -EINVAL for
+ * a slot that is not a driven group's. */
+int hsb_switchover_set_group(struct hsb_switchover *sw, uint16_t slot,
+			     bool active, const char *reason);
+
+/* A member heard another router's advertisement on its link. */
+void hsb_switchover_heard(struct hsb_switchover *sw, uint32_t vrid,
+			  const char *ifname);
+
+/* The members of the group of slot, in configuration order. */
+struct hsb_ha_member_info {
+	uint32_t vrid;
+	const char *ifname;
+	int family;
+	enum hsb_ha_member_state state;
+};
+typedef void (*hsb_ha_member_fn)(const struct hsb_ha_member_info *m, void *ctx);
+void hsb_switchover_members(const struct hsb_switchover *sw, uint16_t slot,
+			    hsb_ha_member_fn fn, void *ctx);
 
 /* Member report, in the takeover order of docs/vrrp.md: MASTER after the
  * VIPs are on the interface and before the first advert/GARP; BACKUP or

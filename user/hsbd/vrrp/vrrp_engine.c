@@ -318,14 +318,15 @@ static void report(struct vrrp_inst *in, enum hsb_ha_member_state state,
 		out->transitioned ? vrrp_reason_name(out->tr.reason) : "");
 }
 
-/* Run the engine's actions in its order. */
-static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
+/* Run actions [from, to) of out in their order. */
+static void execute_range(struct vrrp_inst *in, const struct vrrp_actions *out,
+			  unsigned int from, unsigned int to)
 {
 	struct hsb_vrrp *v = in->eng;
 	unsigned int i;
 	int bad;
 
-	for (i = 0; i < out->n; i++) {
+	for (i = from; i < to && i < out->n; i++) {
 		const struct vrrp_action *a = &out->v[i];
 
 		switch (a->type) {
@@ -374,9 +375,80 @@ static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
 			break;
 		}
 	}
+}
+
+/* After the actions: the hook and what the state machine noticed. */
+static void execute_done(struct vrrp_inst *in, const struct vrrp_actions *out)
+{
 	if (out->transitioned)
 		notify(in, &out->tr);
 	log_findings(in, out);
+}
+
+/* Run the engine's actions in its order. */
+static void execute(struct vrrp_inst *in, const struct vrrp_actions *out)
+{
+	execute_range(in, out, 0, out->n);
+	execute_done(in, out);
+}
+
+/* Where a takeover splits: everything up to and including BECOME_MASTER
+ * (VIPs on the interface, member reported) comes before the group's slot
+ * flips, the adverts and GARPs after it. out->n when there is none. */
+static unsigned int takeover_split(const struct vrrp_actions *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < out->n; i++)
+		if (out->v[i].type == VRRP_ACT_BECOME_MASTER)
+			return i + 1;
+	return out->n;
+}
+
+int hsb_vrrp_follow(struct hsb_vrrp *v, uint16_t slot, bool master,
+		    hsb_vrrp_flip_fn flip, void *ctx)
+{
+	struct vrrp_actions *outs;
+	struct vrrp_inst *members[HSB_CFG_MAX_VRRP];
+	unsigned int i, n = 0;
+	uint64_t now = hsb_now_ms();
+
+	if (!v) {
+		flip(ctx);
+		return 0;
+	}
+	for (i = 0; i < v->n; i++)
+		if (v->inst[i]->fsm.cfg.follow && v->inst[i]->group == slot)
+			members[n++] = v->inst[i];
+	outs = calloc(n ? n : 1, sizeof(*outs));
+	if (!outs) {
+		flip(ctx);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		vrrp_fsm_follow(&members[i]->fsm, master, now, &outs[i]);
+	if (master) {
+		/* docs/vrrp.md's takeover order for the whole group: every
+		 * member's VIPs first, then the one slot write (the datapath
+		 * answers for every address of the group), then adverts and
+		 * GARPs, so no GARP names an address nobody answers for. */
+		for (i = 0; i < n; i++)
+			execute_range(members[i], &outs[i], 0,
+				      takeover_split(&outs[i]));
+		flip(ctx);
+		for (i = 0; i < n; i++)
+			execute_range(members[i], &outs[i],
+				      takeover_split(&outs[i]), outs[i].n);
+	} else {
+		/* stop answering before the VIPs leave */
+		flip(ctx);
+		for (i = 0; i < n; i++)
+			execute_range(members[i], &outs[i], 0, outs[i].n);
+	}
+	for (i = 0; i < n; i++)
+		execute_done(members[i], &outs[i]);
+	free(outs);
+	return (int)n;
 }
 
 /* --- events ------------------------------------------------------------------ */
@@ -421,6 +493,11 @@ static void on_rx(struct vrrp_sock *s, const uint8_t *msg, size_t len,
 		return;
 	}
 	r = vrrp_fsm_rx_advert(&in->fsm, &adv, hsb_now_ms(), &out);
+	/* another router is alive on a member link: VGMP's evidence that
+	 * the peer lives while its hellos do not arrive */
+	if (r == VRRP_RX_OK && in->fsm.cfg.follow &&
+	    adv.priority != VRRP_PRIO_SHUTDOWN && v->d->ha)
+		hsb_switchover_heard(v->d->ha, in->cfg.vrid, in->cfg.ifname);
 	if (r != VRRP_RX_OK && r != VRRP_RX_NOT_RUNNING)
 		hsb_log_ratelimited(HSB_LOG_WARNING,
 				    "vrrp %u %s: advert from %s dropped: %s",

@@ -10,6 +10,7 @@
 #ifndef HSBD_VRRP_ENGINE_H
 #define HSBD_VRRP_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config_model.h"
@@ -58,5 +59,18 @@ typedef void (*vrrp_inst_fn)(const struct vrrp_inst *in, void *ctx);
 
 /* Instances in configuration order. v may be NULL (no engine yet). */
 void hsb_vrrp_foreach(const struct hsb_vrrp *v, vrrp_inst_fn fn, void *ctx);
+
+/*
+ * VGMP: the follow-mode members of the group of slot become Master
+ * (master) or Backup together, in docs/vrrp.md's takeover order stretched
+ * over the group: to Master, every member's VIPs go on and the members
+ * are reported, then flip(ctx) writes the group's slot once, then the
+ * adverts and GARPs go out; to Backup, flip(ctx) first (stop answering),
+ * then the members step down. flip is called exactly once, also when v is
+ * NULL or the group has no member. Returns the members moved or -ENOMEM.
+ */
+typedef void (*hsb_vrrp_flip_fn)(void *ctx);
+int hsb_vrrp_follow(struct hsb_vrrp *v, uint16_t slot, bool master,
+		    hsb_vrrp_flip_fn flip, void *ctx);
 
 #endif /* HSBD_VRRP_ENGINE_H */

@@ -22,13 +22,6 @@ int vrrp_map_config(const struct hsb_cfg_vrrp *c, struct vrrp_fsm_config *out,
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
-	if (c->vgmp_group[0]) {
-		snprintf(
-			err, errlen,
-			"vrrp vrid %u interface %s: 'vgmp-group' is not implemented yet",
-			c->vrid, c->ifname);
-		return -1;
-	}
 	if (!c->n_vips || c->n_vips > VRRP_FSM_MAX_VIPS)
 		goto invalid;
 	out->vrid = (uint8_t)c->vrid;
@@ -39,6 +32,8 @@ int vrrp_map_config(const struct hsb_cfg_vrrp *c, struct vrrp_fsm_config *out,
 	out->preempt = c->preempt;
 	out->preempt_delay_cs = c->preempt_delay_cs;
 	out->accept = c->accept;
+	/* a VGMP member: its group decides (user/vrrp/vrrp_fsm.h) */
+	out->follow = c->vgmp_group[0] != '\0';
 	out->n_vips = c->n_vips;
 	for (i = 0; i < c->n_vips; i++)
 		out->vips[i] = vrrp_map_addr(&c->vips[i].addr);

@@ -10,9 +10,8 @@
 #include "vrrp_fsm.h"
 
 /* Fill *out (primary address left unset: it comes from the interface).
- * Returns 0, or -1 with a message naming the instance in err: settings
- * this build does not implement (vmac, vgmp-group) or that the engine
- * refuses. */
+ * A member of a VGMP group gets follow mode. Returns 0, or -1 with a
+ * message naming the instance in err: settings the engine refuses. */
 int vrrp_map_config(const struct hsb_cfg_vrrp *c, struct vrrp_fsm_config *out,
 		    char *err, size_t errlen);
 

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VGMP heartbeat: the socket on `hrp interface`, the message layer
+ * (user/vgmp/vgmp_link.h), hellos out every interval and on every change,
+ * hellos in to the groups they name. See vgmp_int.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "evloop.h"
+#include "log.h"
+#include "hsbd.h"
+#include "ha/switchover.h"
+#include "vgmp/vgmp_int.h"
+#include "vgmp/vgmp_socket.h"
+
+/* --- addresses ------------------------------------------------------------ */
+
+static void to_sockaddr(const struct hsb_cfg_addr *a, uint16_t port,
+			unsigned int scope, struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s = (struct sockaddr_in *)out;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		s->sin_addr = a->v4;
+	} else {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)out;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		s->sin6_addr = a->v6;
+		if (IN6_IS_ADDR_LINKLOCAL(&a->v6))
+			s->sin6_scope_id = scope;
+	}
+}
+
+/* The node id: the local heartbeat address, IPv4 as IPv4-mapped IPv6, so
+ * both families compare as 16 bytes (the tie-break, vgmp_group.h). */
+static void node_of(const struct sockaddr_storage *ss, uint8_t *node)
+{
+	memset(node, 0, VGMP_NODE_ID_SIZE);
+	if (ss->ss_family == AF_INET) {
+		node[10] = node[11] = 0xff;
+		memcpy(node + 12, &((const struct sockaddr_in *)ss)->sin_addr,
+		       4);
+	} else {
+		memcpy(node, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	}
+}
+
+/* Without `local`: the source address the kernel picks towards remote
+ * through the heartbeat interface. */
+static int pick_local(const char *ifname, const struct sockaddr_storage *remote,
+		      struct sockaddr_storage *local)
+{
+	socklen_t len = sizeof(*local);
+	int fd = socket(remote->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname) + 1) ||
+	    connect(fd, (const struct sockaddr *)remote,
+		    remote->ss_family == AF_INET ?
+			    sizeof(struct sockaddr_in) :
+			    sizeof(struct sockaddr_in6)) ||
+	    getsockname(fd, (struct sockaddr *)local, &len))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static const char *fmt_sa(const struct sockaddr_storage *ss, char *buf,
+			  size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s->sin6_port));
+	} else {
+		snprintf(buf, len, "%s", "");
+	}
+	return buf;
+}
+
+/* --- hellos out --------------------------------------------------------------- */
+
+static enum vgmp_member_state wire_state(enum hsb_ha_member_state s)
+{
+	switch (s) {
+	case HSB_HA_MEMBER_MASTER:
+		return VGMP_MEMBER_MASTER;
+	case HSB_HA_MEMBER_BACKUP:
+		return VGMP_MEMBER_BACKUP;
+	default:
+		return VGMP_MEMBER_DOWN;
+	}
+}
+
+static void add_member(const struct hsb_ha_member_info *m, void *ctx)
+{
+	struct vgmp_wire_group *wg = ctx;
+	struct vgmp_wire_member *w;
+
+	if (wg->n_members >= VGMP_MAX_MEMBERS)
+		return;
+	w = &wg->members[wg->n_members++];
+	w->vrid = (uint8_t)m->vrid;
+	w->state = (uint8_t)wire_state(m->state);
+	w->family = m->family == AF_INET6 ? 6 : 4;
+}
+
+static void fill_group(const struct vgmp_grp *g, struct vgmp_wire_group *wg)
+{
+	const struct vgmp_group *f = &g->fsm;
+
+	memset(wg, 0, sizeof(*wg));
+	snprintf(wg->name, sizeof(wg->name), "%s", g->cfg.name);
+	wg->g.state = f->state;
+	wg->g.priority = f->priority;
+	wg->g.penalty = f->penalty;
+	wg->g.ready = f->ready;
+	wg->g.handover = f->handover;
+	wg->preempt = f->cfg.preempt;
+	if (g->eng->d->ha)
+		hsb_switchover_members(g->eng->d->ha, g->slot, add_member, wg);
+}
+
+static void rtx_arm(struct hsb_vgmp *e)
+{
+	uint64_t at = vgmp_link_deadline(&e->link), now = hsb_now_ms();
+
+	if (at)
+		hsb_timer_arm(e->rtx_t, at > now ? at - now : 1, 0);
+}
+
+static void send_msg(struct hsb_vgmp *e, const struct vgmp_msg *m)
+{
+	static uint8_t buf[VGMP_MAX_MSG];
+	const char *key = e->hrp.auth_key;
+	int len, ret;
+
+	len = vgmp_encode(m, (const uint8_t *)key, strlen(key), buf,
+			  sizeof(buf));
+	if (len < 0) {
+		e->tx_errors++;
+		return;
+	}
+	ret = vgmp_sock_send(e->sock, buf, (size_t)len);
+	if (ret)
+		hsb_log_ratelimited(HSB_LOG_WARNING,
+				    "vgmp: hello on %s not sent: %s",
+				    e->hrp.ifname, strerror(-ret));
+}
+
+void vgmp_hb_send(struct hsb_vgmp *e, bool triggered)
+{
+	struct vgmp_msg *m = &e->tx_msg;
+	unsigned int i;
+
+	if (!e->sock)
+		return;
+	vgmp_link_next(&e->link, VGMP_MSG_HELLO, triggered, hsb_now_ms(), m);
+	for (i = 0; i < e->n && i < VGMP_MAX_GROUPS; i++)
+		fill_group(e->grp[i], &m->groups[i]);
+	m->n_groups = i;
+	send_msg(e, m);
+	if (triggered)
+		rtx_arm(e);
+}
+
+static void on_hello_timer(struct hsb_loop *loop, struct hsb_timer *t,
+			   void *ctx)
+{
+	(void)loop;
+	(void)t;
+	vgmp_hb_send(ctx, false);
+}
+
+static void on_rtx_timer(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_vgmp *e = ctx;
+
+	(void)loop;
+	(void)t;
+	if (vgmp_link_retransmit_due(&e->link, hsb_now_ms()))
+		vgmp_hb_send(e, true);
+	else if (!e->link.awaiting_ack && e->link.st.acks_missing)
+		hsb_log_ratelimited(
+			HSB_LOG_WARNING,
+			"vgmp: no ACK from the peer on %s after %u retransmits",
+			e->hrp.ifname, VGMP_MAX_RETRANSMITS);
+	else
+		rtx_arm(e);
+}
+
+void vgmp_hb_set_interval(struct hsb_vgmp *e, uint32_t hello_ms)
+{
+	if (hello_ms == e->hello_ms)
+		return;
+	e->hello_ms = hello_ms;
+	e->link.hello_ms = hello_ms;
+	hsb_timer_arm(e->hello_t, hello_ms, hello_ms);
+}
+
+/* --- hellos in -------------------------------------------------------------- */
+
+/* The peer's hello: every group it names, and the groups we run that it
+ * does not name (it does not run them: for them it is in Initialize). */
+static void deliver(struct hsb_vgmp *e, const struct vgmp_msg *m, uint64_t now)
+{
+	bool named[HSB_CFG_MAX_VGMP] = { false };
+	struct vgmp_actions out;
+	unsigned int i, k;
+
+	for (i = 0; i < m->n_groups; i++) {
+		const struct vgmp_wire_group *wg = &m->groups[i];
+		struct vgmp_grp *g = vgmp_grp_find(e, wg->name);
+
+		if (!g) {
+			e->unknown_groups++;
+			continue;
+		}
+		for (k = 0; k < e->n; k++)
+			if (e->grp[k] == g)
+				named[k] = true;
+		g->peer_view = *wg;
+		vgmp_group_rx_hello(&g->fsm, m->node, &wg->g, now, &out);
+		vgmp_grp_execute(g, &out);
+	}
+	for (k = 0; k < e->n; k++) {
+		struct vgmp_peer_group none = { .state = VGMP_STATE_INIT };
+		struct vgmp_grp *g = e->grp[k];
+
+		if (named[k])
+			continue;
+		memset(&g->peer_view, 0, sizeof(g->peer_view));
+		vgmp_group_rx_hello(&g->fsm, m->node, &none, now, &out);
+		vgmp_grp_execute(g, &out);
+	}
+}
+
+static void on_rx(const uint8_t *buf, size_t len, void *ctx)
+{
+	struct hsb_vgmp *e = ctx;
+	struct vgmp_msg *m = &e->rx_msg;
+	const char *key = e->hrp.auth_key;
+	uint64_t now = hsb_now_ms();
+	enum vgmp_rx_reason r;
+	struct vgmp_msg ack;
+
+	r = vgmp_decode(buf, len, (const uint8_t *)key, strlen(key), m);
+	if (r == VGMP_RX_OK)
+		r = vgmp_link_rx(&e->link, m, now);
+	else
+		vgmp_link_rx_rejected(&e->link, r);
+	if (r != VGMP_RX_OK) {
+		hsb_log_ratelimited(HSB_LOG_WARNING,
+				    "vgmp: message on %s dropped: %s",
+				    e->hrp.ifname, vgmp_rx_reason_name(r));
+		return;
+	}
+	if (m->type == VGMP_MSG_ACK) {
+		if (!e->link.awaiting_ack)
+			hsb_timer_arm(e->rtx_t, 0, 0);
+		return;
+	}
+	if (m->flags & VGMP_F_ACK_REQUESTED) {
+		vgmp_link_ack(&e->link, m, now, &ack);
+		send_msg(e, &ack);
+	}
+	deliver(e, m, now);
+}
+
+/* --- the socket ------------------------------------------------------------- */
+
+static bool link_same(const struct hsb_cfg_hrp *a, const struct hsb_cfg_hrp *b)
+{
+	return !strcmp(a->ifname, b->ifname) && a->port == b->port &&
+	       !memcmp(&a->remote, &b->remote, sizeof(a->remote)) &&
+	       !memcmp(&a->local, &b->local, sizeof(a->local));
+}
+
+static struct timespec realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts;
+}
+
+int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
+		      char *err, size_t errlen)
+{
+	const struct hsb_cfg_hrp *h = &cfg->hrp;
+	struct sockaddr_storage local, remote;
+	unsigned int scope = if_nametoindex(h->ifname);
+	struct vgmp_sock *s;
+	char a[80], b[80];
+	struct timespec ts;
+	int ret;
+
+	if (!h->has_link) {
+		snprintf(
+			err, errlen,
+			"vgmp needs the heartbeat link: hrp interface IFNAME remote ADDR");
+		return -1;
+	}
+	if (!h->auth_key[0]) {
+		snprintf(
+			err, errlen,
+			"vgmp hellos are authenticated: set hrp authentication-key");
+		return -1;
+	}
+	if (e->sock && link_same(&e->hrp, h)) {
+		/* the key may change alone: the next hello uses it */
+		e->hrp = *h;
+		return 0;
+	}
+	to_sockaddr(&h->remote, h->port, scope, &remote);
+	if (h->local.family) {
+		to_sockaddr(&h->local, h->port, scope, &local);
+	} else {
+		ret = pick_local(h->ifname, &remote, &local);
+		if (ret) {
+			snprintf(
+				err, errlen,
+				"vgmp: no local address on %s towards %s (%s); set hrp interface ... local ADDR",
+				h->ifname, fmt_sa(&remote, a, sizeof(a)),
+				strerror(-ret));
+			return -1;
+		}
+		if (local.ss_family == AF_INET)
+			((struct sockaddr_in *)&local)->sin_port =
+				htons(h->port);
+		else
+			((struct sockaddr_in6 *)&local)->sin6_port =
+				htons(h->port);
+	}
+	/* the new socket first: a failure leaves the old link running */
+	s = vgmp_sock_open(e->d->loop, h->ifname, &local, &remote, on_rx, e,
+			   err, errlen);
+	if (!s)
+		return -1;
+	vgmp_sock_close(e->sock);
+	e->sock = s;
+	e->hrp = *h;
+	e->local = local;
+	e->remote = remote;
+	node_of(&local, e->node);
+	/* a new epoch: the peer's replay check starts over with us */
+	ts = realtime();
+	vgmp_link_init(&e->link, e->node,
+		       (uint64_t)ts.tv_sec * 1000000000ULL +
+			       (uint64_t)ts.tv_nsec,
+		       e->hello_ms ? e->hello_ms : HSB_CFG_DEF_VGMP_HELLO_MS);
+	hsb_log(HSB_LOG_INFO, "vgmp: heartbeat on %s, %s -> %s", h->ifname,
+		fmt_sa(&local, a, sizeof(a)), fmt_sa(&remote, b, sizeof(b)));
+	return 0;
+}
+
+int vgmp_hb_init(struct hsb_vgmp *e)
+{
+	e->hello_t = hsb_timer_new(e->d->loop, on_hello_timer, e);
+	e->rtx_t = hsb_timer_new(e->d->loop, on_rtx_timer, e);
+	return e->hello_t && e->rtx_t ? 0 : -ENOMEM;
+}
+
+void vgmp_hb_free(struct hsb_vgmp *e)
+{
+	hsb_timer_free(e->hello_t);
+	hsb_timer_free(e->rtx_t);
+	vgmp_sock_close(e->sock);
+	e->hello_t = e->rtx_t = NULL;
+	e->sock = NULL;
+}
+
+void hsb_vgmp_heartbeat(const struct hsb_vgmp *v, struct vgmp_hb_info *out)
+{
+	const struct vgmp_sock_stats *st;
+
+	memset(out, 0, sizeof(*out));
+	if (!v)
+		return;
+	out->ifname = v->hrp.ifname;
+	out->up = v->sock != NULL;
+	out->link = &v->link.st;
+	out->unknown_groups = v->unknown_groups;
+	out->hello_ms = v->hello_ms;
+	if (!v->sock)
+		return;
+	fmt_sa(&v->local, out->local, sizeof(out->local));
+	fmt_sa(&v->remote, out->remote, sizeof(out->remote));
+	st = vgmp_sock_stats(v->sock);
+	out->rx_packets = st->rx_packets;
+	out->rx_foreign = st->rx_foreign;
+	out->rx_oversized = st->rx_oversized;
+	out->tx_packets = st->tx_packets;
+	out->tx_errors = st->tx_errors + v->tx_errors;
+}
