@@ -155,18 +155,51 @@ ha_conf_vrrp() {
 }
 
 # ha_conf_vgmp NODE HELLO_MS [KEY]: both instances in one VGMP group g1
-# bound over the heartbeat link; fwA 65001, fwB 65000, preempt delay 2 s.
+# bound over the heartbeat link; fwA 65001, fwB 65000, preempt delay 2 s,
+# dead-count 3. The members advertise every hello interval (at least
+# 10 ms, at most 1 s): VGMP takes the peer's VRRP adverts as a sign of
+# life next to its hellos (docs/vgmp.md, "The split-brain guard"), so
+# adverts rarer than dead-count x hello could not carry it across a
+# heartbeat cut.
 HA_KEY="hsb-ha-test-key"
 ha_conf_vgmp() {
-	local me=${HA_HB[$1]} peer=${HA_HB[A]} prio=65000
+	local me=${HA_HB[$1]} peer=${HA_HB[A]} prio=65000 adv
 	[ "$1" = A ] && peer=${HA_HB[B]} prio=65001
+	adv=$(($2 / 10))
+	[ "$adv" -lt 1 ] && adv=1
+	[ "$adv" -gt 100 ] && adv=100
 	ha_conf_base "$1"
 	cat <<-EOF
 		hrp interface hb0 remote $peer local $me
 		hrp authentication-key "${3:-$HA_KEY}"
 		vgmp group g1 priority $prio preempt delay 2 hello-interval $2 dead-count 3
-		vrrp vrid 10 interface in0 virtual-ip $HA_IN_VIP/24 vgmp-group g1 garp count 3 interval 20
-		vrrp vrid 20 interface out0 virtual-ip $HA_OUT_VIP/24 vgmp-group g1 garp count 3 interval 20
+		vrrp vrid 10 interface in0 virtual-ip $HA_IN_VIP/24 advert-interval $adv vgmp-group g1 garp count 3 interval 20
+		vrrp vrid 20 interface out0 virtual-ip $HA_OUT_VIP/24 advert-interval $adv vgmp-group g1 garp count 3 interval 20
+	EOF
+	[ "$HA_NAT" = 1 ] && echo "nat address-group pool1 vrrp vrid 20"
+	return 0
+}
+
+# ha_conf_vgmp_lb NODE HELLO_MS: load balancing, two groups: g1 (VRIDs
+# 10, 20: the VIPs .1 the client and server use, and the NAT address) and
+# g2 (VRIDs 11, 21: VIPs .254). fwA is preferred for g1 (65001 / 65000),
+# fwB for g2.
+ha_conf_vgmp_lb() {
+	local me=${HA_HB[$1]} peer=${HA_HB[A]} p1=65000 p2=65001 adv
+	[ "$1" = A ] && peer=${HA_HB[B]} p1=65001 p2=65000
+	adv=$(($2 / 10))
+	[ "$adv" -lt 1 ] && adv=1
+	[ "$adv" -gt 100 ] && adv=100
+	ha_conf_base "$1"
+	cat <<-EOF
+		hrp interface hb0 remote $peer local $me
+		hrp authentication-key "$HA_KEY"
+		vgmp group g1 priority $p1 preempt delay 2 hello-interval $2 dead-count 3 mode load-balance
+		vgmp group g2 priority $p2 preempt delay 2 hello-interval $2 dead-count 3 mode load-balance
+		vrrp vrid 10 interface in0 virtual-ip $HA_IN_VIP/24 advert-interval $adv vgmp-group g1 garp count 3 interval 20
+		vrrp vrid 20 interface out0 virtual-ip $HA_OUT_VIP/24 advert-interval $adv vgmp-group g1 garp count 3 interval 20
+		vrrp vrid 11 interface in0 virtual-ip 192.168.10.254/24 advert-interval $adv vgmp-group g2 garp count 3 interval 20
+		vrrp vrid 21 interface out0 virtual-ip 192.168.20.254/24 advert-interval $adv vgmp-group g2 garp count 3 interval 20
 	EOF
 	[ "$HA_NAT" = 1 ] && echo "nat address-group pool1 vrrp vrid 20"
 	return 0
@@ -273,7 +306,7 @@ ha_kill() {
 	pid=$(ha_pid "$n")
 	# no "Killed" job report in the test's output; kill -0 tracks it
 	disown "$pid" 2>/dev/null
-	HA_T_EVENT=$(date +%s%N)
+	HA_T_EVENT=$((${EPOCHREALTIME/./} * 1000))
 	# shellcheck disable=SC2086 # keepalived: the VRRP child, or nothing
 	kill -KILL "$pid" ${HA_KA_VPID[$n]:-}
 	ha_host_dark "$n"
@@ -350,6 +383,27 @@ for g in d["groups"]:
 
 ha_vgmp_is() { [ "$(ha_vgmp_field "$1" "$2" 'g["state"]')" = "$3" ]; }
 
+# ha_mono_ms: CLOCK_MONOTONIC in ms, the clock of hsbd's log lines.
+ha_mono_ms() { "$HA_PY" -c 'import time; print(int(time.monotonic() * 1000))'; }
+
+# Events are stamped with bash's $EPOCHREALTIME (no fork between the
+# stamp and the event; realtime is the probe's clock); this offset puts
+# them on hsbd's monotonic log clock.
+HA_CLOCK_OFF_NS=$("$HA_PY" -c 'import time; print(time.time_ns() - time.monotonic_ns())')
+ha_now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
+
+# ha_event_mono_ms: HA_T_EVENT (the last ha_cut / ha_kill) in monotonic ms.
+ha_event_mono_ms() { echo $(((HA_T_EVENT - HA_CLOCK_OFF_NS) / 1000000)); }
+
+# ha_log_ms NODE PATTERN: the log time (ms) of the last line of NODE's
+# hsbd log holding PATTERN (a fixed string); empty if none.
+ha_log_ms() {
+	local log
+	log=$(eval echo "\${${1}_LOG:-}")
+	grep -F -- "$2" "$log" | tail -1 |
+		sed -n 's/^hsbd\[\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p'
+}
+
 # ha_has_addr NODE DEV ADDR: ADDR is configured on NODE's DEV.
 ha_has_addr() { ip -n "${HA_NS[$1]}" -4 -o addr show dev "$2" | grep -q " $3/"; }
 
@@ -372,7 +426,7 @@ ha_holder() {
 # down (NODE loses carrier there, the rest of the segment stays up), or
 # the heartbeat veth (both ends lose carrier). Sets HA_T_EVENT (ns).
 ha_cut() {
-	HA_T_EVENT=$(date +%s%N)
+	HA_T_EVENT=$((${EPOCHREALTIME/./} * 1000))
 	case $2 in
 	in) ip -n "$HA_IN" link set "p${1,}" down ;;
 	out) ip -n "$HA_OUT" link set "p${1,}" down ;;
