@@ -2,12 +2,11 @@
 # The HA topology every hot-standby test and benchmark uses (source it on
 # top of lib.sh, after hsb_test_init). docs/testing.md, "HA topology".
 #
-#   cl ---- [in: br0] ---- in0  fwA  out0 ---- [out: br0] ---- sv
-#    .100    pcl  pa \           hb0 |        pa /  psv          .100
-#                     \      10.99.0.1|          /
-#                      \             |          /
-#                    pb \  in0  fwB  out0     / pb
-#                                hb0 10.99.0.2
+#                inside switch                  outside switch
+#                (bridge br0, ns "in")          (bridge br0, ns "out")
+#   client -- pcl -+- pa -- in0  fwA  out0 -- pa -+- psv -- server
+#                  +- pb -- in0  fwB  out0 -- pb -+
+#                             hb0 ===== hb0  (heartbeat veth)
 #
 #   inside  192.168.10.0/24: VIP .1 (VRID 10), fwA .2, fwB .3, client .100
 #   outside 192.168.20.0/24: VIP .1 (VRID 20), fwA .2, fwB .3, server .100,
@@ -38,8 +37,8 @@ HA_NAT=${HA_NAT:-1}
 # is forgotten and the client's frames to it are flooded to the other
 # firewall; hsb's XDP program takes such frames (it does not check the
 # destination MAC) and a standby that has the next hop cached forwards
-# them, which hides part of a failover from the client. 0 measures the
-# election alone (the benchmarks).
+# them, which hides part of a failover from the client. 0 (test_ha.sh,
+# vgmp_bench.sh) checks and measures the election itself.
 HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-1}
 HA_IN_VIP=192.168.10.1
 HA_OUT_VIP=192.168.20.1
