@@ -656,6 +656,68 @@ static __always_inline int hsb_nat_ref_put(void *map,
 	return -2;
 }
 
+/*
+ * Take a reference for a session hsbd installs from the peer
+ * (HSB_NAT_OP_ACQUIRE, include/hsb/nat.h): join pub when it is the
+ * mapping of inside endpoint (in_addr, in_port), with the compare-and-swap
+ * from a non-zero count XDP joins with, so a dying mapping is never
+ * revived; create it when absent (BPF_NOEXIST: an XDP allocation racing
+ * for the same port wins, and the caller tries again). The IN index is
+ * written unless it names another live mapping of the endpoint: a local
+ * mapping keeps serving the endpoint's new sessions.
+ */
+static __always_inline int hsb_nat_acquire(void *map,
+					   struct hsb_nat_release_args *a,
+					   const struct hsb_nat_key *pub,
+					   __u16 in_port)
+{
+	struct hsb_nat_entry v, *e, *cur;
+	struct hsb_nat_key ik;
+
+	a->deleted = 0;
+	e = bpf_map_lookup_elem(map, pub);
+	if (e) {
+		if (e->addr != a->inside || e->port != in_port)
+			return HSB_NAT_ACQ_CONFLICT;
+		if (hsb_nat_ref_get(e, a->now_ns))
+			return HSB_NAT_ACQ_BUSY;
+		return (int)*(volatile __u32 *)&e->refcnt;
+	}
+	__builtin_memset(&v, 0, sizeof(v));
+	v.addr = a->inside;
+	v.port = in_port;
+	v.flags = HSB_NAT_F_FROM_PEER;
+	v.refcnt = 1;
+	v.group = a->group;
+	v.created_ns = a->created_ns;
+	v.last_ref_ns = a->now_ns;
+	if (bpf_map_update_elem(map, pub, &v, BPF_NOEXIST))
+		return HSB_NAT_ACQ_BUSY;
+	a->deleted = 1;
+	ik.addr = a->inside;
+	ik.port = in_port;
+	ik.proto = pub->proto;
+	ik.dir = HSB_NAT_DIR_IN;
+	e = bpf_map_lookup_elem(map, &ik);
+	if (e && (e->addr != pub->addr || e->port != pub->port)) {
+		struct hsb_nat_key ck = { .addr = e->addr,
+					  .port = e->port,
+					  .proto = pub->proto,
+					  .dir = HSB_NAT_DIR_PUB };
+
+		cur = bpf_map_lookup_elem(map, &ck);
+		if (cur && cur->addr == a->inside && cur->port == in_port &&
+		    *(volatile __u32 *)&cur->refcnt)
+			return 1;
+	}
+	v.addr = pub->addr;
+	v.port = pub->port;
+	v.flags = 0;
+	v.refcnt = 0;
+	bpf_map_update_elem(map, &ik, &v, BPF_ANY);
+	return 1;
+}
+
 /* Clear HSB_NAT_F_DIRTY of a mapping whose state hsbd has just re-emitted:
  * an atomic AND on the 32-bit word holding flags, so a concurrent
  * reference change is never overwritten (a userspace map update would

@@ -3,7 +3,8 @@
  * The session table (hsb_sessions, LRU hash): struct hsb_flow_key ->
  * struct hsb_session. XDP creates entries on a permitted first packet and
  * keeps state and counters; hsbd's sweeper removes expired entries (and
- * reports their deletion); HRP installs entries backed up from the peer.
+ * reports their deletion); entries backed up from the peer enter through
+ * hsbd's install path (user/hsbd/datapath/install.h).
  *
  * Times are bpf_ktime_get_ns() values (CLOCK_MONOTONIC) of this host: they
  * never cross the wire as such, only as ages and remaining lifetimes.
