@@ -1239,33 +1239,9 @@ static __always_inline int hsb_nat_pkt(const struct hsb_session *s,
 	return 1;
 }
 
-/* The key's endpoint a translation replaces: the initiator's (source
- * NAT), or the responder's (DNAT). 1 when it is endpoint a. */
-static __always_inline int hsb_nat_key_side_a(__u8 kind, int init_b)
-{
-	return kind == HSB_NAT_KIND_DNAT ? init_b : !init_b;
-}
-
-/*
- * Precompute the checksum adjustments of translation n of the session
- * keyed k (include/hsb/session.h, struct hsb_session_nat): once, when
- * the session is created, instead of on every packet.
- */
-static __always_inline void hsb_nat_prep(struct hsb_session_nat *n,
-					 const struct hsb_flow_key *k,
-					 int init_b)
-{
-	int sa = hsb_nat_key_side_a(n->kind, init_b);
-	__be32 ka = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
-	__u16 kp = sa ? k->port_a : k->port_b;
-	__u32 da = hsb_csum_diff4(ka, hsb_nat_a4(n->addr));
-	__u32 dp = hsb_csum_diff2(bpf_htons(kp), bpf_htons(n->port));
-
-	n->csum_ip = hsb_csum_fold(da);
-	n->csum_l4 = hsb_csum_fold(
-		k->proto == IPPROTO_ICMP ? dp : hsb_csum_add32(da, dp));
-	n->xflags |= HSB_NAT_XF_CSUM;
-}
+/* hsb_nat_key_side_a(), hsb_nat_prep(): the checksum adjustments a
+ * session keeps, computed once when it is created (include/hsb/
+ * nat_csum.h, shared with hsbd's install path). */
 
 /*
  * hsb_nat_pkt() for the established path: a TCP, UDP or ICMP echo packet

@@ -55,9 +55,10 @@ enum hsb_ct_state {
  * sum (RFC 1624) over the header words as the CPU loads them, to add to
  * the complemented checksum; a reply adds its complement. csum_ip covers
  * the address (IPv4 header), csum_l4 the address and port (TCP, UDP
- * pseudo-header) or the echo id alone (ICMP). A session without the flag
- * (installed by an older datapath, or from a peer) is translated by
- * computing the differences per packet.
+ * pseudo-header) or the echo id alone (ICMP). Computed by hsb_nat_prep()
+ * (nat_csum.h), by XDP and by hsbd for sessions it installs from the
+ * peer. A session without the flag (from an older datapath) is
+ * translated by computing the differences per packet.
  */
 #define HSB_NAT_XF_CSUM (1U << 0) /* csum_ip and csum_l4 are valid */
 

@@ -26,9 +26,6 @@ static inline struct hsb_session install_expected(const struct hsb_session *o,
 	e.last_sync_ns = now;
 	memset(e.nh, 0, sizeof(e.nh));
 	e.ifindex_in = 0;
-	e.nat.xflags = 0;
-	e.nat.csum_ip = 0;
-	e.nat.csum_l4 = 0;
 	return e;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "datapath/install_prep.h"
+#include "hsb/nat_csum.h"
 
 static const char *const fault_names[HSB_INSF__MAX] = {
 	[HSB_INSF_OK] = "ok",
@@ -174,5 +175,9 @@ hsb_install_prep_session(const struct hsb_xfer_session *x, uint64_t now,
 	memcpy(v->nat.addr, x->nat_addr, sizeof(v->nat.addr));
 	v->nat.port = x->nat_port;
 	v->nat.ref = x->nat_ref;
+	/* the checksum adjustments as XDP computes them for its own
+	 * sessions: the established path's precomputed rewrite */
+	if (v->nat.kind)
+		hsb_nat_prep(&v->nat, k, !!(v->flags & HSB_SESS_F_INIT_B));
 	return HSB_INSF_OK;
 }

@@ -17,9 +17,11 @@
  * the last sync); next-hop cache zeroed (the datapath re-resolves on the
  * first packet); HSB_SESS_F_FROM_PEER set and HSB_SESS_F_DIRTY cleared
  * (a dirty entry would be re-emitted by the sweeper: the peer's state
- * sent back as a local change); ifindex_in 0 (the peer's numbering);
- * nat.xflags and nat.csum_* zero (computed per packet from the
- * translation, never taken from the wire).
+ * sent back as a local change); ifindex_in 0 (the peer's numbering).
+ * The translation's checksum adjustments (nat.csum_*, HSB_NAT_XF_CSUM)
+ * are computed here from key and translation, as XDP computes them
+ * (include/hsb/nat_csum.h), never taken from the wire: equal to an
+ * honest peer's.
  */
 #ifndef HSB_INSTALL_PREP_H
 #define HSB_INSTALL_PREP_H

@@ -13,7 +13,7 @@
  * cache (the peer's MACs and interfaces), last_sync_ns (when this host
  * last reported the entry), the interface the first packet came in on,
  * and the per-session checksum adjustments (hsb_session.nat.csum_*: the
- * receiver's datapath computes them per packet, so a peer's values are
+ * receiver computes them from the translation, so a peer's values are
  * never trusted for a rewrite).
  *
  * In host byte order and natural layout: HRP's codec, not this struct,
@@ -42,7 +42,7 @@ struct hsb_xfer_session {
 	uint64_t packets[2]; /* by enum hsb_dir */
 	uint64_t bytes[2];
 	/* the translation: kind, addr, port, ref (csum_* and xflags are
-	 * the sender's and are not carried) */
+	 * recomputed by the receiver, not carried) */
 	uint8_t nat_kind; /* enum hsb_nat_kind */
 	uint8_t nat_addr[16];
 	uint16_t nat_port;
