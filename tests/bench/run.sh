@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make bench: the BPF_PROG_TEST_RUN benchmark (prog_bench), the
-# forwarding benchmark (fwd_bench.sh) and the VRRP failover benchmark
-# (vrrp_bench.sh), one JSON file each under
-# $HSB_BUILD/bench/, tables on stdout. Needs root. Bounded: each part runs
-# under `timeout`; the whole target stays under 10 minutes.
+# forwarding benchmark (fwd_bench.sh), the VRRP failover benchmark
+# (vrrp_bench.sh) and the whole-firewall (VGMP) failover benchmark
+# (vgmp_bench.sh), one JSON file each under $HSB_BUILD/bench/, tables on
+# stdout. Needs root. Bounded: each part runs under `timeout`.
 #
 #   BENCH_QUICK=1   fewer runs and calls (a smoke run of ~1 minute)
 #   BENCH_CPU=N     CPU to pin to (default: the last one)
-#   BENCH_ONLY=prog|nat|fwd|vrrp   run one part
+#   BENCH_ONLY=prog|nat|fwd|vrrp|vgmp   run one part
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 HSB_BUILD=${HSB_BUILD:-build}
@@ -25,6 +25,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	prog_args="-r 3 -q"
 	export BENCH_RUNS=${BENCH_RUNS:-3} BENCH_SECONDS=${BENCH_SECONDS:-1}
 	export BENCH_VRRP_RUNS=${BENCH_VRRP_RUNS:-1}
+	export BENCH_VGMP_REPS=${BENCH_VGMP_REPS:-1} BENCH_VGMP_HB_S=${BENCH_VGMP_HB_S:-12}
 else
 	prog_args="-r 9"
 	export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SECONDS=${BENCH_SECONDS:-2}
@@ -58,6 +59,11 @@ if [ -z "$ONLY" ] || [ "$ONLY" = vrrp ]; then
 	echo
 	timeout -k 20 420 tests/bench/vrrp_bench.sh ||
 		{ echo "bench: vrrp_bench failed" >&2; rc=1; }
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = vgmp ]; then
+	echo
+	timeout -k 20 600 tests/bench/vgmp_bench.sh ||
+		{ echo "bench: vgmp_bench failed" >&2; rc=1; }
 fi
 echo
 echo "bench: done in $(($(date +%s) - start)) s; JSON in $OUTDIR/"
