@@ -604,6 +604,7 @@ static const struct {
 	{ "show vrrp brief", render_vrrp_brief },
 	{ "show vrrp", render_vrrp },
 	{ "show vgmp", render_vgmp },
+	{ "show hrp", render_hrp },
 };
 
 /* what is the view's request, possibly followed by arguments (filters). */
