@@ -3,8 +3,11 @@
 # firewall: long-lived TCP connections through fwA are backed up to fwB;
 # fwA is killed (kill -9, links down) and every connection goes on
 # through fwB with the same public address and port (the server accepts
-# no new connection, the client sees no reset); the peer's copies are
-# installed, not echoed back; a wrong key is refused and counted.
+# no new connection, the client sees no reset); fwB claims the state;
+# fwA restarts, pulls the state from fwB, preempts only after that batch
+# backup, and the connections come back through it, again without a
+# reset; the peer's copies are installed, not echoed back; a wrong key is
+# refused and counted.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 hsb_test_init hrp
@@ -38,7 +41,7 @@ echo "-- $N_CONN TCP connections through fwA, backed up to fwB"
 ip netns exec "$HA_SV" python3 "$CONN" server 9000 "$T_DIR/accepts" &
 T_PIDS+=("$!")
 sleep 0.3
-ip netns exec "$HA_CL" python3 "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 30 \
+ip netns exec "$HA_CL" python3 "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
 	"$T_DIR/client.json" "$T_DIR/stop" >/dev/null 2>&1 &
 CLIENT=$!
 check "the server sees $N_CONN connections" wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $N_CONN ]"
@@ -53,6 +56,16 @@ echo "-- kill -9 fwA: the connections go on through fwB"
 sleep 1
 ha_kill A
 check "fwB becomes active" wait_for 3 ha_vgmp_is B g1 active
+check "fwB claims the backed-up state" wait_for 2 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"sessions_changed\"])') -ge $N_CONN ]"
+sleep 3
+
+echo "-- fwA comes back: it pulls the state, then preempts"
+ha_revive A "$T_DIR/A.conf" || exit 1
+check "fwA receives fwB's batch backup" wait_for 10 sh -c "[ \"\$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"backup_from_peer_complete\"])')\" = True ]"
+check "fwA installed the connections" installed A "$N_CONN"
+check "fwA preempts (after its delay)" wait_for 10 ha_vgmp_is A g1 active
+check "fwB is standby again" wait_for 3 ha_vgmp_is B g1 standby
+check "fwA waited for the backup before preempting" test "$(ha_vgmp_field A g1 'g["history"][0]["reason"]')" = preempt
 sleep 3
 touch "$T_DIR/stop"
 wait "$CLIENT"
@@ -63,14 +76,16 @@ check "no connection reset (report)" test "$(json_get 'd["errors"]' <"$T_DIR/cli
 check "no new connection at the server (same public address and port)" \
 	test "$(wc -l <"$T_DIR/accepts")" = "$N_CONN"
 GAP=$(json_get 'd["max_gap_ms"]' <"$T_DIR/client.json")
-echo "   longest stall on any connection: $GAP ms (peer death $((3 * HELLO)) ms)"
+echo "   longest stall on any connection, both ways: $GAP ms (peer death $((3 * HELLO)) ms)"
 check "no connection stalled for 2 s" test "$GAP" -lt 2000
 
 echo "-- a wrong key"
 ha_stop B
-ha_revive A "$T_DIR/A.conf" || exit 1
 ha_start B "$T_DIR/B-badkey.conf" || exit 1
 check "fwA refuses fwB's frames" wait_for 5 sh -c "[ \$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"connection\"]; print(d[\"frames_refused\"][\"authentication\"] + d[\"connect_failures\"])') -gt 0 ]"
-check "the connection never comes up" test "$(hrp A 'd["connection"]["connects"]')" = 0
+CONNECTS=$(hrp A 'd["connection"]["connects"]')
+sleep 1
+check "the connection does not come up again" test "$(hrp A 'd["connection"]["connects"]')" = "$CONNECTS"
+check "and fwA says it is down" test "$(hrp A 'd["connection"]["up"]')" = False
 
 hsb_test_done

@@ -120,6 +120,16 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "received", in.st->bulk_received);
 	json_object_object_add(*reply, "batch_backup", o);
 	json_object_object_add(*reply, "install", install(in.install));
+	o = json_object_new_object();
+	json_object_object_add(o, "backup_from_peer_complete",
+			       json_object_new_boolean(in.backup_complete));
+	add_u64(o, "ready_timeouts", in.st->ready_timeouts);
+	add_u64(o, "claims", in.owner->claims);
+	add_u64(o, "yields", in.owner->yields);
+	add_u64(o, "sessions_changed", in.owner->sessions);
+	add_u64(o, "mappings_changed", in.owner->mappings);
+	add_u64(o, "errors", in.owner->errors);
+	json_object_object_add(*reply, "ownership", o);
 	return 0;
 }
 

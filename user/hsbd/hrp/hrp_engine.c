@@ -16,6 +16,8 @@
 #include "datapath/map_walk.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
+#include "ha/switchover.h"
+#include "vgmp/vgmp_engine.h"
 #include "nat/nat_install.h"
 #include "records/bus.h"
 #include "records/record_buf.h"
@@ -54,6 +56,14 @@ struct hsb_hrp {
 	bool bulk_again; /* asked for while one runs */
 	struct hsb_map_walk *walk;
 	struct hsb_timer *bulk_t;
+	/* VGMP's preemption hook */
+	bool backup_complete;
+	struct hsb_timer *ready_t;
+	/* ownership follows the active side (hrp_owner.h) */
+	bool observing;
+	int owned; /* -1 unknown, 0 yielded, 1 claimed */
+	struct hsb_timer *owner_t;
+	struct hrp_owner_stats owner;
 	struct hsb_hrp_stats st;
 };
 
@@ -350,6 +360,11 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	case HRP_FT_BULK_END:
 		h->st.bulk_received++;
 		hsb_log(HSB_LOG_INFO, "hrp: batch backup from the peer done");
+		if (!h->backup_complete) {
+			h->backup_complete = true;
+			hsb_timer_arm(h->ready_t, 0, 0);
+			hsb_vgmp_set_ready(h->d->vgmp, true);
+		}
 		return;
 	case HRP_FT_RECORDS:
 	case HRP_FT_BULK_CHUNK:
@@ -391,11 +406,17 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	hsb_record_buf_flush(h->deletes);
 }
 
+static void owner_eval(struct hsb_hrp *h);
+
 static void on_up(void *ctx, const struct hrp_hello *peer)
 {
 	struct hsb_hrp *h = ctx;
 
 	(void)peer;
+	/* a host that starts standby yields what its maps kept from an
+	 * earlier run before the peer's batch backup arrives: the active
+	 * peer's records must replace them, not be refused as local */
+	owner_eval(h);
 	/* what the peer missed while we were apart */
 	bulk_stop(h);
 	bulk_start(h);
@@ -414,6 +435,80 @@ static void on_down(void *ctx, const char *why)
 
 static const struct hrp_link_ops link_ops = { on_up, on_down, on_frame };
 
+/* --- preemption and ownership ------------------------------------------------- */
+
+static void on_ready_timeout(struct hsb_loop *loop, struct hsb_timer *t,
+			     void *ctx)
+{
+	struct hsb_hrp *h = ctx;
+
+	(void)loop;
+	(void)t;
+	if (h->backup_complete)
+		return;
+	h->backup_complete = true;
+	h->st.ready_timeouts++;
+	hsb_log(HSB_LOG_WARNING,
+		"hrp: no batch backup from the peer within %u s: preemption allowed without it",
+		HRP_READY_TIMEOUT_MS / 1000);
+	hsb_vgmp_set_ready(h->d->vgmp, true);
+}
+
+struct roles {
+	unsigned int active, standby;
+};
+
+static void role_of(const struct vgmp_grp *g, void *ctx)
+{
+	struct roles *r = ctx;
+
+	if (g->fsm.state == VGMP_STATE_ACTIVE)
+		r->active++;
+	else if (g->fsm.state == VGMP_STATE_STANDBY)
+		r->standby++;
+}
+
+/* Ownership follows the side this host is on for every group. */
+static void owner_eval(struct hsb_hrp *h)
+{
+	struct roles r = { 0, 0 };
+	int want;
+
+	hsb_vgmp_foreach(h->d->vgmp, role_of, &r);
+	if (r.active && !r.standby)
+		want = 1;
+	else if (r.standby && !r.active)
+		want = 0;
+	else
+		return; /* load balancing, or no group: creators own */
+	if (want == h->owned)
+		return;
+	h->owned = want;
+	hrp_owner_set(hsb_datapath_maps(h->d->dp), want, &h->owner);
+	hsb_log(HSB_LOG_INFO, "hrp: %s the backed-up state",
+		want ? "active: claimed" : "standby: yielded");
+	/* the peer gets what is ours now */
+	if (want && hrp_link_is_up(h->link))
+		bulk_start(h);
+}
+
+/* After a group changed side (deferred: not inside the switchover), and
+ * once at start, when the groups have started. */
+static void on_owner(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	(void)loop;
+	(void)t;
+	owner_eval(ctx);
+}
+
+static void on_ha(const struct hsb_ha_event *ev, void *ctx)
+{
+	struct hsb_hrp *h = ctx;
+
+	if (ev->kind == HSB_HA_EV_GROUP)
+		hsb_timer_arm(h->owner_t, 1, 0);
+}
+
 /* --- the engine ---------------------------------------------------------------- */
 
 static void engine_free(struct hsb_hrp *h)
@@ -423,6 +518,10 @@ static void engine_free(struct hsb_hrp *h)
 	hrp_link_free(h->link);
 	if (h->sub)
 		hsb_bus_unsubscribe(h->d->bus, h->sub);
+	if (h->observing)
+		hsb_switchover_unobserve(h->d->ha, on_ha, h);
+	hsb_timer_free(h->ready_t);
+	hsb_timer_free(h->owner_t);
 	hsb_map_walk_free(h->walk);
 	hsb_timer_free(h->flush_t);
 	hsb_timer_free(h->bulk_t);
@@ -479,8 +578,19 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->deletes = malloc(sizeof(*h->deletes));
 	h->flush_t = hsb_timer_new(d->loop, on_flush, h);
 	h->bulk_t = hsb_timer_new(d->loop, on_bulk, h);
-	if (!h->deletes || !h->flush_t || !h->bulk_t)
+	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
+	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
+	h->owned = -1;
+	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
+	    !h->owner_t)
 		goto nomem;
+	hsb_timer_arm(h->ready_t, HRP_READY_TIMEOUT_MS, 0);
+	hsb_timer_arm(h->owner_t, 1, 0);
+	if (d->ha) {
+		if (hsb_switchover_observe(d->ha, on_ha, h))
+			goto nomem;
+		h->observing = true;
+	}
 	hsb_record_buf_init(h->deletes, d->bus);
 	hsb_install_init(&h->inst, hsb_datapath_maps(d->dp),
 			 hsb_datapath_nat_skip_word(d->dp));
@@ -574,6 +684,13 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->link = hrp_link_stats(v->link);
 	out->st = &v->st;
 	out->install = &v->inst.stats;
+	out->owner = &v->owner;
+	out->backup_complete = v->backup_complete;
+}
+
+bool hsb_hrp_backup_complete(const struct hsb_hrp *v)
+{
+	return !v || v->backup_complete;
 }
 
 int hsb_hrp_sync(struct hsb_hrp *v, char *err, size_t errlen)

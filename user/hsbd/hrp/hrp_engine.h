@@ -25,6 +25,7 @@
 
 #include "hrp/hrp_record.h"
 #include "datapath/install.h"
+#include "hrp/hrp_owner.h"
 
 struct hsb_hrp;
 struct hrp_link_stats;
@@ -44,6 +45,7 @@ struct hsb_hrp_stats {
 	uint64_t bulk_started, bulk_sent_entries, bulk_done;
 	uint64_t bulk_received; /* BULK_END from the peer */
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
+	uint64_t ready_timeouts; /* preemption allowed without a backup */
 };
 
 struct hsb_hrp_info {
@@ -54,7 +56,14 @@ struct hsb_hrp_info {
 	const struct hrp_link_stats *link;
 	const struct hsb_hrp_stats *st;
 	const struct hsb_install_stats *install;
+	const struct hrp_owner_stats *owner;
+	bool backup_complete;
 };
+
+/* VGMP's preemption hook: the batch backup from the peer has arrived
+ * (BULK_END), or HRP_READY_TIMEOUT_MS passed without one (logged). */
+#define HRP_READY_TIMEOUT_MS 30000
+bool hsb_hrp_backup_complete(const struct hsb_hrp *v);
 
 /* v may be NULL (HRP not enabled): out->link is NULL then. */
 void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out);
