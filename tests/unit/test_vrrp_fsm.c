@@ -1021,6 +1021,59 @@ static void test_rx_rejections(void **state)
 	assert_int_equal(f.cnt.rx_rejected[VRRP_RX_OK], 0);
 }
 
+/* An advert from one of our VIPs while we hold them is our own address
+ * reflected (or spoofed): it must not make a Master yield. IPv6 carries
+ * the link-local VIP (RFC 5798 §5.2.9), which a Master has configured. */
+static void test_master_rejects_own_vip_source(void **state)
+{
+	static const char *const v6vip[] = { "fe80::1", "2001:db8::1" };
+	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t;
+
+	(void)state;
+	c.family = AF_INET6;
+	c.vips[0] = A("fe80::1");
+	c.vips[1] = A("2001:db8::1");
+	c.n_vips = 2;
+	c.primary = A("fe80::10");
+	init_ok(&f, &c);
+	t = make_master(&f, 0);
+	assert_int_equal(vrrp_fsm_rx_advert(&f,
+					    mk_advert_ex(&r, 3, 1, "fe80::1",
+							 200, 100, v6vip, 2),
+					    t + 10, &out),
+			 VRRP_RX_OWN_ADDRESS);
+	EXPECT_NONE(&out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(f.cnt.rx_rejected[VRRP_RX_OWN_ADDRESS], 1);
+	assert_false(f.master_known);
+
+	/* IPv4 likewise */
+	c = cfg4(100, 100);
+	init_ok(&f, &c);
+	t = make_master(&f, 0);
+	assert_int_equal(
+		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.1", 200, 100),
+				   t + 10, &out),
+		VRRP_RX_OWN_ADDRESS);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+
+	/* A Backup does not hold the VIPs: an advert from a VIP is the
+	 * address owner's (its real address is the VIP) and is obeyed. */
+	c = cfg4(100, 100);
+	init_ok(&f, &c);
+	start_backup(&f, 0);
+	assert_int_equal(
+		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.1", 255, 100), 10,
+				   &out),
+		VRRP_RX_OK);
+	assert_true(f.master_known);
+	assert_true(vrrp_addr_eq(&f.master_addr, &c.vips[0]));
+}
+
 static void test_v3_addr_list_mismatch_not_fatal(void **state)
 {
 	static const char *const other[] = { "192.0.2.99" };
@@ -1500,6 +1553,7 @@ int main(void)
 		cmocka_unit_test(test_priority_change_backup),
 		cmocka_unit_test(test_accept_mode),
 		cmocka_unit_test(test_rx_rejections),
+		cmocka_unit_test(test_master_rejects_own_vip_source),
 		cmocka_unit_test(test_v3_addr_list_mismatch_not_fatal),
 		cmocka_unit_test(test_v2_instance),
 		cmocka_unit_test(test_owner_conflict),

@@ -543,6 +543,16 @@ static bool addr_list_matches(const struct vrrp_fsm *f,
 	return true;
 }
 
+static bool is_own_vip(const struct vrrp_fsm *f, const struct vrrp_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->cfg.n_vips; i++)
+		if (vrrp_addr_eq(a, &f->cfg.vips[i]))
+			return true;
+	return false;
+}
+
 static enum vrrp_rx_reason reject(struct vrrp_fsm *f, enum vrrp_rx_reason r)
 {
 	vrrp_fsm_count_rx_reject(f, r);
@@ -681,6 +691,14 @@ enum vrrp_rx_reason vrrp_fsm_rx_advert(struct vrrp_fsm *f,
 	 * §6.4.3 tie-break cannot order equal addresses. */
 	if (f->cfg.primary.family != AF_UNSPEC &&
 	    vrrp_addr_eq(&adv->src, &f->cfg.primary))
+		return reject(f, VRRP_RX_OWN_ADDRESS);
+	/* Likewise a VIP while we hold it (Master, or the owner, whose VIPs
+	 * are its real addresses): IPv6 adverts carry the link-local VIP,
+	 * so a reflected or spoofed one would otherwise win the tie-break.
+	 * A Backup holds none, and an advert from a VIP is then the
+	 * address owner's own and must be obeyed. */
+	if ((f->state == VRRP_STATE_MASTER || vrrp_fsm_is_owner(f)) &&
+	    is_own_vip(f, &adv->src))
 		return reject(f, VRRP_RX_OWN_ADDRESS);
 
 	if (adv->adver_cs != ours_cs) {
