@@ -655,6 +655,48 @@ static void test_master_priority_zero_sends(void **state)
 	assert_int_equal(f.cnt.prio0_rx, 1);
 }
 
+/* §6.4.3 answers a priority-0 advert at once; a peer sending nothing but
+ * priority 0 must not get one advert back for each (docs/vrrp.md: a
+ * misbehaving peer cannot make it flood). 2000 of them in 2 s, one every
+ * ms, at a 1 s interval: the replies and the scheduled adverts together
+ * stay at one per interval, the rest counted. */
+static void test_master_priority_zero_flood(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t0, t, sent = 0, tx0;
+	unsigned int i, k;
+
+	(void)state;
+	init_ok(&f, &c);
+	t0 = make_master(&f, 0);
+	tx0 = f.cnt.adverts_tx;
+	mk_advert(&r, "192.0.2.20", 0, 100);
+	for (i = 0; i < 2000; i++) {
+		t = t0 + 1 + i;
+		if (f.timers[VRRP_TIMER_ADVER].armed &&
+		    f.timers[VRRP_TIMER_ADVER].deadline_ms <= t) {
+			vrrp_fsm_timer_expired(&f, VRRP_TIMER_ADVER, t, &out);
+			for (k = 0; k < out.n; k++)
+				sent += out.v[k].type == VRRP_ACT_SEND_ADVERT;
+		}
+		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
+		for (k = 0; k < out.n; k++)
+			sent += out.v[k].type == VRRP_ACT_SEND_ADVERT;
+		assert_int_equal(f.state, VRRP_STATE_MASTER);
+	}
+	/* t0 + 1: the first is answered at once; then one per 1000 ms */
+	assert_int_equal(f.cnt.prio0_rx, 2000);
+	assert_true(sent <= 3);
+	assert_int_equal(f.cnt.adverts_tx - tx0, sent);
+	assert_int_equal(f.cnt.prio0_replies_suppressed, 2000 - 2);
+	/* the Adver_Timer was never starved: it is due within an interval */
+	assert_true(f.timers[VRRP_TIMER_ADVER].armed);
+	assert_true(f.timers[VRRP_TIMER_ADVER].deadline_ms <= t + 1000);
+}
+
 /* --- Shutdown -------------------------------------------------------------------- */
 
 static void test_shutdown_from_master(void **state)
@@ -1540,6 +1582,7 @@ int main(void)
 		cmocka_unit_test(test_master_ipv6_tie_break),
 		cmocka_unit_test(test_master_lower_priority_discards),
 		cmocka_unit_test(test_master_priority_zero_sends),
+		cmocka_unit_test(test_master_priority_zero_flood),
 		cmocka_unit_test(test_shutdown_from_master),
 		cmocka_unit_test(test_shutdown_from_backup_and_init),
 		cmocka_unit_test(test_shutdown_owner),

@@ -613,6 +613,18 @@ static void backup_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	note_master(f, adv);
 }
 
+/* True, and the slot taken, if nothing passed within the last
+ * Advertisement_Interval. */
+static bool ratelimit_pass(const struct vrrp_fsm *f,
+			   struct vrrp_fsm_ratelimit *rl, uint64_t now_ms)
+{
+	if (rl->used && now_ms < rl->last_ms + adver_ms(f))
+		return false;
+	rl->used = true;
+	rl->last_ms = now_ms;
+	return true;
+}
+
 /* RFC 5798 §6.4.3, Master: "If an ADVERTISEMENT is received". */
 static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 		      uint64_t now_ms, struct vrrp_actions *out)
@@ -622,7 +634,14 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	if (adv->priority == VRRP_PRIO_SHUTDOWN) {
 		/* "If the Priority in the ADVERTISEMENT is zero, then: Send
 		 * an ADVERTISEMENT, reset the Adver_Timer to
-		 * Advertisement_Interval." */
+		 * Advertisement_Interval." Once per interval: a real
+		 * master leaves once, and a peer that keeps sending
+		 * priority 0 must not get an advert back for each. The
+		 * backups have heard one within this interval anyway. */
+		if (!ratelimit_pass(f, &f->prio0_reply, now_ms)) {
+			f->cnt.prio0_replies_suppressed++;
+			return;
+		}
 		send_advert(f, out, f->priority);
 		arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
 		return;
@@ -656,9 +675,7 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	 * for their ARP entries to fail costs seconds. So, like keepalived,
 	 * answer at once with an advert and a GARP burst, at most once per
 	 * Advertisement_Interval so a misbehaving peer cannot make us flood. */
-	if (now_ms >= f->last_reassert_ms + adver_ms(f) ||
-	    f->last_reassert_ms == 0) {
-		f->last_reassert_ms = now_ms;
+	if (ratelimit_pass(f, &f->reassert, now_ms)) {
 		f->cnt.reasserts++;
 		send_advert(f, out, f->priority);
 		emit_simple(out, VRRP_ACT_SEND_GARP_BURST);
