@@ -569,7 +569,7 @@ static void test_master_equal_priority_tie_break(void **state)
 	t = make_master(&f, 0) + 10;
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.99", 100, 100), t, &out);
 	/* the loser is answered at once (see master_rx) */
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1000));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	/* 192.0.2.200 is higher as unsigned bytes (0xc8 > 0x64): Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.200", 100, 100), t + 1,
@@ -598,7 +598,7 @@ static void test_master_ipv6_tie_break(void **state)
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::7fff", 100, 100, v6vip, 1), t,
 		&out);
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1000));
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::8001", 100, 100, v6vip, 1), t,
 		&out);
@@ -622,19 +622,69 @@ static void test_master_lower_priority_discards(void **state)
 				   t + 5, &out),
 		VRRP_RX_OK);
 	/* RFC 5798 says discard; a loser that briefly was Master has sent
-	 * GARPs, so we answer at once: advert, GARP burst, timer restarted */
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1005));
+	 * GARPs, so we answer at once: advert, one GARP round, timer
+	 * restarted */
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1005));
 	assert_int_equal(f.cnt.reasserts, 1);
 	/* at most once per Advertisement_Interval: a flood gets nothing */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 500,
 			   &out);
 	EXPECT_NONE(&out);
+	assert_int_equal(f.cnt.reasserts_suppressed, 1);
 	assert_int_equal(f.timers[VRRP_TIMER_ADVER].deadline_ms, t + 1005);
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 1005,
 			   &out);
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 2005));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 2005));
 	assert_int_equal(f.cnt.reasserts, 2);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
+}
+
+/* A standoff: a lower-priority peer that never hears us stays Master and
+ * keeps advertising (here every 10 ms, faster than our 100 ms interval,
+ * for 7 s). We answer each interval at most once, with an advert and one
+ * GARP/NA round - never a whole burst (garp count rounds) per answer,
+ * which made 3 GARP rounds per interval - and count what we left
+ * unanswered. */
+static void test_master_reassert_standoff_bounded(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(150, 10);
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t0, t, adverts = 0, rounds = 0, bursts = 0, rx = 0;
+	unsigned int k;
+
+	(void)state;
+	init_ok(&f, &c);
+	t0 = make_master(&f, 0);
+	mk_advert(&r, "192.0.2.20", 100, 10);
+	for (t = t0 + 1; t <= t0 + 7000; t++) {
+		if (f.timers[VRRP_TIMER_ADVER].armed &&
+		    f.timers[VRRP_TIMER_ADVER].deadline_ms <= t) {
+			vrrp_fsm_timer_expired(&f, VRRP_TIMER_ADVER, t, &out);
+			for (k = 0; k < out.n; k++)
+				adverts += out.v[k].type ==
+					   VRRP_ACT_SEND_ADVERT;
+		}
+		if (t % 10)
+			continue;
+		rx++;
+		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
+		for (k = 0; k < out.n; k++) {
+			adverts += out.v[k].type == VRRP_ACT_SEND_ADVERT;
+			rounds += out.v[k].type == VRRP_ACT_SEND_GARP_ROUND;
+			bursts += out.v[k].type == VRRP_ACT_SEND_GARP_BURST;
+		}
+		assert_int_equal(f.state, VRRP_STATE_MASTER);
+	}
+	/* 7000 ms at 100 ms: 70 answers, each one round */
+	assert_int_equal(f.cnt.reasserts, 70);
+	assert_int_equal(rounds, 70);
+	assert_int_equal(bursts, 0);
+	assert_int_equal(f.cnt.reasserts_suppressed, rx - 70);
+	/* an answer restarts the Adver_Timer: with the scheduled advert at
+	 * most two per interval */
+	assert_true(adverts <= 2 * 70 + 1);
 }
 
 static void test_master_priority_zero_sends(void **state)
@@ -804,7 +854,7 @@ static void test_preempt_delay_takes_over_at_deadline(void **state)
 	 * goes Backup without waiting for our next scheduled advert */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 100, 100), 6001,
 			   &out);
-	EXPECT(&out, E_SEND(200), E(SEND_GARP_BURST), E_ARM(ADVER, 7001));
+	EXPECT(&out, E_SEND(200), E(SEND_GARP_ROUND), E_ARM(ADVER, 7001));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
@@ -1221,7 +1271,7 @@ static void test_owner_conflict(void **state)
 		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.9", 255, 100), 10,
 				   &out),
 		VRRP_RX_OK);
-	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1010));
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_ROUND), E_ARM(ADVER, 1010));
 	assert_true(out.owner_conflict);
 	/* higher address: the tie-break resolves it, we go Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 255, 100), 20, &out);
@@ -1234,7 +1284,7 @@ static void test_owner_conflict(void **state)
 	vrrp_fsm_start(&f, 0, &out);
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 254, 100), 30, &out);
 	assert_false(out.owner_conflict);
-	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1030));
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_ROUND), E_ARM(ADVER, 1030));
 }
 
 /* --- configuration, helpers, names ----------------------------------------------- */
@@ -1581,6 +1631,7 @@ int main(void)
 		cmocka_unit_test(test_master_equal_priority_tie_break),
 		cmocka_unit_test(test_master_ipv6_tie_break),
 		cmocka_unit_test(test_master_lower_priority_discards),
+		cmocka_unit_test(test_master_reassert_standoff_bounded),
 		cmocka_unit_test(test_master_priority_zero_sends),
 		cmocka_unit_test(test_master_priority_zero_flood),
 		cmocka_unit_test(test_shutdown_from_master),

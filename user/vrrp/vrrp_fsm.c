@@ -53,6 +53,7 @@ static const char *const action_names[VRRP_ACT__COUNT] = {
 	[VRRP_ACT_SEND_GARP_BURST] = "send-garp-burst",
 	[VRRP_ACT_ARM_TIMER] = "arm-timer",
 	[VRRP_ACT_CANCEL_TIMER] = "cancel-timer",
+	[VRRP_ACT_SEND_GARP_ROUND] = "send-garp-round",
 };
 
 const char *vrrp_action_name(enum vrrp_action_type a)
@@ -673,14 +674,20 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	 * briefly became Master (it missed our adverts on a loaded host) has
 	 * already sent GARPs for the VIPs, and hosts now send to it; waiting
 	 * for their ARP entries to fail costs seconds. So, like keepalived,
-	 * answer at once with an advert and a GARP burst, at most once per
-	 * Advertisement_Interval so a misbehaving peer cannot make us flood. */
-	if (ratelimit_pass(f, &f->reassert, now_ms)) {
-		f->cnt.reasserts++;
-		send_advert(f, out, f->priority);
-		emit_simple(out, VRRP_ACT_SEND_GARP_BURST);
-		arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
+	 * answer at once with an advert and one GARP/NA round, at most once
+	 * per Advertisement_Interval so a misbehaving peer cannot make us
+	 * flood. A peer that never hears us (a one-way standoff) keeps
+	 * sending; a whole burst (garp count rounds) per answer multiplied
+	 * the GARPs, so an answer is one round, and one round per interval
+	 * is what keeps the hosts' entries pointing here. */
+	if (!ratelimit_pass(f, &f->reassert, now_ms)) {
+		f->cnt.reasserts_suppressed++;
+		return;
 	}
+	f->cnt.reasserts++;
+	send_advert(f, out, f->priority);
+	emit_simple(out, VRRP_ACT_SEND_GARP_ROUND);
+	arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
 }
 
 enum vrrp_rx_reason vrrp_fsm_rx_advert(struct vrrp_fsm *f,

@@ -51,6 +51,8 @@ enum vrrp_action_type {
 	VRRP_ACT_SEND_GARP_BURST, /* GARP (IPv4) / unsolicited NA (IPv6) */
 	VRRP_ACT_ARM_TIMER, /* .timer at .deadline_ms (replaces any) */
 	VRRP_ACT_CANCEL_TIMER, /* .timer */
+	/* one GARP / NA round, no burst: a Master re-asserting itself */
+	VRRP_ACT_SEND_GARP_ROUND,
 	VRRP_ACT__COUNT
 };
 
@@ -108,6 +110,7 @@ struct vrrp_counters {
 	uint64_t preempt_delay_started;
 	uint64_t preempt_delay_cancelled;
 	uint64_t reasserts; /* Master answered a losing advert (see below) */
+	uint64_t reasserts_suppressed; /* not answered: one this interval */
 	/* Master: priority-0 adverts not answered, one already sent within
 	 * this Advertisement_Interval */
 	uint64_t prio0_replies_suppressed;
