@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The control socket and hsbctl: hsbctl reports hsbd's refusals (busy,
 # permission denied) with hsbd's reason and exit status 1, also when the
-# refusal cuts its request short. hsbd runs in a namespace only to keep
+# refusal cuts its request short; 200 idle clients and a slow-loris
+# writer cannot keep an operator's hsbctl out. hsbd runs in a namespace only to keep
 # its VRRP address sweep away from the host; the control socket is a
 # file, and the clients (ctl_clients.py, stdlib) run outside.
 . "$(dirname "$0")/lib.sh"
@@ -49,5 +50,57 @@ last_has "another user, large config: the reason" "hsbctl: permission denied"
 chmod 0600 "$A_SOCK"
 chmod 0700 "$T_DIR"
 check_exit "no daemon: exit 2" 2 "$HSBCTL" -s "$T_DIR/none.sock" status
+
+echo "-- an operator always gets in: 200 idle clients and a slow loris"
+# 200 connections that never send, reopened when hsbd closes them, and 20
+# that trickle a request that never ends, for 30 s; meanwhile 20
+# `hsbctl status`, each of which must succeed
+python3 "$CLIENTS" idle "$A_SOCK" 200 30 >"$T_DIR/idle.out" &
+IDLE_PID=$!
+T_PIDS+=("$IDLE_PID")
+python3 "$CLIENTS" loris "$A_SOCK" 20 30 &
+LORIS_PID=$!
+T_PIDS+=("$LORIS_PID")
+sleep 3
+good=0
+worst=0
+for i in $(seq 20); do
+	t0=$(date +%s%N)
+	if timeout 10 "$HSBCTL" -s "$A_SOCK" -t 5000 status >"$T_DIR/st.out" 2>&1; then
+		good=$((good + 1))
+	else
+		sed 's/^/       | /' "$T_DIR/st.out"
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -gt "$worst" ] && worst=$ms
+	sleep 0.5
+done
+echo "     status answered $good of 20 times, slowest $worst ms"
+check "status answered every time" test "$good" -eq 20
+ctl_ctr() { "$HSBCTL" -s "$A_SOCK" -j show counters | json_get "d[\"control\"][\"$1\"]"; }
+check "show counters answers too" "$HSBCTL" -s "$A_SOCK" show counters
+echo "     control: evicted $(ctl_ctr evicted), idle_timeouts $(ctl_ctr idle_timeouts)," \
+	"timeouts $(ctl_ctr timeouts), busy $(ctl_ctr busy)"
+check "idle clients were closed (counted)" \
+	test "$(($(ctl_ctr evicted) + $(ctl_ctr idle_timeouts)))" -gt 0
+kill "$IDLE_PID" "$LORIS_PID" 2>/dev/null
+wait "$IDLE_PID" "$LORIS_PID" 2>/dev/null
+check "hsbd still answers afterwards" "$HSBCTL" -s "$A_SOCK" status
+
+echo "-- an operator always gets in: a slow loris alone, 100 connections"
+python3 "$CLIENTS" loris "$A_SOCK" 100 15 &
+LORIS_PID=$!
+T_PIDS+=("$LORIS_PID")
+sleep 2
+good=0
+for i in $(seq 10); do
+	timeout 10 "$HSBCTL" -s "$A_SOCK" -t 5000 status >/dev/null 2>&1 &&
+		good=$((good + 1))
+	sleep 0.5
+done
+echo "     status answered $good of 10 times"
+check "status answered every time under the slow loris" test "$good" -eq 10
+kill "$LORIS_PID" 2>/dev/null
+wait "$LORIS_PID" 2>/dev/null
 
 hsb_test_done
