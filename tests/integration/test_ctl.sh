@@ -103,4 +103,36 @@ check "status answered every time under the slow loris" test "$good" -eq 10
 kill "$LORIS_PID" 2>/dev/null
 wait "$LORIS_PID" 2>/dev/null
 
+echo "-- -s never replaces anything but a stale socket"
+FWB=$T_DIR/bpffs-s
+mkdir -p "$FWB"
+mount -t bpf bpf "$FWB" && T_MOUNTS+=("$FWB")
+# run_s PATH: hsbd with control socket PATH; must refuse and exit
+run_s() {
+	timeout 20 ip netns exec "$FW" "$HSBD" -c "$T_DIR/hsbd.conf" -s "$1" \
+		-p "$FWB/hsb"
+}
+printf 'sysname precious\n' >"$T_DIR/keep.conf"
+sum0=$(md5sum <"$T_DIR/keep.conf")
+check_exit "a regular file at the socket path: refused" 1 run_s "$T_DIR/keep.conf"
+last_has "the error names it" "$T_DIR/keep.conf exists and is not a socket"
+check "the file is intact" test "$(md5sum <"$T_DIR/keep.conf")" = "$sum0"
+mkdir "$T_DIR/adir"
+check_exit "a directory: refused" 1 run_s "$T_DIR/adir"
+check "the directory is still there" test -d "$T_DIR/adir"
+ln -s keep.conf "$T_DIR/link.sock"
+check_exit "a symlink: refused" 1 run_s "$T_DIR/link.sock"
+check "the symlink is still there" test -L "$T_DIR/link.sock"
+check "the file behind it is intact" test "$(md5sum <"$T_DIR/keep.conf")" = "$sum0"
+check_exit "a live hsbd's socket: refused" 1 run_s "$A_SOCK"
+check "the live hsbd still answers" "$HSBCTL" -s "$A_SOCK" status
+# a socket nobody listens on (a crash leaves one): replaced, and removed
+# when hsbd stops
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T_DIR/S.sock"
+check "a stale socket is there" test -S "$T_DIR/S.sock"
+start_hsbd S "$FW" "$T_DIR/hsbd.conf" || exit 1
+check "a stale socket is replaced" wait_for 10 "$HSBCTL" -s "$S_SOCK" status
+stop_hsbd "$S_PID"
+check "hsbd removes its socket on exit" test ! -e "$S_SOCK"
+
 hsb_test_done

@@ -38,6 +38,9 @@ struct hsb_ctl_server {
 	void *handler_ctx;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t dev; /* the socket file bound, removed on stop if still it */
+	ino_t ino;
+	bool bound;
 	struct hsb_watch *watch;
 	struct hsb_timer *sweep;
 	struct ctl_client *clients[HSB_CTL_MAX_CLIENTS];
@@ -359,11 +362,15 @@ static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	}
 }
 
-/* A socket file nobody listens on is stale (crash); a live one means
- * another hsbd owns this path. */
+/* Only a socket file nobody listens on is stale (a crash left it) and
+ * may be replaced; a live one means another hsbd owns this path. Anything
+ * else is refused and left alone: -s with a typo (-s /etc/hsb/hsbd.conf)
+ * must not delete the configuration. lstat(), so a symlink is refused
+ * too rather than followed. */
 static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
+	struct stat st;
 	int fd, ret;
 
 	snprintf(dir, sizeof(dir), "%s", sun->sun_path);
@@ -371,6 +378,20 @@ static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", dir,
 			 strerror(errno));
 		return -errno;
+	}
+	if (lstat(sun->sun_path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "control socket %s: %s", sun->sun_path,
+			 strerror(errno));
+		return -errno;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(
+			err, errlen,
+			"control socket %s exists and is not a socket; refusing to replace it (wrong -s?)",
+			sun->sun_path);
+		return -EEXIST;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -388,6 +409,19 @@ static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 		return -errno;
 	}
 	return 0;
+}
+
+/* The socket file just bound, so that stopping removes that file and
+ * never another one put at the path since. */
+static void remember_file(struct hsb_ctl_server *srv)
+{
+	struct stat st;
+
+	if (lstat(srv->path, &st))
+		return;
+	srv->dev = st.st_dev;
+	srv->ino = st.st_ino;
+	srv->bound = true;
 }
 
 struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
@@ -427,7 +461,10 @@ struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
 	old_umask = umask(0177);
 	ret = bind(srv->fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old_umask);
-	if (ret || listen(srv->fd, HSB_CTL_BACKLOG))
+	if (ret)
+		goto fail_errno;
+	remember_file(srv);
+	if (listen(srv->fd, HSB_CTL_BACKLOG))
 		goto fail_errno;
 	srv->watch = hsb_loop_watch(loop, srv->fd, EPOLLIN, accept_ready, srv);
 	srv->sweep = hsb_timer_new(loop, sweep, srv);
@@ -456,9 +493,15 @@ void hsb_ctl_server_stop(struct hsb_ctl_server *srv)
 			client_close(srv->clients[i]);
 	hsb_timer_free(srv->sweep);
 	hsb_watch_free(srv->watch);
-	if (srv->fd >= 0) {
+	if (srv->fd >= 0)
 		close(srv->fd);
-		unlink(srv->path);
+	/* Ours only: the file we bound, not whatever replaced it since. */
+	if (srv->bound) {
+		struct stat st;
+
+		if (!lstat(srv->path, &st) && S_ISSOCK(st.st_mode) &&
+		    st.st_dev == srv->dev && st.st_ino == srv->ino)
+			unlink(srv->path);
 	}
 	free(srv);
 }
