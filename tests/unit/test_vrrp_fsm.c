@@ -57,6 +57,43 @@ static void init_ok(struct vrrp_fsm *f, const struct vrrp_fsm_config *c)
 	assert_int_equal(vrrp_fsm_init(f, c), 0);
 }
 
+/* IPv6 VRRPv3, VRID 1, VIP fe80::1 (the link-local one, listed first),
+ * our link-local address `primary`, preempt on. */
+static struct vrrp_fsm_config cfg6(unsigned int prio, unsigned int adv_cs,
+				   const char *primary)
+{
+	struct vrrp_fsm_config c = cfg4(prio, adv_cs);
+
+	c.family = AF_INET6;
+	c.vips[0] = A("fe80::1");
+	c.n_vips = 1;
+	c.primary = A(primary);
+	return c;
+}
+
+/* How many actions of type t out holds. */
+static uint64_t n_acts(const struct vrrp_actions *out, enum vrrp_action_type t)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < out->n; i++)
+		n += out->v[i].type == t;
+	return n;
+}
+
+/* Fire the Adver_Timer if it is due at t; the adverts it sent. */
+static uint64_t adver_if_due(struct vrrp_fsm *f, uint64_t t)
+{
+	struct vrrp_actions out;
+
+	if (!f->timers[VRRP_TIMER_ADVER].armed ||
+	    f->timers[VRRP_TIMER_ADVER].deadline_ms > t)
+		return 0;
+	vrrp_fsm_timer_expired(f, VRRP_TIMER_ADVER, t, &out);
+	return n_acts(&out, VRRP_ACT_SEND_ADVERT);
+}
+
 /* An advert as the socket layer will hand it over. */
 struct rx {
 	uint8_t buf[VRRP_MAX_MSG_LEN];
@@ -583,16 +620,13 @@ static void test_master_equal_priority_tie_break(void **state)
 static void test_master_ipv6_tie_break(void **state)
 {
 	static const char *const v6vip[] = { "fe80::1" };
-	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm_config c = cfg6(100, 100, "fe80::8000");
 	struct vrrp_fsm f;
 	struct vrrp_actions out;
 	struct rx r;
 	uint64_t t;
 
 	(void)state;
-	c.family = AF_INET6;
-	c.vips[0] = A("fe80::1");
-	c.primary = A("fe80::8000");
 	init_ok(&f, &c);
 	t = make_master(&f, 0);
 	vrrp_fsm_rx_advert(
@@ -652,29 +686,20 @@ static void test_master_reassert_standoff_bounded(void **state)
 	struct vrrp_actions out;
 	struct rx r;
 	uint64_t t0, t, adverts = 0, rounds = 0, bursts = 0, rx = 0;
-	unsigned int k;
 
 	(void)state;
 	init_ok(&f, &c);
 	t0 = make_master(&f, 0);
 	mk_advert(&r, "192.0.2.20", 100, 10);
 	for (t = t0 + 1; t <= t0 + 7000; t++) {
-		if (f.timers[VRRP_TIMER_ADVER].armed &&
-		    f.timers[VRRP_TIMER_ADVER].deadline_ms <= t) {
-			vrrp_fsm_timer_expired(&f, VRRP_TIMER_ADVER, t, &out);
-			for (k = 0; k < out.n; k++)
-				adverts += out.v[k].type ==
-					   VRRP_ACT_SEND_ADVERT;
-		}
+		adverts += adver_if_due(&f, t);
 		if (t % 10)
 			continue;
 		rx++;
 		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
-		for (k = 0; k < out.n; k++) {
-			adverts += out.v[k].type == VRRP_ACT_SEND_ADVERT;
-			rounds += out.v[k].type == VRRP_ACT_SEND_GARP_ROUND;
-			bursts += out.v[k].type == VRRP_ACT_SEND_GARP_BURST;
-		}
+		adverts += n_acts(&out, VRRP_ACT_SEND_ADVERT);
+		rounds += n_acts(&out, VRRP_ACT_SEND_GARP_ROUND);
+		bursts += n_acts(&out, VRRP_ACT_SEND_GARP_BURST);
 		assert_int_equal(f.state, VRRP_STATE_MASTER);
 	}
 	/* 7000 ms at 100 ms: 70 answers, each one round */
@@ -717,7 +742,7 @@ static void test_master_priority_zero_flood(void **state)
 	struct vrrp_actions out;
 	struct rx r;
 	uint64_t t0, t, sent = 0, tx0;
-	unsigned int i, k;
+	unsigned int i;
 
 	(void)state;
 	init_ok(&f, &c);
@@ -726,15 +751,9 @@ static void test_master_priority_zero_flood(void **state)
 	mk_advert(&r, "192.0.2.20", 0, 100);
 	for (i = 0; i < 2000; i++) {
 		t = t0 + 1 + i;
-		if (f.timers[VRRP_TIMER_ADVER].armed &&
-		    f.timers[VRRP_TIMER_ADVER].deadline_ms <= t) {
-			vrrp_fsm_timer_expired(&f, VRRP_TIMER_ADVER, t, &out);
-			for (k = 0; k < out.n; k++)
-				sent += out.v[k].type == VRRP_ACT_SEND_ADVERT;
-		}
+		sent += adver_if_due(&f, t);
 		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
-		for (k = 0; k < out.n; k++)
-			sent += out.v[k].type == VRRP_ACT_SEND_ADVERT;
+		sent += n_acts(&out, VRRP_ACT_SEND_ADVERT);
 		assert_int_equal(f.state, VRRP_STATE_MASTER);
 	}
 	/* t0 + 1: the first is answered at once; then one per 1000 ms */
@@ -1119,18 +1138,15 @@ static void test_rx_rejections(void **state)
 static void test_master_rejects_own_vip_source(void **state)
 {
 	static const char *const v6vip[] = { "fe80::1", "2001:db8::1" };
-	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm_config c = cfg6(100, 100, "fe80::10");
 	struct vrrp_fsm f;
 	struct vrrp_actions out;
 	struct rx r;
 	uint64_t t;
 
 	(void)state;
-	c.family = AF_INET6;
-	c.vips[0] = A("fe80::1");
 	c.vips[1] = A("2001:db8::1");
 	c.n_vips = 2;
-	c.primary = A("fe80::10");
 	init_ok(&f, &c);
 	t = make_master(&f, 0);
 	assert_int_equal(vrrp_fsm_rx_advert(&f,
