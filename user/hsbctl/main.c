@@ -69,8 +69,10 @@ static void usage(FILE *out)
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 ok, 1 command refused (reason on stderr), 2 hsbd\n"
-		"unreachable. The command language: docs/configuration.md.\n",
+		"Exit status: 0 ok; 1 refused by hsbd, hsbd's reason on stderr\n"
+		"(a bad command, or the connection itself: 'busy', 'permission\n"
+		"denied'), or bad usage; 2 hsbd unreachable or no valid answer.\n"
+		"The command language: docs/configuration.md.\n",
 		DEFAULT_TIMEOUT_MS);
 }
 
