@@ -33,7 +33,8 @@ hsbd would drop for any other reason is flagged with expert info named
 after hsbd's counter (`bad-magic`, `bad-length`, ...).
 
 Fields are named vgmp.* and hrp.*; list them with
-`tshark -X lua_script:tools/wireshark/hsb.lua -G fields | grep -P '\t(vgmp|hrp)\.'`.
+`tshark -G fields -X lua_script:tools/wireshark/hsb.lua | grep -P '\t(vgmp|hrp)\.'`
+(-G first). Expert infos are filterable as vgmp.bad_length, hrp.bad_magic, ...
 tests/integration/test_wireshark.sh checks this file against a live capture
 of two hsbd and against the worked examples of the docs.
 ]]
