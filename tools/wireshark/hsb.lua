@@ -71,11 +71,17 @@ local function all_zero(tvbr)
 	return true
 end
 
+-- bit mask (a power of two) is set in v. Not bit32: it is no standard
+-- library after Lua 5.2 (Debian 12's Wireshark 4.0), and 4.4+ runs Lua 5.4
+local function has_bit(v, mask)
+	return math.floor(v / mask) % 2 == 1
+end
+
 -- names of the set bits of v from a {mask, name} list
 local function flag_names(v, names)
 	local s = {}
 	for _, f in ipairs(names) do
-		if bit32.band(v, f[1]) ~= 0 then
+		if has_bit(v, f[1]) then
 			s[#s + 1] = f[2]
 		end
 	end
@@ -383,7 +389,7 @@ function vgmp.dissector(tvb, pinfo, tree)
 			vgmp_types[mtype] or ("type " .. mtype),
 			tostring(tvb(16, 8):uint64()))
 	end
-	if bit32.band(tvb(4, 2):uint(), 0x0001) ~= 0 then
+	if has_bit(tvb(4, 2):uint(), 0x0001) then
 		info = info .. " [ACK requested]"
 	end
 
