@@ -121,7 +121,10 @@ CONN=tests/integration/hrp_conn.py
 ip netns exec "$P-server" python3 "$CONN" server 9000 "$DIR/accepts" &
 PIDS+=("$!")
 disown "$!"
-sleep 0.3
+for _ in $(seq 100); do
+	ip netns exec "$P-server" ss -Hltn 'sport = :9000' | grep -q . && break
+	sleep 0.1
+done
 ip netns exec "$P-client" python3 "$CONN" client 10.98.2.10 9000 5 30 \
 	"$DIR/client.json" "$DIR/stop" >/dev/null 2>&1 &
 CLIENT=$!

@@ -38,10 +38,10 @@ check "the hrp connection comes up" wait_for 5 sh -c "[ \"\$('$HSBCTL' -s '$(ha_
 check "show hrp renders" sh -c "'$HSBCTL' -s '$(ha_sock B)' show hrp | grep -q 'hrp: connected'"
 
 echo "-- $N_CONN TCP connections through fwA, backed up to fwB"
-ip netns exec "$HA_SV" python3 "$CONN" server 9000 "$T_DIR/accepts" &
+ip netns exec "$HA_SV" "$HA_PY" "$CONN" server 9000 "$T_DIR/accepts" &
 T_PIDS+=("$!")
-sleep 0.3
-ip netns exec "$HA_CL" python3 "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
+check "the server listens" wait_for 10 sh -c "ip netns exec '$HA_SV' ss -Hltn 'sport = :9000' | grep -q ."
+ip netns exec "$HA_CL" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
 	"$T_DIR/client.json" "$T_DIR/stop" >/dev/null 2>&1 &
 CLIENT=$!
 check "the server sees $N_CONN connections" wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $N_CONN ]"
