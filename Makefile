@@ -33,7 +33,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 	-Wno-missing-field-initializers -D_GNU_SOURCE \
-	-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp \
+	-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp -Iuser/hrp \
 	-Iuser/hsbd -I$(BUILD)/skel \
 	$(PKG_CFLAGS) $(SAN_FLAGS)
 override LDFLAGS += $(SAN_FLAGS)
@@ -50,7 +50,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 # (docs/architecture.md, "Source layout").
 srcs_under = $(sort $(shell find $(1) -name '*.c'))
 LIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/vrrp/*.c) \
-	$(wildcard user/vgmp/*.c)
+	$(wildcard user/vgmp/*.c) $(wildcard user/hrp/*.c)
 CONFIG_SRCS := $(wildcard user/config/*.c)
 HSBD_SRCS := $(call srcs_under,user/hsbd)
 HSBCTL_SRCS := $(wildcard user/hsbctl/*.c)
@@ -190,7 +190,7 @@ lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance \
 		--inline-suppr --suppress=missingIncludeSystem \
 		--include=/usr/include/bpf/libbpf_common.h \
-		-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp \
+		-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp -Iuser/hrp \
 		-Iuser/hsbd user/
 
 PREFIX ?= /usr/local

@@ -133,7 +133,9 @@ int hsb_tc_egress(struct __sk_buff *skb)
  * mapping with this program (BPF_PROG_RUN, args in ctx), because the
  * count must be changed with an atomic compare-and-swap against the XDP
  * CPUs joining the mapping, which a map update from userspace cannot do
- * (include/hsb/nat.h). The last reference deletes the mapping.
+ * (include/hsb/nat.h). The last reference deletes the mapping. The
+ * same program takes the reference of a session installed from the peer
+ * (HSB_NAT_OP_ACQUIRE) and clears a re-emitted mapping's dirty mark.
  */
 SEC("syscall")
 int hsb_nat_release(struct hsb_nat_release_args *a)
@@ -148,7 +150,11 @@ int hsb_nat_release(struct hsb_nat_release_args *a)
 	k.port = a->pub.port;
 	k.proto = a->pub.proto;
 	k.dir = HSB_NAT_DIR_PUB;
-	if (a->op == HSB_NAT_OP_CLEAN)
+	if (a->op == HSB_NAT_OP_ACQUIRE)
+		r = a->table == HSB_NAT_TABLE_NOPAT ?
+			    hsb_nat_acquire(&hsb_nat_nopat, a, &k, 0) :
+			    hsb_nat_acquire(&hsb_nat_pat, a, &k, inp);
+	else if (a->op == HSB_NAT_OP_CLEAN)
 		r = a->table == HSB_NAT_TABLE_NOPAT ?
 			    hsb_nat_clean(&hsb_nat_nopat, &k) :
 			    hsb_nat_clean(&hsb_nat_pat, &k);
@@ -157,7 +163,8 @@ int hsb_nat_release(struct hsb_nat_release_args *a)
 	else
 		r = hsb_nat_ref_put(&hsb_nat_pat, &k, in, inp, &deleted);
 	a->result = r;
-	a->deleted = deleted;
+	if (a->op != HSB_NAT_OP_ACQUIRE)
+		a->deleted = deleted;
 	return 0;
 }
 

@@ -10,8 +10,8 @@
 # open a connection back, and what an operator sees:
 # hsbctl status / running-config / interfaces / counters, and the pinned
 # maps through bpftool. Part two (scripts/demo-failover.sh) runs two
-# gateways with VRRP and kills the active one under a running ping; it
-# keeps live TCP connections once HRP backs sessions up. Cleans up after
+# gateways (VGMP, HRP, PAT) and kills the active one under live TCP
+# connections and a ping: the connections go on through the other one. Cleans up after
 # itself, also on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -125,7 +125,7 @@ HSBD_PID=
 run ip -n $F -d link show hsbd-in
 tail -n 5 "$DIR/hsbd.log"
 
-say "part two: two gateways, VRRP failover"
+say "part two: two gateways, a failover that keeps live connections"
 HSB_BUILD=$B scripts/demo-failover.sh
 echo
 echo "demo complete."

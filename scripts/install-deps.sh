@@ -15,7 +15,7 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libclang-rt-14-dev clang-format cppcheck"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
-	netcat-openbsd procps psmisc python3 kmod keepalived traceroute"
+	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark"
 # `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
 # The kernel itself is fetched by vmtest/run.sh (apt-get download).
 vm_pkgs="qemu-system-x86 busybox-static"
@@ -35,6 +35,16 @@ fi
 
 echo "install-deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# tshark (tests/integration/test_wireshark.sh decodes captures with
+# tools/wireshark/hsb.lua) pulls in wireshark-common, whose postinst asks
+# whether non-root users may capture: answer no beforehand so apt never
+# prompts (the tests capture as root anyway).
+case " $missing " in
+*" tshark "*)
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		debconf-set-selections
+	;;
+esac
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

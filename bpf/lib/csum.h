@@ -8,6 +8,8 @@
 #include <linux/ip.h>
 #include <bpf/bpf_endian.h>
 
+#include "hsb/nat_csum.h"
+
 /*
  * Decrement the IPv4 TTL and patch the header checksum incrementally
  * (RFC 1624), as the kernel's ip_decrease_ttl() does: the TTL is the high
@@ -24,37 +26,10 @@ static __always_inline void hsb_ipv4_dec_ttl(struct iphdr *iph)
 	iph->ttl--;
 }
 
-/*
- * Incremental checksum updates for NAT rewrites (RFC 1624, eqn. 3:
- * HC' = ~(~HC + ~m + m')), done on the raw network-order bytes as the
- * kernel's csum_replace4()/csum_replace2() do: the one's complement sum
- * does not depend on byte order as long as both sides use the same one.
- * No helper call: a few adds, cheaper than bpf_csum_diff().
- */
-static __always_inline __u32 hsb_csum_add32(__u32 c, __u32 v)
-{
-	c += v;
-	return c + (c < v);
-}
-
-static __always_inline __u16 hsb_csum_fold(__u32 c)
-{
-	c = (c & 0xffff) + (c >> 16);
-	c = (c & 0xffff) + (c >> 16);
-	return (__u16)c;
-}
-
-/* The one's complement difference of replacing a 32-bit word, as a
- * 32-bit partial sum to feed hsb_csum_apply(). */
-static __always_inline __u32 hsb_csum_diff4(__u32 from, __u32 to)
-{
-	return hsb_csum_add32(~from, to);
-}
-
-static __always_inline __u32 hsb_csum_diff2(__u16 from, __u16 to)
-{
-	return (__u32)(__u16)~from + to;
-}
+/* Incremental checksum updates for NAT rewrites: hsb_csum_add32(),
+ * hsb_csum_fold(), hsb_csum_diff4(), hsb_csum_diff2(), shared with hsbd
+ * (include/hsb/nat_csum.h). No helper call: a few adds, cheaper than
+ * bpf_csum_diff(). */
 
 /* Apply a partial sum d to the checksum field at sum. */
 static __always_inline void hsb_csum_apply(__sum16 *sum, __u32 d)

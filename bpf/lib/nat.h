@@ -656,6 +656,68 @@ static __always_inline int hsb_nat_ref_put(void *map,
 	return -2;
 }
 
+/*
+ * Take a reference for a session hsbd installs from the peer
+ * (HSB_NAT_OP_ACQUIRE, include/hsb/nat.h): join pub when it is the
+ * mapping of inside endpoint (in_addr, in_port), with the compare-and-swap
+ * from a non-zero count XDP joins with, so a dying mapping is never
+ * revived; create it when absent (BPF_NOEXIST: an XDP allocation racing
+ * for the same port wins, and the caller tries again). The IN index is
+ * written unless it names another live mapping of the endpoint: a local
+ * mapping keeps serving the endpoint's new sessions.
+ */
+static __always_inline int hsb_nat_acquire(void *map,
+					   struct hsb_nat_release_args *a,
+					   const struct hsb_nat_key *pub,
+					   __u16 in_port)
+{
+	struct hsb_nat_entry v, *e, *cur;
+	struct hsb_nat_key ik;
+
+	a->deleted = 0;
+	e = bpf_map_lookup_elem(map, pub);
+	if (e) {
+		if (e->addr != a->inside || e->port != in_port)
+			return HSB_NAT_ACQ_CONFLICT;
+		if (hsb_nat_ref_get(e, a->now_ns))
+			return HSB_NAT_ACQ_BUSY;
+		return (int)*(volatile __u32 *)&e->refcnt;
+	}
+	__builtin_memset(&v, 0, sizeof(v));
+	v.addr = a->inside;
+	v.port = in_port;
+	v.flags = HSB_NAT_F_FROM_PEER;
+	v.refcnt = 1;
+	v.group = a->group;
+	v.created_ns = a->created_ns;
+	v.last_ref_ns = a->now_ns;
+	if (bpf_map_update_elem(map, pub, &v, BPF_NOEXIST))
+		return HSB_NAT_ACQ_BUSY;
+	a->deleted = 1;
+	ik.addr = a->inside;
+	ik.port = in_port;
+	ik.proto = pub->proto;
+	ik.dir = HSB_NAT_DIR_IN;
+	e = bpf_map_lookup_elem(map, &ik);
+	if (e && (e->addr != pub->addr || e->port != pub->port)) {
+		struct hsb_nat_key ck = { .addr = e->addr,
+					  .port = e->port,
+					  .proto = pub->proto,
+					  .dir = HSB_NAT_DIR_PUB };
+
+		cur = bpf_map_lookup_elem(map, &ck);
+		if (cur && cur->addr == a->inside && cur->port == in_port &&
+		    *(volatile __u32 *)&cur->refcnt)
+			return 1;
+	}
+	v.addr = pub->addr;
+	v.port = pub->port;
+	v.flags = 0;
+	v.refcnt = 0;
+	bpf_map_update_elem(map, &ik, &v, BPF_ANY);
+	return 1;
+}
+
 /* Clear HSB_NAT_F_DIRTY of a mapping whose state hsbd has just re-emitted:
  * an atomic AND on the 32-bit word holding flags, so a concurrent
  * reference change is never overwritten (a userspace map update would
@@ -1177,33 +1239,9 @@ static __always_inline int hsb_nat_pkt(const struct hsb_session *s,
 	return 1;
 }
 
-/* The key's endpoint a translation replaces: the initiator's (source
- * NAT), or the responder's (DNAT). 1 when it is endpoint a. */
-static __always_inline int hsb_nat_key_side_a(__u8 kind, int init_b)
-{
-	return kind == HSB_NAT_KIND_DNAT ? init_b : !init_b;
-}
-
-/*
- * Precompute the checksum adjustments of translation n of the session
- * keyed k (include/hsb/session.h, struct hsb_session_nat): once, when
- * the session is created, instead of on every packet.
- */
-static __always_inline void hsb_nat_prep(struct hsb_session_nat *n,
-					 const struct hsb_flow_key *k,
-					 int init_b)
-{
-	int sa = hsb_nat_key_side_a(n->kind, init_b);
-	__be32 ka = sa ? hsb_nat_a4(k->addr_a) : hsb_nat_a4(k->addr_b);
-	__u16 kp = sa ? k->port_a : k->port_b;
-	__u32 da = hsb_csum_diff4(ka, hsb_nat_a4(n->addr));
-	__u32 dp = hsb_csum_diff2(bpf_htons(kp), bpf_htons(n->port));
-
-	n->csum_ip = hsb_csum_fold(da);
-	n->csum_l4 = hsb_csum_fold(
-		k->proto == IPPROTO_ICMP ? dp : hsb_csum_add32(da, dp));
-	n->xflags |= HSB_NAT_XF_CSUM;
-}
+/* hsb_nat_key_side_a(), hsb_nat_prep(): the checksum adjustments a
+ * session keeps, computed once when it is created (include/hsb/
+ * nat_csum.h, shared with hsbd's install path). */
 
 /*
  * hsb_nat_pkt() for the established path: a TCP, UDP or ICMP echo packet

@@ -297,9 +297,11 @@ static __always_inline int hsb_vaddr_ip(const struct hsb_pkt *p, __u32 ifindex)
  * its VRID's virtual MAC (RFC 5798 §7.3: the source MAC of an
  * advertisement is the virtual router MAC), a neighbour advertisement
  * for the MAC in its target link-layer option, an ARP packet from a
- * virtual address for that address's MAC. Returns 1 and fills mac. */
+ * virtual address for that address's MAC. Returns 1 and fills mac;
+ * *leaving is set for an advertisement with priority 0. */
 static __always_inline int hsb_vmac_of_egress(void *data, void *data_end,
-					      __u32 ifindex, __u8 mac[6])
+					      __u32 ifindex, __u8 mac[6],
+					      int *leaving)
 {
 	struct ethhdr *eth = data;
 	struct hsb_vaddr *e;
@@ -314,21 +316,28 @@ static __always_inline int hsb_vmac_of_egress(void *data, void *data_end,
 		    ip->ihl < 5)
 			return 0;
 		vrrp = (__u8 *)ip + ip->ihl * 4;
-		if ((void *)(vrrp + 2) > data_end)
+		if ((void *)(vrrp + 3) > data_end)
 			return 0;
 		hsb_vrrp_vmac(mac, 0, vrrp[1]);
+		*leaving = vrrp[2] == 0;
 		return 1;
 	}
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 		struct hsb_nd *nd = (void *)(ip6 + 1);
+		__u8 *vrrp = (__u8 *)nd;
 
-		if ((void *)(nd + 1) > data_end)
+		/* An advert with one VIP is 24 bytes, shorter than an NA
+		 * with its option: test for it with its own bound. */
+		if ((void *)(vrrp + 3) > data_end)
 			return 0;
 		if (ip6->nexthdr == 112) {
-			hsb_vrrp_vmac(mac, 1, ((__u8 *)nd)[1]);
+			hsb_vrrp_vmac(mac, 1, vrrp[1]);
+			*leaving = vrrp[2] == 0;
 			return 1;
 		}
+		if ((void *)(nd + 1) > data_end)
+			return 0;
 		if (ip6->nexthdr != IPPROTO_ICMPV6 || nd->type != 136 ||
 		    nd->opt_type != 2 || nd->opt_len != 1)
 			return 0;
@@ -358,12 +367,17 @@ static __always_inline void hsb_vaddr_egress(void *data, void *data_end,
 	struct ethhdr *eth = data;
 	struct hsb_vmac_key k = { .ifindex = ifindex };
 	struct hsb_vmac *m;
+	int leaving = 0;
 
 	if (!hsb_vmac_if_maybe(ifindex) ||
-	    !hsb_vmac_of_egress(data, data_end, ifindex, k.mac))
+	    !hsb_vmac_of_egress(data, data_end, ifindex, k.mac, &leaving))
 		return;
 	m = bpf_map_lookup_elem(&hsb_vmacs, &k);
-	if (!m || !hsb_vgroup_active(m->group))
+	/* A master leaving (RFC 5798 priority 0) has already flipped its
+	 * group to standby before it says goodbye (docs/vrrp.md, "Takeover
+	 * ordering"), yet its last advert must come from the vmac too, or
+	 * switches move the vmac to this port on the way out. */
+	if (!m || (!leaving && !hsb_vgroup_active(m->group)))
 		return;
 	if ((void *)(eth + 1) > data_end)
 		return;

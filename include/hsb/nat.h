@@ -100,7 +100,7 @@ HSB_ASSERT_SIZE(struct hsb_nat_key, 8);
 #define HSB_NAT_F_DIRTY (1U << 0) /* change record lost: hsbd re-emits */
 #define HSB_NAT_F_STATIC (1U << 1) /* server map: from `nat server` */
 #define HSB_NAT_F_DYNAMIC (1U << 2) /* server map: pinhole, expires */
-#define HSB_NAT_F_FROM_PEER (1U << 3) /* installed by HRP */
+#define HSB_NAT_F_FROM_PEER (1U << 3) /* from the peer: datapath/install.h */
 
 struct hsb_nat_entry {
 	__be32 addr; /* the other side's address */
@@ -226,6 +226,21 @@ HSB_ASSERT_SIZE(struct hsb_nat_event_body, 56);
  * program writes result and deleted back into it). */
 #define HSB_NAT_OP_RELEASE 0 /* drop one reference */
 #define HSB_NAT_OP_CLEAN 1 /* clear HSB_NAT_F_DIRTY (after a resync) */
+/*
+ * Take one reference for a session installed from the peer (hsbd's
+ * install path, user/hsbd/nat/nat_install.c): join the mapping pub if it
+ * names the same inside endpoint (from a non-zero count, as XDP joins),
+ * else create it with one reference, HSB_NAT_F_FROM_PEER, group,
+ * created_ns and last_ref_ns = now_ns, and its IN index unless that names
+ * another live mapping of the endpoint. result: the count after; -1 pub
+ * is another endpoint's mapping; -2 busy (the count is 0, the mapping is
+ * being freed; try again). deleted: 1 when this call created it.
+ */
+#define HSB_NAT_OP_ACQUIRE 2
+
+/* hsb_nat_release_args.result of HSB_NAT_OP_ACQUIRE */
+#define HSB_NAT_ACQ_CONFLICT (-1)
+#define HSB_NAT_ACQ_BUSY (-2)
 
 struct hsb_nat_release_args {
 	__u8 table; /* HSB_NAT_TABLE_PAT or _NOPAT */
@@ -234,12 +249,16 @@ struct hsb_nat_release_args {
 	struct hsb_nat_key pub; /* the mapping's PUB key */
 	__be32 inside; /* the inside address the session used */
 	__u16 inside_port;
-	__u16 pad2;
+	__u16 group; /* ACQUIRE: address-group id of a new mapping */
 	__s32 result; /* out: refcnt after; -1 not found or another
 		       * mapping; -2 busy, try again */
-	__u32 deleted; /* out: 1 when this release freed the mapping */
+	__u32 deleted; /* out: 1 when this release freed the mapping
+			* (ACQUIRE: when it created it) */
+	__u32 pad3;
+	__u64 created_ns; /* ACQUIRE: creation time of a new mapping */
+	__u64 now_ns; /* ACQUIRE: last_ref_ns */
 };
-HSB_ASSERT_SIZE(struct hsb_nat_release_args, 28);
+HSB_ASSERT_SIZE(struct hsb_nat_release_args, 48);
 
 /*
  * The ports this host allocates from in a PAT pool: the group's range,

@@ -3,7 +3,8 @@
  * The session table (hsb_sessions, LRU hash): struct hsb_flow_key ->
  * struct hsb_session. XDP creates entries on a permitted first packet and
  * keeps state and counters; hsbd's sweeper removes expired entries (and
- * reports their deletion); HRP installs entries backed up from the peer.
+ * reports their deletion); entries backed up from the peer enter through
+ * hsbd's install path (user/hsbd/datapath/install.h).
  *
  * Times are bpf_ktime_get_ns() values (CLOCK_MONOTONIC) of this host: they
  * never cross the wire as such, only as ages and remaining lifetimes.
@@ -54,9 +55,10 @@ enum hsb_ct_state {
  * sum (RFC 1624) over the header words as the CPU loads them, to add to
  * the complemented checksum; a reply adds its complement. csum_ip covers
  * the address (IPv4 header), csum_l4 the address and port (TCP, UDP
- * pseudo-header) or the echo id alone (ICMP). A session without the flag
- * (installed by an older datapath, or from a peer) is translated by
- * computing the differences per packet.
+ * pseudo-header) or the echo id alone (ICMP). Computed by hsb_nat_prep()
+ * (nat_csum.h), by XDP and by hsbd for sessions it installs from the
+ * peer. A session without the flag (from an older datapath) is
+ * translated by computing the differences per packet.
  */
 #define HSB_NAT_XF_CSUM (1U << 0) /* csum_ip and csum_l4 are valid */
 

@@ -32,13 +32,12 @@
 #include "clock.h"
 #include "evloop.h"
 #include "netlink/link_events.h"
+#include "netns_harness.h"
 
 #define T_TIMEOUT_S 120
 #define T_WAIT_MS 5000
 #define T_FLOOD 300
 #define T_SEEN_MAX 512
-
-static char ns_name[64];
 
 /* ---- what a subscriber saw ------------------------------------------ */
 
@@ -334,6 +333,9 @@ static void test_overrun_resyncs_both(void **state)
 static int enter_ns(void **state)
 {
 	static const char *const setup[] = {
+		/* no IPv6 link-local addresses and routes: fewer events to
+		 * wait through (absent IPv6 is fine too) */
+		"sh -c 'echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null || true",
 		"ip link add hsbl0 type veth peer name hsbl1",
 		"ip link add hsbl2 type veth peer name hsbl3",
 		"ip link set hsbl0 up",
@@ -342,32 +344,9 @@ static int enter_ns(void **state)
 		"ip link set hsbl3 up",
 		"ip addr add 10.98.0.1/24 dev hsbl2",
 	};
-	char path[128];
-	unsigned int i;
-	int fd;
-	FILE *f;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		perror(path);
-		return -1;
-	}
-	close(fd);
-	/* no IPv6 link-local addresses and routes: fewer events to wait
-	 * through (absent IPv6 is fine too) */
-	f = fopen("/proc/sys/net/ipv6/conf/default/disable_ipv6", "w");
-	if (f) {
-		fputs("1", f);
-		fclose(f);
-	}
-	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		if (system(setup[i])) {
-			fprintf(stderr, "'%s' failed\n", setup[i]);
-			return -1;
-		}
-	return 0;
+	return hsb_netns_enter(setup, sizeof(setup) / sizeof(setup[0]));
 }
 
 static int run_all(void)
@@ -382,45 +361,5 @@ static int run_all(void)
 
 int main(void)
 {
-	char cmd[128];
-	uint64_t end;
-	int status = 0, rc = 1;
-	pid_t pid;
-
-	if (geteuid()) {
-		fprintf(stderr, "test_link_events_ns: needs root\n");
-		return 1;
-	}
-	snprintf(ns_name, sizeof(ns_name), "hsb-lev-%d", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns_name);
-	if (system(cmd)) {
-		fprintf(stderr, "'%s' failed\n", cmd);
-		return 1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(run_all() ? 1 : 0);
-	end = hsb_now_ms() + T_TIMEOUT_S * 1000ULL;
-	while (pid > 0) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid) {
-			rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-			break;
-		}
-		if (w < 0 && errno != EINTR)
-			break;
-		if (hsb_now_ms() >= end) {
-			fprintf(stderr, "test_link_events_ns: timed out\n");
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			break;
-		}
-		usleep(20000);
-	}
-	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns_name);
-	if (system(cmd))
-		rc = 1;
-	return rc;
+	return hsb_netns_run("lev", run_all, T_TIMEOUT_S);
 }

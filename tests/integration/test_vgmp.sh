@@ -17,6 +17,16 @@ vrrp_node a 10.78.0.1/24 || exit 1
 NA=$NS
 vrrp_node b 10.78.0.2/24 || exit 1
 NB=$NS
+vrrp_node c 10.78.0.10/24 || exit 1
+NC=$NS
+# b reaches the probe target c through a link without hsb's XDP: replies
+# to probes the host itself sends need host-traffic sessions, which the
+# datapath does not track yet (docs/vgmp.md, "Tracks")
+ip link add tp0 netns "$NB" type veth peer name tp0 netns "$NC" || exit 1
+ip -n "$NB" addr add 10.79.0.1/30 dev tp0
+ip -n "$NC" addr add 10.79.0.2/30 dev tp0
+ip -n "$NB" link set tp0 up
+ip -n "$NC" link set tp0 up
 ip link add hb0 netns "$NA" type veth peer name hb0 netns "$NB" || exit 1
 ip -n "$NA" addr add 10.98.0.1/30 dev hb0
 ip -n "$NB" addr add 10.98.0.2/30 dev hb0
@@ -97,6 +107,32 @@ echo "-- restart of the preferred host (no preempt): it stays standby"
 start_hsbd A "$NA" "$T_DIR/a.conf" || exit 1
 check "a comes back as standby" wait_for 5 state_is "$A_SOCK" standby
 check "b stays active" state_is "$B_SOCK" active
+
+echo "-- track ip on the active: the target stops answering"
+check "b tracks the client" ctl_b config 'vgmp group g1 track ip 10.79.0.2 interface tp0 interval 100 threshold 3 reduce 10'
+check "the target answers" wait_for 2 sh -c "[ \"\$('$HSBCTL' -s '$B_SOCK' -j show vgmp | python3 -c 'import json,sys; t=json.load(sys.stdin)[\"groups\"][0][\"tracks\"][0]; print(t[\"state\"], t[\"replies\"] > 0)')\" = 'up True' ]"
+ip -n "$NC" link set tp0 down
+check "b's priority drops by the reduce" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$B_SOCK' -j show vgmp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"groups\"][0][\"priority\"])') = 64990 ]"
+check "b goes standby" wait_for 2 state_is "$B_SOCK" standby
+check "a takes over" wait_for 2 state_is "$A_SOCK" active
+check "b says why" test "$(vg "$B_SOCK" 'd["groups"][0]["history"][0]["reason"]')" = priority-reduced
+check "a's members follow" wait_for 2 members_are "$A_SOCK" master
+ip -n "$NC" link set tp0 up
+check "b's priority comes back when the target answers" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$B_SOCK' -j show vgmp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"groups\"][0][\"priority\"])') = 65000 ]"
+check "a stays active (no preempt)" state_is "$A_SOCK" active
+
+echo "-- track interface on the active: carrier lost"
+ip link add trk0 netns "$NA" type veth peer name trk1 netns "$NA" || exit 1
+ip -n "$NA" link set trk0 up
+ip -n "$NA" link set trk1 up
+check "a tracks trk0" ctl_a config 'vgmp group g1 track interface trk0 reduce 5'
+check "the track is up" test "$(vg "$A_SOCK" 'd["groups"][0]["tracks"][0]["state"]')" = up
+ip -n "$NA" link set trk1 down
+check "the track is down" wait_for 2 sh -c "[ \"\$('$HSBCTL' -s '$A_SOCK' -j show vgmp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"groups\"][0][\"tracks\"][0][\"state\"])')\" = down ]"
+check "a (64996) goes standby" wait_for 2 state_is "$A_SOCK" standby
+check "b takes over" wait_for 2 state_is "$B_SOCK" active
+ip -n "$NA" link set trk1 up
+check "a's priority comes back" wait_for 2 sh -c "[ \$('$HSBCTL' -s '$A_SOCK' -j show vgmp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"groups\"][0][\"priority\"])') = 65001 ]"
 
 echo "-- orderly stop: the peer takes over at once"
 stop_hsbd "$B_PID" TERM

@@ -310,7 +310,7 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(err.msg, "invalid byte 0x00"));
 	assert_true(hsb_config_equal(cfg, before));
 	/* Unimplemented commands are refused when hsbd loads its file. */
-	write_file(path, "sysname a\nhrp enable\n", 21);
+	write_file(path, "sysname a\nhrp mirror session enable\n", 36);
 	assert_int_equal(
 		hsb_config_load_file(cfg, path, HSB_CFG_IMPLEMENTED, &err), -1);
 	assert_int_equal(err.line, 2);
@@ -325,6 +325,59 @@ static void test_load_errors(void **state)
 	hsb_config_free(before);
 }
 
+/* A file of `size` bytes: "sysname big\n", then comment lines. */
+static void write_sized(const char *p, size_t size)
+{
+	static const char head[] = "sysname big\n";
+	char line[4096];
+	FILE *f = fopen(p, "w");
+	size_t left = size - (sizeof(head) - 1);
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(head, 1, sizeof(head) - 1, f),
+			 sizeof(head) - 1);
+	memset(line, ' ', sizeof(line));
+	line[0] = '#';
+	line[sizeof(line) - 1] = '\n';
+	while (left) {
+		size_t n = left < sizeof(line) ? left : sizeof(line);
+
+		/* the last piece may be short: keep it a comment line */
+		if (n < sizeof(line))
+			line[n - 1] = '\n';
+		assert_int_equal(fwrite(line, 1, n, f), n);
+		left -= n;
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The documented limit (configuration.md: 16 MiB) is exact: the read
+ * buffer growing past it must not let a bigger file in. */
+static void test_load_size_limit(void **state)
+{
+	const size_t limit = 16u << 20;
+	const size_t sizes_bad[] = { limit + 1, limit + (limit / 2),
+				     2 * limit - 1 };
+	struct hsb_config *cfg = parse("sysname keep\n");
+	struct hsb_cfg_error err;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes_bad) / sizeof(sizes_bad[0]); i++) {
+		write_sized(path, sizes_bad[i]);
+		assert_int_equal(hsb_config_load_file(
+					 cfg, path, HSB_CFG_IMPLEMENTED, &err),
+				 -1);
+		assert_non_null(strstr(err.msg, "too large"));
+		assert_string_equal(cfg->sysname, "keep");
+	}
+	write_sized(path, limit);
+	assert_int_equal(
+		hsb_config_load_file(cfg, path, HSB_CFG_IMPLEMENTED, &err), 0);
+	assert_string_equal(cfg->sysname, "big");
+	hsb_config_free(cfg);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -336,6 +389,7 @@ int main(void)
 		T(test_failed_write_keeps_old_file),
 		T(test_unwritable_dir_keeps_old_file),
 		T(test_load_errors),
+		T(test_load_size_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

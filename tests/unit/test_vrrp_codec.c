@@ -433,6 +433,71 @@ static void test_reject_ip_layer(void **state)
 			 VRRP_RX_BAD_FAMILY);
 }
 
+/* RFC 5798 §5.1.1.1 / §5.1.2.1: the source is the sender's primary
+ * address, and over IPv6 its link-local one. Unspecified, loopback,
+ * multicast and broadcast sources can name no real master; each advert
+ * here is otherwise valid (checksum over its own source). */
+static enum vrrp_rx_reason decode_from(const char *src)
+{
+	struct vrrp_rx_meta m = strchr(src, ':') ? meta(src, "ff02::12") :
+						   meta(src, "224.0.0.18");
+	struct vrrp_addr vip = A(strchr(src, ':') ? "fe80::1" : "192.0.2.1");
+	struct vrrp_tx tx = {
+		.version = 3,
+		.vrid = 7,
+		.priority = 200,
+		.adver_cs = 100,
+		.addrs = &vip,
+		.n_addrs = 1,
+		.src = m.src,
+		.dst = m.dst,
+	};
+	struct vrrp_advert adv;
+	uint8_t buf[VRRP_MAX_MSG_LEN];
+	enum vrrp_rx_reason r;
+	int len = vrrp_encode(&tx, buf, sizeof(buf));
+
+	assert_true(len > 0);
+	r = vrrp_decode(buf, (size_t)len, &m, &adv);
+	assert_int_equal(adv.vrid, 7); /* still attributable */
+	return r;
+}
+
+static void test_reject_source(void **state)
+{
+	static const char *const bad[] = {
+		"0.0.0.0",
+		"0.1.2.3",
+		"127.0.0.1",
+		"224.0.0.18",
+		"239.255.255.255",
+		"240.0.0.1",
+		"255.255.255.255",
+		"::",
+		"::1",
+		"ff02::12",
+		"ff02::1",
+		"2001:db8::5",
+		"fd00::1",
+		"::ffff:192.0.2.10",
+		"fec0::1",
+	};
+	static const char *const good[] = { "192.0.2.10", "10.0.0.2",
+					    "223.255.255.254", "fe80::2",
+					    "febf::1" };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("    source %s\n", bad[i]);
+		assert_int_equal(decode_from(bad[i]), VRRP_RX_BAD_SOURCE);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(decode_from(good[i]), VRRP_RX_OK);
+	assert_string_equal(vrrp_rx_reason_name(VRRP_RX_BAD_SOURCE),
+			    "bad-source");
+}
+
 static void test_reject_header(void **state)
 {
 	struct vrrp_rx_meta m = meta("192.0.2.10", "224.0.0.18");
@@ -845,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_v3_reserved_bits_ignored),
 		cmocka_unit_test(test_reject_ip_layer),
+		cmocka_unit_test(test_reject_source),
 		cmocka_unit_test(test_reject_header),
 		cmocka_unit_test(test_reject_length),
 		cmocka_unit_test(test_reject_checksum),

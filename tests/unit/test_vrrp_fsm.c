@@ -57,6 +57,43 @@ static void init_ok(struct vrrp_fsm *f, const struct vrrp_fsm_config *c)
 	assert_int_equal(vrrp_fsm_init(f, c), 0);
 }
 
+/* IPv6 VRRPv3, VRID 1, VIP fe80::1 (the link-local one, listed first),
+ * our link-local address `primary`, preempt on. */
+static struct vrrp_fsm_config cfg6(unsigned int prio, unsigned int adv_cs,
+				   const char *primary)
+{
+	struct vrrp_fsm_config c = cfg4(prio, adv_cs);
+
+	c.family = AF_INET6;
+	c.vips[0] = A("fe80::1");
+	c.n_vips = 1;
+	c.primary = A(primary);
+	return c;
+}
+
+/* How many actions of type t out holds. */
+static uint64_t n_acts(const struct vrrp_actions *out, enum vrrp_action_type t)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < out->n; i++)
+		n += out->v[i].type == t;
+	return n;
+}
+
+/* Fire the Adver_Timer if it is due at t; the adverts it sent. */
+static uint64_t adver_if_due(struct vrrp_fsm *f, uint64_t t)
+{
+	struct vrrp_actions out;
+
+	if (!f->timers[VRRP_TIMER_ADVER].armed ||
+	    f->timers[VRRP_TIMER_ADVER].deadline_ms > t)
+		return 0;
+	vrrp_fsm_timer_expired(f, VRRP_TIMER_ADVER, t, &out);
+	return n_acts(&out, VRRP_ACT_SEND_ADVERT);
+}
+
 /* An advert as the socket layer will hand it over. */
 struct rx {
 	uint8_t buf[VRRP_MAX_MSG_LEN];
@@ -569,7 +606,7 @@ static void test_master_equal_priority_tie_break(void **state)
 	t = make_master(&f, 0) + 10;
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.99", 100, 100), t, &out);
 	/* the loser is answered at once (see master_rx) */
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1000));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	/* 192.0.2.200 is higher as unsigned bytes (0xc8 > 0x64): Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.200", 100, 100), t + 1,
@@ -583,22 +620,19 @@ static void test_master_equal_priority_tie_break(void **state)
 static void test_master_ipv6_tie_break(void **state)
 {
 	static const char *const v6vip[] = { "fe80::1" };
-	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm_config c = cfg6(100, 100, "fe80::8000");
 	struct vrrp_fsm f;
 	struct vrrp_actions out;
 	struct rx r;
 	uint64_t t;
 
 	(void)state;
-	c.family = AF_INET6;
-	c.vips[0] = A("fe80::1");
-	c.primary = A("fe80::8000");
 	init_ok(&f, &c);
 	t = make_master(&f, 0);
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::7fff", 100, 100, v6vip, 1), t,
 		&out);
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1000));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1000));
 	vrrp_fsm_rx_advert(
 		&f, mk_advert_ex(&r, 3, 1, "fe80::8001", 100, 100, v6vip, 1), t,
 		&out);
@@ -622,19 +656,60 @@ static void test_master_lower_priority_discards(void **state)
 				   t + 5, &out),
 		VRRP_RX_OK);
 	/* RFC 5798 says discard; a loser that briefly was Master has sent
-	 * GARPs, so we answer at once: advert, GARP burst, timer restarted */
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 1005));
+	 * GARPs, so we answer at once: advert, one GARP round, timer
+	 * restarted */
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 1005));
 	assert_int_equal(f.cnt.reasserts, 1);
 	/* at most once per Advertisement_Interval: a flood gets nothing */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 500,
 			   &out);
 	EXPECT_NONE(&out);
+	assert_int_equal(f.cnt.reasserts_suppressed, 1);
 	assert_int_equal(f.timers[VRRP_TIMER_ADVER].deadline_ms, t + 1005);
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.250", 99, 100), t + 1005,
 			   &out);
-	EXPECT(&out, E_SEND(100), E(SEND_GARP_BURST), E_ARM(ADVER, t + 2005));
+	EXPECT(&out, E_SEND(100), E(SEND_GARP_ROUND), E_ARM(ADVER, t + 2005));
 	assert_int_equal(f.cnt.reasserts, 2);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
+}
+
+/* A standoff: a lower-priority peer that never hears us stays Master and
+ * keeps advertising (here every 10 ms, faster than our 100 ms interval,
+ * for 7 s). We answer each interval at most once, with an advert and one
+ * GARP/NA round - never a whole burst (garp count rounds) per answer,
+ * which made 3 GARP rounds per interval - and count what we left
+ * unanswered. */
+static void test_master_reassert_standoff_bounded(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(150, 10);
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t0, t, adverts = 0, rounds = 0, bursts = 0, rx = 0;
+
+	(void)state;
+	init_ok(&f, &c);
+	t0 = make_master(&f, 0);
+	mk_advert(&r, "192.0.2.20", 100, 10);
+	for (t = t0 + 1; t <= t0 + 7000; t++) {
+		adverts += adver_if_due(&f, t);
+		if (t % 10)
+			continue;
+		rx++;
+		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
+		adverts += n_acts(&out, VRRP_ACT_SEND_ADVERT);
+		rounds += n_acts(&out, VRRP_ACT_SEND_GARP_ROUND);
+		bursts += n_acts(&out, VRRP_ACT_SEND_GARP_BURST);
+		assert_int_equal(f.state, VRRP_STATE_MASTER);
+	}
+	/* 7000 ms at 100 ms: 70 answers, each one round */
+	assert_int_equal(f.cnt.reasserts, 70);
+	assert_int_equal(rounds, 70);
+	assert_int_equal(bursts, 0);
+	assert_int_equal(f.cnt.reasserts_suppressed, rx - 70);
+	/* an answer restarts the Adver_Timer: with the scheduled advert at
+	 * most two per interval */
+	assert_true(adverts <= 2 * 70 + 1);
 }
 
 static void test_master_priority_zero_sends(void **state)
@@ -653,6 +728,42 @@ static void test_master_priority_zero_sends(void **state)
 	EXPECT(&out, E_SEND(100), E_ARM(ADVER, t + 1000));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	assert_int_equal(f.cnt.prio0_rx, 1);
+}
+
+/* §6.4.3 answers a priority-0 advert at once; a peer sending nothing but
+ * priority 0 must not get one advert back for each (docs/vrrp.md: a
+ * misbehaving peer cannot make it flood). 2000 of them in 2 s, one every
+ * ms, at a 1 s interval: the replies and the scheduled adverts together
+ * stay at one per interval, the rest counted. */
+static void test_master_priority_zero_flood(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(100, 100);
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t0, t, sent = 0, tx0;
+	unsigned int i;
+
+	(void)state;
+	init_ok(&f, &c);
+	t0 = make_master(&f, 0);
+	tx0 = f.cnt.adverts_tx;
+	mk_advert(&r, "192.0.2.20", 0, 100);
+	for (i = 0; i < 2000; i++) {
+		t = t0 + 1 + i;
+		sent += adver_if_due(&f, t);
+		vrrp_fsm_rx_advert(&f, &r.adv, t, &out);
+		sent += n_acts(&out, VRRP_ACT_SEND_ADVERT);
+		assert_int_equal(f.state, VRRP_STATE_MASTER);
+	}
+	/* t0 + 1: the first is answered at once; then one per 1000 ms */
+	assert_int_equal(f.cnt.prio0_rx, 2000);
+	assert_true(sent <= 3);
+	assert_int_equal(f.cnt.adverts_tx - tx0, sent);
+	assert_int_equal(f.cnt.prio0_replies_suppressed, 2000 - 2);
+	/* the Adver_Timer was never starved: it is due within an interval */
+	assert_true(f.timers[VRRP_TIMER_ADVER].armed);
+	assert_true(f.timers[VRRP_TIMER_ADVER].deadline_ms <= t + 1000);
 }
 
 /* --- Shutdown -------------------------------------------------------------------- */
@@ -762,7 +873,7 @@ static void test_preempt_delay_takes_over_at_deadline(void **state)
 	 * goes Backup without waiting for our next scheduled advert */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.20", 100, 100), 6001,
 			   &out);
-	EXPECT(&out, E_SEND(200), E(SEND_GARP_BURST), E_ARM(ADVER, 7001));
+	EXPECT(&out, E_SEND(200), E(SEND_GARP_ROUND), E_ARM(ADVER, 7001));
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
@@ -1021,6 +1132,56 @@ static void test_rx_rejections(void **state)
 	assert_int_equal(f.cnt.rx_rejected[VRRP_RX_OK], 0);
 }
 
+/* An advert from one of our VIPs while we hold them is our own address
+ * reflected (or spoofed): it must not make a Master yield. IPv6 carries
+ * the link-local VIP (RFC 5798 §5.2.9), which a Master has configured. */
+static void test_master_rejects_own_vip_source(void **state)
+{
+	static const char *const v6vip[] = { "fe80::1", "2001:db8::1" };
+	struct vrrp_fsm_config c = cfg6(100, 100, "fe80::10");
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct rx r;
+	uint64_t t;
+
+	(void)state;
+	c.vips[1] = A("2001:db8::1");
+	c.n_vips = 2;
+	init_ok(&f, &c);
+	t = make_master(&f, 0);
+	assert_int_equal(vrrp_fsm_rx_advert(&f,
+					    mk_advert_ex(&r, 3, 1, "fe80::1",
+							 200, 100, v6vip, 2),
+					    t + 10, &out),
+			 VRRP_RX_OWN_ADDRESS);
+	EXPECT_NONE(&out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(f.cnt.rx_rejected[VRRP_RX_OWN_ADDRESS], 1);
+	assert_false(f.master_known);
+
+	/* IPv4 likewise */
+	c = cfg4(100, 100);
+	init_ok(&f, &c);
+	t = make_master(&f, 0);
+	assert_int_equal(
+		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.1", 200, 100),
+				   t + 10, &out),
+		VRRP_RX_OWN_ADDRESS);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+
+	/* A Backup does not hold the VIPs: an advert from a VIP is the
+	 * address owner's (its real address is the VIP) and is obeyed. */
+	c = cfg4(100, 100);
+	init_ok(&f, &c);
+	start_backup(&f, 0);
+	assert_int_equal(
+		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.1", 255, 100), 10,
+				   &out),
+		VRRP_RX_OK);
+	assert_true(f.master_known);
+	assert_true(vrrp_addr_eq(&f.master_addr, &c.vips[0]));
+}
+
 static void test_v3_addr_list_mismatch_not_fatal(void **state)
 {
 	static const char *const other[] = { "192.0.2.99" };
@@ -1126,7 +1287,7 @@ static void test_owner_conflict(void **state)
 		vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.9", 255, 100), 10,
 				   &out),
 		VRRP_RX_OK);
-	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1010));
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_ROUND), E_ARM(ADVER, 1010));
 	assert_true(out.owner_conflict);
 	/* higher address: the tie-break resolves it, we go Backup */
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 255, 100), 20, &out);
@@ -1139,7 +1300,7 @@ static void test_owner_conflict(void **state)
 	vrrp_fsm_start(&f, 0, &out);
 	vrrp_fsm_rx_advert(&f, mk_advert(&r, "192.0.2.11", 254, 100), 30, &out);
 	assert_false(out.owner_conflict);
-	EXPECT(&out, E_SEND(255), E(SEND_GARP_BURST), E_ARM(ADVER, 1030));
+	EXPECT(&out, E_SEND(255), E(SEND_GARP_ROUND), E_ARM(ADVER, 1030));
 }
 
 /* --- configuration, helpers, names ----------------------------------------------- */
@@ -1486,7 +1647,9 @@ int main(void)
 		cmocka_unit_test(test_master_equal_priority_tie_break),
 		cmocka_unit_test(test_master_ipv6_tie_break),
 		cmocka_unit_test(test_master_lower_priority_discards),
+		cmocka_unit_test(test_master_reassert_standoff_bounded),
 		cmocka_unit_test(test_master_priority_zero_sends),
+		cmocka_unit_test(test_master_priority_zero_flood),
 		cmocka_unit_test(test_shutdown_from_master),
 		cmocka_unit_test(test_shutdown_from_backup_and_init),
 		cmocka_unit_test(test_shutdown_owner),
@@ -1500,6 +1663,7 @@ int main(void)
 		cmocka_unit_test(test_priority_change_backup),
 		cmocka_unit_test(test_accept_mode),
 		cmocka_unit_test(test_rx_rejections),
+		cmocka_unit_test(test_master_rejects_own_vip_source),
 		cmocka_unit_test(test_v3_addr_list_mismatch_not_fatal),
 		cmocka_unit_test(test_v2_instance),
 		cmocka_unit_test(test_owner_conflict),

@@ -40,7 +40,7 @@ static const struct hcfg_cmd {
 	CMD(L, IMPL, nat_partition, "nat", "port-partition"),
 	CMD(B, IMPL, nat_rule, "nat", "policy", "rule"),
 	CMD(B, IMPL, nat_server, "nat", "server"),
-	CMD(L, TODO, hrp_enable, "hrp", "enable"),
+	CMD(L, IMPL, hrp_enable, "hrp", "enable"),
 	CMD(L, IMPL, hrp_interface, "hrp", "interface"),
 	CMD(L, IMPL, hrp_key, "hrp", "authentication-key"),
 	CMD(L, TODO, hrp_mirror, "hrp", "mirror", "session", "enable"),

@@ -25,11 +25,18 @@ static int read_all(int fd, char **out, size_t *len)
 		if (n == cap) {
 			char *b;
 
-			if (cap > MAX_FILE_SIZE) {
+			/* The buffer holds at most MAX_FILE_SIZE + 1 bytes:
+			 * reading one byte past the limit is how a file just
+			 * over it is told from one exactly at it. Checking the
+			 * doubled capacity instead let files up to twice the
+			 * limit in. */
+			if (n > MAX_FILE_SIZE) {
 				errno = EFBIG;
 				break;
 			}
 			cap = cap ? cap * 2 : 65536;
+			if (cap > MAX_FILE_SIZE + 1)
+				cap = MAX_FILE_SIZE + 1;
 			b = realloc(buf, cap);
 			if (!b)
 				break;

@@ -70,6 +70,10 @@ static int recv_all(int fd, char **out, size_t *out_len, uint64_t deadline)
 		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
 		if (n == 0)
 			break;
+		/* hsbd closing with our request unread resets the
+		 * connection after its answer: that answer is whole. */
+		if (n < 0 && len && (errno == ECONNRESET || errno == EPIPE))
+			break;
 		if (n < 0) {
 			int ret = errno == EAGAIN || errno == EINTR ?
 					  wait_fd(fd, POLLIN, deadline) :
@@ -115,7 +119,7 @@ int hsbctl_request(const char *sock_path, const char *line, const char *body,
 	uint64_t deadline = hsb_now_ms() + (uint64_t)timeout_ms;
 	char *raw = NULL;
 	size_t raw_len;
-	int fd, ret;
+	int fd, ret, sent;
 
 	memset(reply, 0, sizeof(*reply));
 	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
@@ -137,12 +141,24 @@ int hsbctl_request(const char *sock_path, const char *line, const char *body,
 		ret = send_all(fd, "\n", 1, deadline);
 	if (!ret && body_len)
 		ret = send_all(fd, body, body_len, deadline);
-	if (!ret)
+	/* hsbd refuses a client (busy, permission denied) with one
+	 * "error ..." line and closes without reading: the request then
+	 * fails to send (EPIPE, ECONNRESET), but the reason is waiting to be
+	 * read and is the answer to report. */
+	sent = ret;
+	if (!ret || ret == -EPIPE || ret == -ECONNRESET)
 		ret = recv_all(fd, &raw, &raw_len, deadline);
 	close(fd);
 	if (!ret)
 		ret = split_reply(raw, reply);
 	free(raw);
+	if (!ret && sent && reply->ok) {
+		/* "ok" to a request that never arrived whole cannot be */
+		hsbctl_reply_free(reply);
+		ret = sent;
+	} else if (ret && sent) {
+		ret = sent; /* no refusal to show: report the send error */
+	}
 	if (ret) {
 		fprintf(stderr, "hsbctl: no valid answer from hsbd at %s: %s\n",
 			sock_path, strerror(-ret));

@@ -8,7 +8,9 @@
 /* Exit codes of hsbctl, part of its interface. */
 enum hsbctl_exit {
 	HSBCTL_OK = 0,
-	HSBCTL_REFUSED = 1, /* hsbd answered "error ..." or bad usage */
+	/* hsbd answered "error ..." (to a request, or refusing the
+	 * connection: busy, permission denied), or bad usage */
+	HSBCTL_REFUSED = 1,
 	HSBCTL_NO_DAEMON = 2, /* cannot reach hsbd, or it stopped mid-answer */
 };
 

@@ -43,6 +43,9 @@ static void usage(FILE *out)
 		"                            timers, counters, last transition\n"
 		"  show vgmp [GROUP]         VGMP groups: state, local and peer priority,\n"
 		"                            members, tracks, heartbeat, transitions\n"
+		"  show hrp                  state backup: connection, records sent and\n"
+		"                            received, batch backup, installs, refusals\n"
+		"  hrp sync [state]          send the peer a batch backup now\n"
 		"  switchover [GROUP]        hand GROUP (default: every group this host\n"
 		"                            is active for) to the peer; refused with a\n"
 		"                            reason when the peer cannot take it\n"
@@ -66,8 +69,10 @@ static void usage(FILE *out)
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 ok, 1 command refused (reason on stderr), 2 hsbd\n"
-		"unreachable. The command language: docs/configuration.md.\n",
+		"Exit status: 0 ok; 1 refused by hsbd, hsbd's reason on stderr\n"
+		"(a bad command, or the connection itself: 'busy', 'permission\n"
+		"denied'), or bad usage; 2 hsbd unreachable or no valid answer.\n"
+		"The command language: docs/configuration.md.\n",
 		DEFAULT_TIMEOUT_MS);
 }
 

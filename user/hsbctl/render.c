@@ -267,6 +267,11 @@ static void vrrp_counters(FILE *out, struct json_object *c)
 		u64(c, "adverts_rx"), u64(c, "adverts_tx"), u64(c, "prio0_rx"),
 		u64(c, "prio0_tx"), u64(c, "tx_errors"));
 	fprintf(out,
+		"  answers      re-asserts %" PRIu64 ", not answered (rate "
+		"limit): losing adverts %" PRIu64 ", priority 0 %" PRIu64 "\n",
+		u64(c, "reasserts"), u64(c, "reasserts_suppressed"),
+		u64(c, "prio0_replies_suppressed"));
+	fprintf(out,
 		"  became master %" PRIu64 "; GARP/NA sent %" PRIu64
 		", errors %" PRIu64 "; notify runs %" PRIu64 "\n",
 		u64(c, "become_master"), u64(c, "garp_sent"),
@@ -604,6 +609,7 @@ static const struct {
 	{ "show vrrp brief", render_vrrp_brief },
 	{ "show vrrp", render_vrrp },
 	{ "show vgmp", render_vgmp },
+	{ "show hrp", render_hrp },
 };
 
 /* what is the view's request, possibly followed by arguments (filters). */

@@ -17,5 +17,6 @@ const char *str_or_dash(struct json_object *o, const char *key);
 
 /* The views in files of their own */
 int render_vgmp(FILE *out, struct json_object *r);
+int render_hrp(FILE *out, struct json_object *r);
 
 #endif /* HSBCTL_RENDER_JSON_H */

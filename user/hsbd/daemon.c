@@ -35,6 +35,9 @@ static const struct hsb_engine *const engines[] = {
 	&hsb_events_engine, /* ring buffer collector, session sweeper */
 	&hsb_ha_engine, /* switchover groups: before NAT and VRRP bind */
 	&hsb_nat_engine, /* NAT tables, mapping release and resync */
+	/* state backup: after the bus and NAT (installed sessions hold
+	 * NAT references), before VRRP/VGMP decide who is active */
+	&hsb_hrp_engine,
 	&hsb_vrrp_engine, /* VRRP instances; priority 0 when stopped */
 	/* VGMP groups drive their member instances: after VRRP, and
 	 * stopped first, so the peer hears the groups go before the

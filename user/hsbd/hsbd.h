@@ -28,6 +28,7 @@ struct hsb_collector;
 struct hsb_sweeper;
 struct hsb_vrrp;
 struct hsb_vgmp;
+struct hsb_hrp;
 struct hsb_nat;
 struct hsb_switchover;
 struct hsb_link_events;
@@ -59,6 +60,7 @@ struct hsbd {
 	struct hsb_switchover *ha; /* groups, slots, transitions */
 	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
 	struct hsb_vgmp *vgmp; /* NULL until a vgmp group is configured */
+	struct hsb_hrp *hrp; /* NULL until hrp enable */
 	struct hsb_nat *nat;
 	struct hsb_ctl_server *ctl;
 	struct {
@@ -87,6 +89,7 @@ extern const struct hsb_engine hsb_events_engine;
 extern const struct hsb_engine hsb_ha_engine;
 extern const struct hsb_engine hsb_vrrp_engine;
 extern const struct hsb_engine hsb_vgmp_engine;
+extern const struct hsb_engine hsb_hrp_engine;
 extern const struct hsb_engine hsb_nat_engine;
 
 /* Reconcile all engines to next, rolling back on failure. On success the

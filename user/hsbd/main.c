@@ -32,7 +32,9 @@ static void usage(FILE *out)
 		");\n"
 		"                         a missing file starts an empty configuration\n"
 		"  -s, --socket PATH      control socket for hsbctl (default " DEFAULT_SOCKET
-		")\n"
+		");\n"
+		"                         only a stale socket there is replaced: any\n"
+		"                         other file, or a live hsbd's socket, is refused\n"
 		"  -p, --pin-dir DIR      BPF pin directory, on a bpffs (default " DEFAULT_PIN_DIR
 		")\n"
 		"  -k, --keep-datapath    on exit, leave XDP attached and maps pinned so\n"

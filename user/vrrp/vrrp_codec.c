@@ -70,6 +70,7 @@ static const char *const rx_reason_names[VRRP_RX__COUNT] = {
 	[VRRP_RX_BAD_CHECKSUM] = "bad-checksum",
 	[VRRP_RX_BAD_INTERVAL] = "bad-interval",
 	[VRRP_RX_V2_AUTH_TYPE] = "v2-auth-type",
+	[VRRP_RX_BAD_SOURCE] = "bad-source",
 	[VRRP_RX_NOT_RUNNING] = "not-running",
 	[VRRP_RX_FAMILY_MISMATCH] = "family-mismatch",
 	[VRRP_RX_VERSION_MISMATCH] = "version-mismatch",
@@ -143,6 +144,22 @@ size_t vrrp_msg_len(int family, unsigned int version, unsigned int n_addrs)
 	return 0;
 }
 
+/* Can this address be a router's primary address on the segment? RFC
+ * 5798 §5.1.1.1: the IPv4 source is the interface's primary address;
+ * §5.1.2.1: the IPv6 source is its link-local address. An unspecified,
+ * loopback, multicast or broadcast source is forged or reflected, and
+ * taking it as the master would make a real Master yield to nobody. */
+static bool source_valid(const struct vrrp_addr *a)
+{
+	if (a->family == AF_INET)
+		/* 0/8 "this network", 127/8, 224/4 multicast, 240/4 reserved
+		 * with 255.255.255.255 */
+		return a->b[0] != 0 && a->b[0] != 127 && a->b[0] < 224;
+	/* fe80::/10 only: rules out ::, ::1, ff00::/8 and every global,
+	 * unique-local or v4-mapped address */
+	return a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
 enum vrrp_rx_reason vrrp_decode(const uint8_t *buf, size_t len,
 				const struct vrrp_rx_meta *meta,
 				struct vrrp_advert *out)
@@ -165,6 +182,8 @@ enum vrrp_rx_reason vrrp_decode(const uint8_t *buf, size_t len,
 	/* RFC 5798 §5.1.1.3 / §5.1.2.3 and §7.1; RFC 3768 §7.1. */
 	if (meta->ttl != VRRP_TTL)
 		return VRRP_RX_BAD_TTL;
+	if (!source_valid(&meta->src))
+		return VRRP_RX_BAD_SOURCE;
 
 	if (len < VRRP_HDR_LEN)
 		return VRRP_RX_TOO_SHORT;

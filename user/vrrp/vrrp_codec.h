@@ -61,6 +61,9 @@ enum vrrp_rx_reason {
 	VRRP_RX_BAD_CHECKSUM, /* §5.2.8, §7.1 */
 	VRRP_RX_BAD_INTERVAL, /* advertisement interval field is 0 */
 	VRRP_RX_V2_AUTH_TYPE, /* v2 Auth Type != 0 (RFC 3768 §5.3.6) */
+	/* source unspecified, loopback, multicast or broadcast; IPv6: not
+	 * link-local (RFC 5798 §5.1.1.1, §5.1.2.1) */
+	VRRP_RX_BAD_SOURCE,
 	/* state machine: vrrp_fsm_rx_advert() */
 	VRRP_RX_NOT_RUNNING, /* instance in Initialize (§6.4.1) */
 	VRRP_RX_FAMILY_MISMATCH, /* advert family != instance family */

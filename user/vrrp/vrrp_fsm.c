@@ -53,6 +53,7 @@ static const char *const action_names[VRRP_ACT__COUNT] = {
 	[VRRP_ACT_SEND_GARP_BURST] = "send-garp-burst",
 	[VRRP_ACT_ARM_TIMER] = "arm-timer",
 	[VRRP_ACT_CANCEL_TIMER] = "cancel-timer",
+	[VRRP_ACT_SEND_GARP_ROUND] = "send-garp-round",
 };
 
 const char *vrrp_action_name(enum vrrp_action_type a)
@@ -543,6 +544,16 @@ static bool addr_list_matches(const struct vrrp_fsm *f,
 	return true;
 }
 
+static bool is_own_vip(const struct vrrp_fsm *f, const struct vrrp_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->cfg.n_vips; i++)
+		if (vrrp_addr_eq(a, &f->cfg.vips[i]))
+			return true;
+	return false;
+}
+
 static enum vrrp_rx_reason reject(struct vrrp_fsm *f, enum vrrp_rx_reason r)
 {
 	vrrp_fsm_count_rx_reject(f, r);
@@ -603,6 +614,18 @@ static void backup_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	note_master(f, adv);
 }
 
+/* True, and the slot taken, if nothing passed within the last
+ * Advertisement_Interval. */
+static bool ratelimit_pass(const struct vrrp_fsm *f,
+			   struct vrrp_fsm_ratelimit *rl, uint64_t now_ms)
+{
+	if (rl->used && now_ms < rl->last_ms + adver_ms(f))
+		return false;
+	rl->used = true;
+	rl->last_ms = now_ms;
+	return true;
+}
+
 /* RFC 5798 §6.4.3, Master: "If an ADVERTISEMENT is received". */
 static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 		      uint64_t now_ms, struct vrrp_actions *out)
@@ -612,7 +635,14 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	if (adv->priority == VRRP_PRIO_SHUTDOWN) {
 		/* "If the Priority in the ADVERTISEMENT is zero, then: Send
 		 * an ADVERTISEMENT, reset the Adver_Timer to
-		 * Advertisement_Interval." */
+		 * Advertisement_Interval." Once per interval: a real
+		 * master leaves once, and a peer that keeps sending
+		 * priority 0 must not get an advert back for each. The
+		 * backups have heard one within this interval anyway. */
+		if (!ratelimit_pass(f, &f->prio0_reply, now_ms)) {
+			f->cnt.prio0_replies_suppressed++;
+			return;
+		}
 		send_advert(f, out, f->priority);
 		arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
 		return;
@@ -644,16 +674,20 @@ static void master_rx(struct vrrp_fsm *f, const struct vrrp_advert *adv,
 	 * briefly became Master (it missed our adverts on a loaded host) has
 	 * already sent GARPs for the VIPs, and hosts now send to it; waiting
 	 * for their ARP entries to fail costs seconds. So, like keepalived,
-	 * answer at once with an advert and a GARP burst, at most once per
-	 * Advertisement_Interval so a misbehaving peer cannot make us flood. */
-	if (now_ms >= f->last_reassert_ms + adver_ms(f) ||
-	    f->last_reassert_ms == 0) {
-		f->last_reassert_ms = now_ms;
-		f->cnt.reasserts++;
-		send_advert(f, out, f->priority);
-		emit_simple(out, VRRP_ACT_SEND_GARP_BURST);
-		arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
+	 * answer at once with an advert and one GARP/NA round, at most once
+	 * per Advertisement_Interval so a misbehaving peer cannot make us
+	 * flood. A peer that never hears us (a one-way standoff) keeps
+	 * sending; a whole burst (garp count rounds) per answer multiplied
+	 * the GARPs, so an answer is one round, and one round per interval
+	 * is what keeps the hosts' entries pointing here. */
+	if (!ratelimit_pass(f, &f->reassert, now_ms)) {
+		f->cnt.reasserts_suppressed++;
+		return;
 	}
+	f->cnt.reasserts++;
+	send_advert(f, out, f->priority);
+	emit_simple(out, VRRP_ACT_SEND_GARP_ROUND);
+	arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
 }
 
 enum vrrp_rx_reason vrrp_fsm_rx_advert(struct vrrp_fsm *f,
@@ -681,6 +715,14 @@ enum vrrp_rx_reason vrrp_fsm_rx_advert(struct vrrp_fsm *f,
 	 * §6.4.3 tie-break cannot order equal addresses. */
 	if (f->cfg.primary.family != AF_UNSPEC &&
 	    vrrp_addr_eq(&adv->src, &f->cfg.primary))
+		return reject(f, VRRP_RX_OWN_ADDRESS);
+	/* Likewise a VIP while we hold it (Master, or the owner, whose VIPs
+	 * are its real addresses): IPv6 adverts carry the link-local VIP,
+	 * so a reflected or spoofed one would otherwise win the tie-break.
+	 * A Backup holds none, and an advert from a VIP is then the
+	 * address owner's own and must be obeyed. */
+	if ((f->state == VRRP_STATE_MASTER || vrrp_fsm_is_owner(f)) &&
+	    is_own_vip(f, &adv->src))
 		return reject(f, VRRP_RX_OWN_ADDRESS);
 
 	if (adv->adver_cs != ours_cs) {

@@ -51,6 +51,8 @@ enum vrrp_action_type {
 	VRRP_ACT_SEND_GARP_BURST, /* GARP (IPv4) / unsolicited NA (IPv6) */
 	VRRP_ACT_ARM_TIMER, /* .timer at .deadline_ms (replaces any) */
 	VRRP_ACT_CANCEL_TIMER, /* .timer */
+	/* one GARP / NA round, no burst: a Master re-asserting itself */
+	VRRP_ACT_SEND_GARP_ROUND,
 	VRRP_ACT__COUNT
 };
 
@@ -108,6 +110,10 @@ struct vrrp_counters {
 	uint64_t preempt_delay_started;
 	uint64_t preempt_delay_cancelled;
 	uint64_t reasserts; /* Master answered a losing advert (see below) */
+	uint64_t reasserts_suppressed; /* not answered: one this interval */
+	/* Master: priority-0 adverts not answered, one already sent within
+	 * this Advertisement_Interval */
+	uint64_t prio0_replies_suppressed;
 	uint64_t follow_ignored; /* follow mode: a better master not obeyed */
 	uint64_t rx_rejected[VRRP_RX__COUNT]; /* [VRRP_RX_OK] stays 0 */
 };
@@ -142,6 +148,12 @@ struct vrrp_fsm_timer {
 	uint64_t deadline_ms;
 };
 
+/* At most one event per Advertisement_Interval. */
+struct vrrp_fsm_ratelimit {
+	bool used; /* last_ms is valid (0 is a valid time) */
+	uint64_t last_ms;
+};
+
 /* One instance. Treat as opaque except for reading (show vrrp). */
 struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
@@ -158,7 +170,8 @@ struct vrrp_fsm {
 	uint8_t master_priority;
 	bool has_transition;
 	struct vrrp_transition last; /* most recent transition */
-	uint64_t last_reassert_ms; /* Master: last answer to a losing advert */
+	/* Master: last answer to a losing advert, to a priority-0 advert */
+	struct vrrp_fsm_ratelimit reassert, prio0_reply;
 	bool follow_master; /* follow mode: what the group wants */
 	struct vrrp_counters cnt;
 };

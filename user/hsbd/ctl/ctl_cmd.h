@@ -45,6 +45,7 @@ extern const struct hsb_ctl_table hsb_ctl_firewall_cmds; /* ctl_firewall.c */
 extern const struct hsb_ctl_table hsb_ctl_nat_cmds; /* ctl_nat.c */
 extern const struct hsb_ctl_table hsb_ctl_vrrp_cmds; /* ctl_vrrp.c */
 extern const struct hsb_ctl_table hsb_ctl_vgmp_cmds; /* ctl_vgmp.c */
+extern const struct hsb_ctl_table hsb_ctl_hrp_cmds; /* ctl_hrp.c */
 
 /* Run one request: the ctl_server's handler (main.c passes it). */
 int hsbd_ctl_dispatch(void *hsbd, const struct hsb_ctl_request *req,

@@ -165,6 +165,10 @@ static int cmd_show_counters(struct hsbd *d, const struct hsb_ctl_request *req,
 			       json_object_new_uint64(cs->refused_peers));
 	json_object_object_add(ctl, "timeouts",
 			       json_object_new_uint64(cs->timeouts));
+	json_object_object_add(ctl, "idle_timeouts",
+			       json_object_new_uint64(cs->idle_timeouts));
+	json_object_object_add(ctl, "evicted",
+			       json_object_new_uint64(cs->evicted));
 	json_object_object_add(ctl, "busy", json_object_new_uint64(cs->busy));
 	json_object_object_add(o, "control", ctl);
 	json_object_object_add(cfg, "applied",

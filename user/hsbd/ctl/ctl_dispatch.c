@@ -9,7 +9,7 @@
 
 static const struct hsb_ctl_table *const tables[] = {
 	&hsb_ctl_core_cmds, &hsb_ctl_firewall_cmds, &hsb_ctl_nat_cmds,
-	&hsb_ctl_vrrp_cmds, &hsb_ctl_vgmp_cmds,
+	&hsb_ctl_vrrp_cmds, &hsb_ctl_vgmp_cmds,	    &hsb_ctl_hrp_cmds,
 };
 
 /* The number of words that name c when req asks for it, else 0. */

@@ -23,7 +23,10 @@ struct ctl_client {
 	struct hsb_ctl_server *srv;
 	int fd;
 	struct hsb_watch *watch;
+	uint64_t accepted_ms;
 	uint64_t deadline_ms;
+	bool got_bytes; /* anything received: the idle timeout is over */
+	pid_t pid; /* the peer's process (SO_PEERCRED) */
 	struct hsb_ctl_request req;
 	char *out; /* response being written */
 	size_t out_len;
@@ -35,6 +38,9 @@ struct hsb_ctl_server {
 	void *handler_ctx;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t dev; /* the socket file bound, removed on stop if still it */
+	ino_t ino;
+	bool bound;
 	struct hsb_watch *watch;
 	struct hsb_timer *sweep;
 	struct ctl_client *clients[HSB_CTL_MAX_CLIENTS];
@@ -124,15 +130,47 @@ static void client_run(struct ctl_client *c)
 	json_object_put(reply);
 }
 
-static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
-			 void *ctx)
+/* Read what the client sent so far (once). True while it is still
+ * sending its request; false once it was answered or closed, after which
+ * c may be gone. */
+static bool client_read(struct ctl_client *c)
 {
-	struct ctl_client *c = ctx;
 	char buf[16384];
 	size_t used;
 	ssize_t n;
 
+	n = read(c->fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return true;
+	if (n <= 0) {
+		/* EOF before a whole request: nothing to answer. */
+		client_close(c);
+		return false;
+	}
+	c->got_bytes = true;
+	switch (hsb_ctl_feed(&c->req, buf, (size_t)n, &used)) {
+	case HSB_CTL_NEED_MORE:
+		return true;
+	case HSB_CTL_COMPLETE:
+		client_run(c);
+		return false;
+	case HSB_CTL_BAD:
+		c->srv->stats.bad_requests++;
+		hsb_log_ratelimited(HSB_LOG_WARNING, "control: bad request: %s",
+				    c->req.err);
+		client_error(c, c->req.err);
+		return false;
+	}
+	return false;
+}
+
+static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
+			 void *ctx)
+{
+	struct ctl_client *c = ctx;
+
 	(void)loop;
+	(void)fd;
 	if (c->out) {
 		client_write(c);
 		return;
@@ -141,47 +179,19 @@ static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
 		client_close(c);
 		return;
 	}
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return;
-	if (n <= 0) {
-		/* EOF before a whole request: nothing to answer. */
-		client_close(c);
-		return;
-	}
-	switch (hsb_ctl_feed(&c->req, buf, (size_t)n, &used)) {
-	case HSB_CTL_NEED_MORE:
-		return;
-	case HSB_CTL_COMPLETE:
-		client_run(c);
-		return;
-	case HSB_CTL_BAD:
-		c->srv->stats.bad_requests++;
-		hsb_log_ratelimited(HSB_LOG_WARNING, "control: bad request: %s",
-				    c->req.err);
-		client_error(c, c->req.err);
-		return;
-	}
+	client_read(c);
 }
 
-static bool peer_allowed(int fd)
+/* Root or our own user may talk to us; *pid is the peer's process. */
+static bool peer_allowed(int fd, pid_t *pid)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
 		return false;
+	*pid = cred.pid;
 	return cred.uid == 0 || cred.uid == geteuid();
-}
-
-static int free_slot(struct hsb_ctl_server *srv)
-{
-	int i;
-
-	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++)
-		if (!srv->clients[i])
-			return i;
-	return -1;
 }
 
 static void refuse(int fd, const char *msg)
@@ -192,17 +202,95 @@ static void refuse(int fd, const char *msg)
 	close(fd);
 }
 
+/* The oldest client still sending its request, of process pid (or of
+ * any process if pid < 0); NULL if none. *at: its slot. */
+static struct ctl_client *oldest_sending(struct hsb_ctl_server *srv, pid_t pid,
+					 int *at)
+{
+	struct ctl_client *oldest = NULL;
+	int i;
+
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = srv->clients[i];
+
+		if (!c || c->out || (pid >= 0 && c->pid != pid))
+			continue;
+		if (!oldest || c->accepted_ms < oldest->accepted_ms) {
+			oldest = c;
+			*at = i;
+		}
+	}
+	return oldest;
+}
+
+/* A slot for a new client of process pid. A process holds at most
+ * HSB_CTL_MAX_PER_PEER slots: beyond that its own oldest client still
+ * sending its request makes room, so one process opening connections
+ * (idle, or trickling a request that never ends, however fast it
+ * reconnects) only ever pushes out its own and never an operator's.
+ * Otherwise a free slot, else the oldest client still sending of any
+ * process. A client being answered is never closed, and the one about to
+ * be is read a last time first: a request that has arrived whole
+ * (hsbctl sends it at once) is answered, not thrown away. -1 if no slot
+ * can be had: every candidate is busy answering. */
+static int free_slot(struct hsb_ctl_server *srv, pid_t pid)
+{
+	static const char evict_msg[] = "error busy: closed to make room\n";
+	unsigned int tries;
+
+	/* each round frees a slot or starts an answer: bounded */
+	for (tries = 0; tries <= HSB_CTL_MAX_CLIENTS; tries++) {
+		struct ctl_client *victim;
+		unsigned int mine = 0;
+		int i, at = -1, free_at = -1;
+
+		for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
+			if (!srv->clients[i])
+				free_at = free_at < 0 ? i : free_at;
+			else if (srv->clients[i]->pid == pid)
+				mine++;
+		}
+		if (mine >= HSB_CTL_MAX_PER_PEER)
+			victim = oldest_sending(srv, pid, &at);
+		else if (free_at >= 0)
+			return free_at;
+		else
+			victim = oldest_sending(srv, -1, &at);
+		if (!victim)
+			return -1;
+		if (!client_read(victim))
+			continue; /* answered or gone: look again */
+		srv->stats.evicted++;
+		hsb_log_ratelimited(
+			HSB_LOG_WARNING,
+			"control: closed a client of process %d still sending its request, to make room",
+			(int)victim->pid);
+		if (send(victim->fd, evict_msg, sizeof(evict_msg) - 1,
+			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			hsb_dbg("control: evicting a client: %s",
+				strerror(errno));
+		client_close(victim);
+		return at;
+	}
+	return -1;
+}
+
 static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 			 void *ctx)
 {
 	struct hsb_ctl_server *srv = ctx;
 	struct ctl_client *c;
+	unsigned int batch = 0;
 	int fd, slot;
+	pid_t pid;
 
 	(void)events;
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
-	       0) {
-		if (!peer_allowed(fd)) {
+	/* A bounded batch: the listener is level-triggered, so the rest
+	 * comes next round, after requests already received were read. */
+	while (batch++ < HSB_CTL_ACCEPT_BATCH &&
+	       (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
+		       0) {
+		if (!peer_allowed(fd, &pid)) {
 			srv->stats.refused_peers++;
 			hsb_log_ratelimited(
 				HSB_LOG_WARNING,
@@ -210,7 +298,7 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 			refuse(fd, "error permission denied\n");
 			continue;
 		}
-		slot = free_slot(srv);
+		slot = free_slot(srv, pid);
 		c = slot < 0 ? NULL : calloc(1, sizeof(*c));
 		if (!c) {
 			srv->stats.busy++;
@@ -219,7 +307,9 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 		}
 		c->srv = srv;
 		c->fd = fd;
-		c->deadline_ms = hsb_now_ms() + HSB_CTL_CLIENT_TIMEOUT_MS;
+		c->pid = pid;
+		c->accepted_ms = hsb_now_ms();
+		c->deadline_ms = c->accepted_ms + HSB_CTL_CLIENT_TIMEOUT_MS;
 		hsb_ctl_request_init(&c->req);
 		c->watch = hsb_loop_watch(loop, fd, EPOLLIN, client_ready, c);
 		if (!c->watch) {
@@ -229,6 +319,8 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 		}
 		srv->clients[slot] = c;
 	}
+	if (batch > HSB_CTL_ACCEPT_BATCH)
+		return; /* batch full: errno is not accept4()'s */
 	if (errno == EMFILE || errno == ENFILE) {
 		/* The listener stays readable, so a level-triggered watch
 		 * would spin: stop watching it until the next sweep. */
@@ -251,9 +343,17 @@ static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	(void)loop;
 	(void)t;
 	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
-		if (srv->clients[i] && now >= srv->clients[i]->deadline_ms) {
+		struct ctl_client *c = srv->clients[i];
+
+		if (!c)
+			continue;
+		if (now >= c->deadline_ms) {
 			srv->stats.timeouts++;
-			client_close(srv->clients[i]);
+			client_close(c);
+		} else if (!c->got_bytes && !c->out &&
+			   now >= c->accepted_ms + HSB_CTL_IDLE_TIMEOUT_MS) {
+			srv->stats.idle_timeouts++;
+			client_close(c);
 		}
 	}
 	if (srv->accept_paused) {
@@ -262,11 +362,15 @@ static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	}
 }
 
-/* A socket file nobody listens on is stale (crash); a live one means
- * another hsbd owns this path. */
+/* Only a socket file nobody listens on is stale (a crash left it) and
+ * may be replaced; a live one means another hsbd owns this path. Anything
+ * else is refused and left alone: -s with a typo (-s /etc/hsb/hsbd.conf)
+ * must not delete the configuration. lstat(), so a symlink is refused
+ * too rather than followed. */
 static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
+	struct stat st;
 	int fd, ret;
 
 	snprintf(dir, sizeof(dir), "%s", sun->sun_path);
@@ -274,6 +378,20 @@ static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", dir,
 			 strerror(errno));
 		return -errno;
+	}
+	if (lstat(sun->sun_path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "control socket %s: %s", sun->sun_path,
+			 strerror(errno));
+		return -errno;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(
+			err, errlen,
+			"control socket %s exists and is not a socket; refusing to replace it (wrong -s?)",
+			sun->sun_path);
+		return -EEXIST;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -291,6 +409,19 @@ static int claim_path(const struct sockaddr_un *sun, char *err, size_t errlen)
 		return -errno;
 	}
 	return 0;
+}
+
+/* The socket file just bound, so that stopping removes that file and
+ * never another one put at the path since. */
+static void remember_file(struct hsb_ctl_server *srv)
+{
+	struct stat st;
+
+	if (lstat(srv->path, &st))
+		return;
+	srv->dev = st.st_dev;
+	srv->ino = st.st_ino;
+	srv->bound = true;
 }
 
 struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
@@ -330,13 +461,18 @@ struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
 	old_umask = umask(0177);
 	ret = bind(srv->fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old_umask);
-	if (ret || listen(srv->fd, HSB_CTL_MAX_CLIENTS))
+	if (ret)
+		goto fail_errno;
+	remember_file(srv);
+	if (listen(srv->fd, HSB_CTL_BACKLOG))
 		goto fail_errno;
 	srv->watch = hsb_loop_watch(loop, srv->fd, EPOLLIN, accept_ready, srv);
 	srv->sweep = hsb_timer_new(loop, sweep, srv);
 	if (!srv->watch || !srv->sweep)
 		goto fail_errno;
-	hsb_timer_arm(srv->sweep, 1000, 1000);
+	/* a fifth of the idle timeout: idle clients go within 1.2 s */
+	hsb_timer_arm(srv->sweep, HSB_CTL_IDLE_TIMEOUT_MS / 5,
+		      HSB_CTL_IDLE_TIMEOUT_MS / 5);
 	return srv;
 fail_errno:
 	ret = errno;
@@ -357,9 +493,15 @@ void hsb_ctl_server_stop(struct hsb_ctl_server *srv)
 			client_close(srv->clients[i]);
 	hsb_timer_free(srv->sweep);
 	hsb_watch_free(srv->watch);
-	if (srv->fd >= 0) {
+	if (srv->fd >= 0)
 		close(srv->fd);
-		unlink(srv->path);
+	/* Ours only: the file we bound, not whatever replaced it since. */
+	if (srv->bound) {
+		struct stat st;
+
+		if (!lstat(srv->path, &st) && S_ISSOCK(st.st_mode) &&
+		    st.st_dev == srv->dev && st.st_ino == srv->ino)
+			unlink(srv->path);
 	}
 	free(srv);
 }

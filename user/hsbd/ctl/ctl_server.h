@@ -2,8 +2,20 @@
 /*
  * The control socket: accepts hsbctl connections, frames requests with
  * ctl_proto, checks the peer's credentials and hands complete requests to
- * a handler (hsbd's: hsbd_ctl_dispatch(), ctl_cmd.h). Never blocks: reads and writes follow epoll, and a
- * client that stalls is dropped after HSB_CTL_CLIENT_TIMEOUT_MS.
+ * a handler (hsbd's: hsbd_ctl_dispatch(), ctl_cmd.h). Never blocks: reads
+ * and writes follow epoll, and a client that stalls is dropped after
+ * HSB_CTL_CLIENT_TIMEOUT_MS.
+ *
+ * An operator must always get in, whatever other local clients do: a
+ * connection that has sent nothing is closed after
+ * HSB_CTL_IDLE_TIMEOUT_MS; one process holds at most
+ * HSB_CTL_MAX_PER_PEER slots, its next connection taking the slot of its
+ * own oldest one still sending its request; and when every slot is
+ * taken a new connection takes the slot of the oldest one still sending
+ * (both counted as evicted). Accepts are batched (HSB_CTL_ACCEPT_BATCH a
+ * round) so that requests already received are read between them. Only
+ * when every candidate is busy answering is a newcomer refused (error
+ * busy).
  */
 #ifndef HSB_CTL_SERVER_H
 #define HSB_CTL_SERVER_H
@@ -13,8 +25,12 @@
 
 #include "ctl_proto.h"
 
-#define HSB_CTL_MAX_CLIENTS 16
-#define HSB_CTL_CLIENT_TIMEOUT_MS 5000
+#define HSB_CTL_MAX_CLIENTS 64
+#define HSB_CTL_MAX_PER_PEER 8 /* slots one process may hold */
+#define HSB_CTL_CLIENT_TIMEOUT_MS 5000 /* whole request and answer */
+#define HSB_CTL_IDLE_TIMEOUT_MS 1000 /* not one byte received */
+#define HSB_CTL_ACCEPT_BATCH 16 /* accepts per loop round */
+#define HSB_CTL_BACKLOG 128
 
 struct hsb_loop;
 struct hsb_ctl_server;
@@ -25,7 +41,9 @@ struct hsb_ctl_stats {
 	uint64_t bad_requests;
 	uint64_t refused_peers; /* wrong uid */
 	uint64_t timeouts;
-	uint64_t busy; /* connection refused: too many clients */
+	uint64_t idle_timeouts; /* closed: nothing sent within the idle time */
+	uint64_t evicted; /* closed to make room: oldest still sending */
+	uint64_t busy; /* connection refused: every slot busy answering */
 };
 
 /*

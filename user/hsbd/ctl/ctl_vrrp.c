@@ -76,8 +76,10 @@ static struct json_object *counters(const struct vrrp_inst *in)
 	add_u64(o, "adverts_tx", c->adverts_tx);
 	add_u64(o, "prio0_rx", c->prio0_rx);
 	add_u64(o, "prio0_tx", c->prio0_tx);
+	add_u64(o, "prio0_replies_suppressed", c->prio0_replies_suppressed);
 	add_u64(o, "become_master", c->become_master);
 	add_u64(o, "reasserts", c->reasserts);
+	add_u64(o, "reasserts_suppressed", c->reasserts_suppressed);
 	add_u64(o, "interval_mismatch", c->interval_mismatch);
 	add_u64(o, "addr_list_mismatch", c->addr_list_mismatch);
 	add_u64(o, "owner_conflict", c->owner_conflict);

@@ -610,6 +610,11 @@ uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp)
 	return __atomic_load_n(&dp->skel->bss->hsb_nat_skip, __ATOMIC_SEQ_CST);
 }
 
+uint32_t *hsb_datapath_nat_skip_word(struct hsb_datapath *dp)
+{
+	return &dp->skel->bss->hsb_nat_skip;
+}
+
 void hsb_datapath_nh_bump(struct hsb_datapath *dp)
 {
 	uint32_t gen = dp->skel->bss->hsb_nh_gen + 1;

@@ -74,6 +74,9 @@ void hsb_datapath_nh_bump(struct hsb_datapath *dp);
  * include/hsb/nat.h). One store. */
 void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip);
 uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp);
+/* The hsb_nat_skip word itself, for a writer that only ever clears bits
+ * with atomic operations (the install path, datapath/install.h). */
+uint32_t *hsb_datapath_nat_skip_word(struct hsb_datapath *dp);
 /* Replace the datapath's filter of pool addresses (hsb_nat_pubf). */
 void hsb_datapath_set_nat_pubf(struct hsb_datapath *dp, const uint64_t *words);
 

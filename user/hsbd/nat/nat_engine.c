@@ -27,6 +27,7 @@
 #include "log.h"
 #include "nat/nat_compile.h"
 #include "nat/nat_engine.h"
+#include "nat/nat_ref.h"
 #include "ha/switchover.h"
 #include "nat/nat_table.h"
 #include "netlink/link_events.h"
@@ -104,21 +105,10 @@ static void session_gone(struct hsb_nat *ns, const struct hsb_flow_key *k,
 {
 	struct hsb_nat_release_args a;
 	struct hsb_nat_entry v;
-	int init_b = !!(s->flags & HSB_SESS_F_INIT_B);
-	int pat = s->nat.kind == HSB_NAT_KIND_PAT;
 
-	if (!(s->flags & HSB_SESS_F_NAT) || !ns->d->dp ||
-	    (!pat && s->nat.kind != HSB_NAT_KIND_NOPAT))
+	if (!ns->d->dp || !hsb_nat_session_ref(k, s, &a))
 		return;
-	memset(&a, 0, sizeof(a));
-	a.table = pat ? HSB_NAT_TABLE_PAT : HSB_NAT_TABLE_NOPAT;
 	a.op = HSB_NAT_OP_RELEASE;
-	memcpy(&a.pub.addr, s->nat.addr, 4);
-	a.pub.port = pat ? s->nat.port : 0;
-	a.pub.proto = pat ? k->proto : 0;
-	a.pub.dir = HSB_NAT_DIR_PUB;
-	memcpy(&a.inside, init_b ? k->addr_b : k->addr_a, 4);
-	a.inside_port = pat ? (init_b ? k->port_b : k->port_a) : 0;
 	if (hsb_nat_run_release(maps(ns)->nat_release, &a)) {
 		ns->failures++;
 		hsb_log_ratelimited(HSB_LOG_ERR,
@@ -197,18 +187,12 @@ static void pass_begin(struct hsb_nat *ns, uint64_t now)
 static void pass_visit(struct hsb_nat *ns, const struct hsb_flow_key *k,
 		       const struct hsb_session *s)
 {
-	struct hsb_nat_key pk = { .dir = HSB_NAT_DIR_PUB };
+	struct hsb_nat_release_args a;
 	struct ref_slot *r;
-	int pat = s->nat.kind == HSB_NAT_KIND_PAT;
 
-	if (!(s->flags & HSB_SESS_F_NAT) ||
-	    (!pat && s->nat.kind != HSB_NAT_KIND_NOPAT))
+	if (!hsb_nat_session_ref(k, s, &a))
 		return;
-	memcpy(&pk.addr, s->nat.addr, 4);
-	pk.port = pat ? s->nat.port : 0;
-	pk.proto = pat ? k->proto : 0;
-	r = ref_find(ns, &pk, pat ? HSB_NAT_TABLE_PAT : HSB_NAT_TABLE_NOPAT,
-		     true);
+	r = ref_find(ns, &a.pub, a.table, true);
 	if (r)
 		r->seen++;
 }

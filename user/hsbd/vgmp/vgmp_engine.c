@@ -24,6 +24,7 @@
 #include "hsbd.h"
 #include "ha/switchover.h"
 #include "netlink/link_events.h"
+#include "hrp/hrp_engine.h"
 #include "vgmp/vgmp_int.h"
 #include "vgmp/vgmp_notify.h"
 #include "vgmp/vgmp_probe.h"
@@ -475,6 +476,9 @@ static struct vgmp_grp *grp_new(struct hsb_vgmp *e,
 		grp_free(g);
 		return NULL;
 	}
+	/* HRP's hook: no preemption before the peer's state is here */
+	if (e->d->hrp && !hsb_hrp_backup_complete(e->d->hrp))
+		g->fsm.ready = false;
 	return g;
 nomem:
 	snprintf(err, errlen, "vgmp group %s: out of memory", c->name);
@@ -697,6 +701,18 @@ void hsb_vgmp_foreach(const struct hsb_vgmp *v, vgmp_grp_fn fn, void *ctx)
 
 	for (i = 0; v && i < v->n; i++)
 		fn(v->grp[i], ctx);
+}
+
+void hsb_vgmp_set_ready(struct hsb_vgmp *v, bool ready)
+{
+	struct vgmp_actions out;
+	unsigned int i;
+
+	for (i = 0; v && i < v->n; i++) {
+		vgmp_group_set_ready(&v->grp[i]->fsm, ready, hsb_now_ms(),
+				     &out);
+		vgmp_grp_execute(v->grp[i], &out);
+	}
 }
 
 const struct hsb_vgmp_stats *hsb_vgmp_stats(const struct hsb_vgmp *v)

@@ -89,6 +89,11 @@ void hsb_vgmp_heartbeat(const struct hsb_vgmp *v, struct vgmp_hb_info *out);
 int hsb_vgmp_switchover(struct hsb_vgmp *v, const char *name, char *err,
 			size_t errlen);
 
+/* HRP's preemption hook: the state backup from the peer is complete
+ * (true), so every group may preempt; v may be NULL. A group created
+ * while HRP runs and has not completed starts not ready. */
+void hsb_vgmp_set_ready(struct hsb_vgmp *v, bool ready);
+
 /* The engine's own counters (show counters). */
 struct hsb_vgmp_stats {
 	uint64_t member_failures; /* members seen going down */

@@ -16,90 +16,10 @@
 #include "evloop.h"
 #include "log.h"
 #include "hsbd.h"
+#include "ha/heartbeat_addr.h"
 #include "ha/switchover.h"
 #include "vgmp/vgmp_int.h"
 #include "vgmp/vgmp_socket.h"
-
-/* --- addresses ------------------------------------------------------------ */
-
-static void to_sockaddr(const struct hsb_cfg_addr *a, uint16_t port,
-			unsigned int scope, struct sockaddr_storage *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)out;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(port);
-		s->sin_addr = a->v4;
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)out;
-
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(port);
-		s->sin6_addr = a->v6;
-		if (IN6_IS_ADDR_LINKLOCAL(&a->v6))
-			s->sin6_scope_id = scope;
-	}
-}
-
-/* The node id: the local heartbeat address, IPv4 as IPv4-mapped IPv6, so
- * both families compare as 16 bytes (the tie-break, vgmp_group.h). */
-static void node_of(const struct sockaddr_storage *ss, uint8_t *node)
-{
-	memset(node, 0, VGMP_NODE_ID_SIZE);
-	if (ss->ss_family == AF_INET) {
-		node[10] = node[11] = 0xff;
-		memcpy(node + 12, &((const struct sockaddr_in *)ss)->sin_addr,
-		       4);
-	} else {
-		memcpy(node, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-	}
-}
-
-/* Without `local`: the source address the kernel picks towards remote
- * through the heartbeat interface. */
-static int pick_local(const char *ifname, const struct sockaddr_storage *remote,
-		      struct sockaddr_storage *local)
-{
-	socklen_t len = sizeof(*local);
-	int fd = socket(remote->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-		       (socklen_t)strlen(ifname) + 1) ||
-	    connect(fd, (const struct sockaddr *)remote,
-		    remote->ss_family == AF_INET ?
-			    sizeof(struct sockaddr_in) :
-			    sizeof(struct sockaddr_in6)) ||
-	    getsockname(fd, (struct sockaddr *)local, &len))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static const char *fmt_sa(const struct sockaddr_storage *ss, char *buf,
-			  size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)ss;
-
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(s->sin_port));
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)ss;
-
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, ntohs(s->sin6_port));
-	} else {
-		snprintf(buf, len, "%s", "");
-	}
-	return buf;
-}
 
 /* --- hellos out --------------------------------------------------------------- */
 
@@ -311,12 +231,10 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 		      char *err, size_t errlen)
 {
 	const struct hsb_cfg_hrp *h = &cfg->hrp;
-	struct sockaddr_storage local, remote;
-	unsigned int scope = if_nametoindex(h->ifname);
+	struct hsb_hb_addr hb;
 	struct vgmp_sock *s;
-	char a[80], b[80];
+	char a[80], b[80], msg[200];
 	struct timespec ts;
-	int ret;
 
 	if (!h->has_link) {
 		snprintf(
@@ -335,37 +253,21 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 		e->hrp = *h;
 		return 0;
 	}
-	to_sockaddr(&h->remote, h->port, scope, &remote);
-	if (h->local.family) {
-		to_sockaddr(&h->local, h->port, scope, &local);
-	} else {
-		ret = pick_local(h->ifname, &remote, &local);
-		if (ret) {
-			snprintf(
-				err, errlen,
-				"vgmp: no local address on %s towards %s (%s); set hrp interface ... local ADDR",
-				h->ifname, fmt_sa(&remote, a, sizeof(a)),
-				strerror(-ret));
-			return -1;
-		}
-		if (local.ss_family == AF_INET)
-			((struct sockaddr_in *)&local)->sin_port =
-				htons(h->port);
-		else
-			((struct sockaddr_in6 *)&local)->sin6_port =
-				htons(h->port);
+	if (hsb_hb_resolve(h, &hb, msg, sizeof(msg))) {
+		snprintf(err, errlen, "vgmp: %s", msg);
+		return -1;
 	}
 	/* the new socket first: a failure leaves the old link running */
-	s = vgmp_sock_open(e->d->loop, h->ifname, &local, &remote, on_rx, e,
-			   err, errlen);
+	s = vgmp_sock_open(e->d->loop, h->ifname, &hb.local, &hb.remote, on_rx,
+			   e, err, errlen);
 	if (!s)
 		return -1;
 	vgmp_sock_close(e->sock);
 	e->sock = s;
 	e->hrp = *h;
-	e->local = local;
-	e->remote = remote;
-	node_of(&local, e->node);
+	e->local = hb.local;
+	e->remote = hb.remote;
+	memcpy(e->node, hb.node, VGMP_NODE_ID_SIZE);
 	/* a new epoch: the peer's replay check starts over with us */
 	ts = realtime();
 	vgmp_link_init(&e->link, e->node,
@@ -373,7 +275,8 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 			       (uint64_t)ts.tv_nsec,
 		       e->hello_ms ? e->hello_ms : HSB_CFG_DEF_VGMP_HELLO_MS);
 	hsb_log(HSB_LOG_INFO, "vgmp: heartbeat on %s, %s -> %s", h->ifname,
-		fmt_sa(&local, a, sizeof(a)), fmt_sa(&remote, b, sizeof(b)));
+		hsb_sa_fmt(&hb.local, a, sizeof(a)),
+		hsb_sa_fmt(&hb.remote, b, sizeof(b)));
 	return 0;
 }
 
@@ -407,8 +310,8 @@ void hsb_vgmp_heartbeat(const struct hsb_vgmp *v, struct vgmp_hb_info *out)
 	out->hello_ms = v->hello_ms;
 	if (!v->sock)
 		return;
-	fmt_sa(&v->local, out->local, sizeof(out->local));
-	fmt_sa(&v->remote, out->remote, sizeof(out->remote));
+	hsb_sa_fmt(&v->local, out->local, sizeof(out->local));
+	hsb_sa_fmt(&v->remote, out->remote, sizeof(out->remote));
 	st = vgmp_sock_stats(v->sock);
 	out->rx_packets = st->rx_packets;
 	out->rx_foreign = st->rx_foreign;

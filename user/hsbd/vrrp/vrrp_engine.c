@@ -365,6 +365,12 @@ static void execute_range(struct vrrp_inst *in, const struct vrrp_actions *out,
 		case VRRP_ACT_SEND_GARP_BURST:
 			garp_start(in);
 			break;
+		case VRRP_ACT_SEND_GARP_ROUND:
+			/* A burst still running covers this interval; a
+			 * re-assert neither restarts nor lengthens it. */
+			if (!in->garp_left)
+				garp_round(in);
+			break;
 		case VRRP_ACT_ARM_TIMER:
 			arm_timer(in, a->timer, a->deadline_ms);
 			break;

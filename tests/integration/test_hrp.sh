@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# HRP state backup on the HA topology (ha_lib.sh) with PAT on the active
+# firewall: long-lived TCP connections through fwA are backed up to fwB;
+# fwA is killed (kill -9, links down) and every connection goes on
+# through fwB with the same public address and port (the server accepts
+# no new connection, the client sees no reset); fwB claims the state;
+# fwA restarts, pulls the state from fwB, preempts only after that batch
+# backup, and the connections come back through it, again without a
+# reset; the peer's copies are installed, not echoed back; a wrong key is
+# refused and counted.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ha_lib.sh"
+hsb_test_init hrp
+
+N_CONN=${HRP_TEST_CONNS:-50}
+HELLO=100
+CONN=$(realpath "$(dirname "$0")/hrp_conn.py")
+
+ha_topology || exit 1
+for n in A B; do
+	{
+		ha_conf_vgmp "$n" "$HELLO"
+		echo "hrp enable"
+	} >"$T_DIR/$n.conf"
+done
+sed 's/^hrp authentication-key .*/hrp authentication-key "a-different-key"/' \
+	"$T_DIR/B.conf" >"$T_DIR/B-badkey.conf"
+
+hrp() { "$HSBCTL" -s "$(ha_sock "$1")" -j show hrp | json_get "$2"; }
+installed() { [ "$(hrp "$1" 'd["install"]["sessions"]')" -ge "$2" ]; }
+
+check "config with hrp is valid" "$HSBD" --check-config "$T_DIR/A.conf"
+ha_start A "$T_DIR/A.conf" || exit 1
+ha_start B "$T_DIR/B.conf" || exit 1
+check "fwA active" wait_for 5 ha_vgmp_is A g1 active
+check "fwB standby" wait_for 5 ha_vgmp_is B g1 standby
+check "the hrp connection comes up" wait_for 5 sh -c "[ \"\$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"connection\"][\"up\"])')\" = True ]"
+check "show hrp renders" sh -c "'$HSBCTL' -s '$(ha_sock B)' show hrp | grep -q 'hrp: connected'"
+
+echo "-- $N_CONN TCP connections through fwA, backed up to fwB"
+ip netns exec "$HA_SV" "$HA_PY" "$CONN" server 9000 "$T_DIR/accepts" &
+T_PIDS+=("$!")
+check "the server listens" wait_for 10 sh -c "ip netns exec '$HA_SV' ss -Hltn 'sport = :9000' | grep -q ."
+ip netns exec "$HA_CL" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
+	"$T_DIR/client.json" "$T_DIR/stop" >/dev/null 2>&1 &
+CLIENT=$!
+check "the server sees $N_CONN connections" wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $N_CONN ]"
+check "all from the NAT address" sh -c "! grep -v '^accept $HA_NAT_ADDR:' '$T_DIR/accepts'"
+check "fwB installed the sessions" wait_for 5 installed B "$N_CONN"
+check "fwA installed none of its own back" test "$(hrp A 'd["install"]["sessions"]')" = 0
+check "fwA sent session records" test "$(hrp A 'd["records_sent"]["session"]')" -ge "$N_CONN"
+check "fwB refused nothing" test "$(hrp B 'sum(d["install"]["refused"].values())')" = 0
+check "fwB's copies are marked from the peer" test "$("$HSBCTL" -s "$(ha_sock B)" -j show sessions | json_get 'sum("from-peer" in s["flags"] for s in d["sessions"])')" -ge "$N_CONN"
+
+echo "-- kill -9 fwA: the connections go on through fwB"
+sleep 1
+ha_kill A
+check "fwB becomes active" wait_for 3 ha_vgmp_is B g1 active
+check "fwB claims the backed-up state" wait_for 2 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"sessions_changed\"])') -ge $N_CONN ]"
+sleep 3
+
+echo "-- fwA comes back: it pulls the state, then preempts"
+ha_revive A "$T_DIR/A.conf" || exit 1
+check "fwA receives fwB's batch backup" wait_for 10 sh -c "[ \"\$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"backup_from_peer_complete\"])')\" = True ]"
+check "fwA installed the connections" installed A "$N_CONN"
+check "fwA preempts (after its delay)" wait_for 10 ha_vgmp_is A g1 active
+check "fwB is standby again" wait_for 3 ha_vgmp_is B g1 standby
+check "fwA waited for the backup before preempting" test "$(ha_vgmp_field A g1 'g["history"][0]["reason"]')" = preempt
+sleep 3
+touch "$T_DIR/stop"
+wait "$CLIENT"
+RC=$?
+cat "$T_DIR/client.json"; echo
+check "no connection was reset" test "$RC" = 0
+check "no connection reset (report)" test "$(json_get 'd["errors"]' <"$T_DIR/client.json")" = 0
+check "no new connection at the server (same public address and port)" \
+	test "$(wc -l <"$T_DIR/accepts")" = "$N_CONN"
+GAP=$(json_get 'd["max_gap_ms"]' <"$T_DIR/client.json")
+echo "   longest stall on any connection, both ways: $GAP ms (peer death $((3 * HELLO)) ms)"
+check "no connection stalled for 2 s" test "$GAP" -lt 2000
+
+echo "-- a wrong key"
+ha_stop B
+ha_start B "$T_DIR/B-badkey.conf" || exit 1
+check "fwA refuses fwB's frames" wait_for 5 sh -c "[ \$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"connection\"]; print(d[\"frames_refused\"][\"authentication\"] + d[\"connect_failures\"])') -gt 0 ]"
+CONNECTS=$(hrp A 'd["connection"]["connects"]')
+sleep 1
+check "the connection does not come up again" test "$(hrp A 'd["connection"]["connects"]')" = "$CONNECTS"
+check "and fwA says it is down" test "$(hrp A 'd["connection"]["up"]')" = False
+
+hsb_test_done

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `show hrp` for people. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "render_json.h"
+
+static void nonzero(FILE *out, const char *what, struct json_object *o)
+{
+	bool any = false;
+
+	fprintf(out, "  %-12s", what);
+	if (o) {
+		json_object_object_foreach(o, key, val) {
+			if (!json_object_get_uint64(val))
+				continue;
+			fprintf(out, " %s %" PRIu64, key,
+				json_object_get_uint64(val));
+			any = true;
+		}
+	}
+	fprintf(out, "%s\n", any ? "" : " none");
+}
+
+int render_hrp(FILE *out, struct json_object *r)
+{
+	struct json_object *c = member(r, "connection");
+	struct json_object *b = member(r, "batch_backup");
+	struct json_object *in = member(r, "install");
+
+	if (!json_object_get_boolean(member(r, "enabled"))) {
+		fprintf(out, "hrp is not enabled\n");
+		return 0;
+	}
+	if (json_object_get_boolean(member(c, "up")))
+		fprintf(out, "hrp: connected (%s), up %" PRIu64 " s\n",
+			str(c, "role"), u64(c, "uptime_s"));
+	else
+		fprintf(out, "hrp: not connected (%s)\n", str(c, "role"));
+	fprintf(out,
+		"  connection   %" PRIu64 " up, %" PRIu64 " lost, %" PRIu64
+		" failed attempts, %" PRIu64 " bytes queued\n",
+		u64(c, "connects"), u64(c, "disconnects"),
+		u64(c, "connect_failures"), u64(c, "queued_bytes"));
+	fprintf(out,
+		"  traffic      %" PRIu64 " frames / %" PRIu64
+		" bytes sent, %" PRIu64 " / %" PRIu64 " received\n",
+		u64(c, "frames_tx"), u64(c, "bytes_tx"), u64(c, "frames_rx"),
+		u64(c, "bytes_rx"));
+	nonzero(out, "sent", member(r, "records_sent"));
+	nonzero(out, "received", member(r, "records_received"));
+	fprintf(out,
+		"  lost         %" PRIu64 " dropped (buffer full), %" PRIu64
+		" while down (the batch backup carries them)\n",
+		u64(r, "records_dropped"), u64(r, "records_while_down"));
+	fprintf(out,
+		"  batch        %s, %" PRIu64 " done, %" PRIu64
+		" entries sent; %" PRIu64 " received from the peer\n",
+		json_object_get_boolean(member(b, "running")) ? "running" :
+								"idle",
+		u64(b, "done"), u64(b, "entries_sent"), u64(b, "received"));
+	fprintf(out,
+		"  installed    %" PRIu64 " sessions, %" PRIu64
+		" mappings, %" PRIu64 " servers\n",
+		u64(in, "sessions"), u64(in, "mappings"), u64(in, "servers"));
+	nonzero(out, "refused", member(in, "refused"));
+	nonzero(out, "bad frames", member(c, "frames_refused"));
+	nonzero(out, "bad records", member(r, "record_frames_refused"));
+	return 0;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* show hrp, hrp sync: the state backup to the peer. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "clock.h"
+#include "ctl_proto.h"
+#include "ctl/ctl_cmd.h"
+#include "hsbd.h"
+#include "datapath/install_prep.h"
+#include "hrp/hrp_engine.h"
+#include "hrp/hrp_link.h"
+
+static void add_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static struct json_object *per_type(const uint64_t *v)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int t;
+
+	for (t = 1; t < HRP_REC__MAX; t++)
+		add_u64(o, hrp_rec_type_name((enum hrp_rec_type)t), v[t]);
+	return o;
+}
+
+static struct json_object *connection(const struct hsb_hrp_info *in)
+{
+	const struct hrp_link_stats *l = in->link;
+	struct json_object *o = json_object_new_object();
+	struct json_object *rej = json_object_new_object();
+	unsigned int e;
+
+	json_object_object_add(o, "up", json_object_new_boolean(in->up));
+	json_object_object_add(
+		o, "role",
+		json_object_new_string(in->connects ? "connects" : "listens"));
+	if (in->up)
+		add_u64(o, "uptime_s", (hsb_now_ms() - l->up_since_ms) / 1000);
+	add_u64(o, "connects", l->connects);
+	add_u64(o, "connect_failures", l->connect_failures);
+	add_u64(o, "disconnects", l->disconnects);
+	add_u64(o, "replaced", l->replaced);
+	add_u64(o, "timeouts", l->timeouts);
+	add_u64(o, "refused_foreign", l->refused_foreign);
+	add_u64(o, "frames_tx", l->frames_tx);
+	add_u64(o, "bytes_tx", l->bytes_tx);
+	add_u64(o, "frames_rx", l->frames_rx);
+	add_u64(o, "bytes_rx", l->bytes_rx);
+	add_u64(o, "queued_bytes", in->queued);
+	add_u64(o, "sndbuf_full", l->sndbuf_full);
+	for (e = 1; e < HRP_FE__COUNT; e++)
+		add_u64(rej, hrp_frame_err_name((enum hrp_frame_err)e),
+			l->rx_err[e]);
+	json_object_object_add(o, "frames_refused", rej);
+	return o;
+}
+
+static struct json_object *install(const struct hsb_install_stats *s)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *ref = json_object_new_object();
+	unsigned int f;
+
+	add_u64(o, "sessions", s->sessions);
+	add_u64(o, "mappings", s->mappings);
+	add_u64(o, "unheld", s->unheld);
+	add_u64(o, "servers", s->servers);
+	for (f = 1; f < HSB_INSF__MAX; f++)
+		add_u64(ref, hsb_install_fault_name((enum hsb_install_fault)f),
+			s->refused[f]);
+	json_object_object_add(o, "refused", ref);
+	return o;
+}
+
+static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
+		    int words, struct json_object **reply, char *err,
+		    size_t errlen)
+{
+	struct json_object *o, *rej;
+	struct hsb_hrp_info in;
+	unsigned int e;
+
+	if (req->argc > words) {
+		snprintf(err, errlen, "usage: show hrp");
+		return -1;
+	}
+	hsb_hrp_info(d->hrp, &in);
+	o = json_object_new_object();
+	json_object_object_add(o, "enabled",
+			       json_object_new_boolean(in.link != NULL));
+	*reply = o;
+	if (!in.link)
+		return 0;
+	json_object_object_add(o, "connection", connection(&in));
+	json_object_object_add(o, "records_sent", per_type(in.st->tx_records));
+	json_object_object_add(o, "records_received",
+			       per_type(in.st->rx_records));
+	add_u64(o, "records_dropped", in.st->tx_dropped);
+	add_u64(o, "records_while_down", in.st->tx_down);
+	add_u64(o, "records_of_peer_entries", in.st->tx_skipped_peer);
+	add_u64(o, "records_unknown", in.st->rx_unknown);
+	add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
+	rej = json_object_new_object();
+	for (e = 1; e < HRP_RE__COUNT; e++)
+		add_u64(rej, hrp_rec_err_name((enum hrp_rec_err)e),
+			in.st->rx_refused_frames[e]);
+	json_object_object_add(o, "record_frames_refused", rej);
+	o = json_object_new_object();
+	json_object_object_add(o, "running",
+			       json_object_new_boolean(in.bulk_running));
+	add_u64(o, "started", in.st->bulk_started);
+	add_u64(o, "done", in.st->bulk_done);
+	add_u64(o, "entries_sent", in.st->bulk_sent_entries);
+	add_u64(o, "last_done_ms", in.st->last_bulk_ms);
+	add_u64(o, "received", in.st->bulk_received);
+	json_object_object_add(*reply, "batch_backup", o);
+	json_object_object_add(*reply, "install", install(in.install));
+	o = json_object_new_object();
+	json_object_object_add(o, "backup_from_peer_complete",
+			       json_object_new_boolean(in.backup_complete));
+	add_u64(o, "ready_timeouts", in.st->ready_timeouts);
+	add_u64(o, "claims", in.owner->claims);
+	add_u64(o, "yields", in.owner->yields);
+	add_u64(o, "sessions_changed", in.owner->sessions);
+	add_u64(o, "mappings_changed", in.owner->mappings);
+	add_u64(o, "errors", in.owner->errors);
+	json_object_object_add(*reply, "ownership", o);
+	return 0;
+}
+
+static int hrp_sync(struct hsbd *d, const struct hsb_ctl_request *req,
+		    int words, struct json_object **reply, char *err,
+		    size_t errlen)
+{
+	if (req->argc > words + 1 ||
+	    (req->argc == words + 1 && strcmp(req->argv[words], "state"))) {
+		snprintf(err, errlen, "usage: hrp sync [state]");
+		return -1;
+	}
+	if (hsb_hrp_sync(d->hrp, err, errlen))
+		return -1;
+	*reply = NULL;
+	return 0;
+}
+
+static const struct hsb_ctl_cmd cmds[] = {
+	{ { "show", "hrp" }, false, show_hrp },
+	{ { "hrp", "sync" }, true, hrp_sync },
+};
+
+HSB_CTL_TABLE(hsb_ctl_hrp_cmds, cmds);

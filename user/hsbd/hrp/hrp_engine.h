@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The HRP engine of hsbd: state backup to the peer over the heartbeat
+ * link (docs/hrp.md). Each host sends what its own datapath made - the
+ * change records of the bus, sessions and NAT entries not installed from
+ * the peer - and installs what the peer sends through the install path
+ * (datapath/install.h), which never emits records: nothing echoes back.
+ *
+ * Sender: records are converted to their transfer form as the bus
+ * delivers them, gathered into a RECORDS frame and flushed when the frame
+ * is full or HRP_FLUSH_MS after its first record. On (re)connection, and
+ * when the connection's send buffer overflowed (records dropped, counted),
+ * a batch backup walks the session and NAT tables in slices, paced by the
+ * send buffer, between BULK_BEGIN and BULK_END.
+ *
+ * Receiver: a frame's records are checked whole (a bad one refuses the
+ * frame, counted), then installed one by one; refusals are counted by
+ * reason. Session deletes remove only sessions installed from the peer.
+ */
+#ifndef HSBD_HRP_ENGINE_H
+#define HSBD_HRP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hrp/hrp_record.h"
+#include "datapath/install.h"
+#include "hrp/hrp_owner.h"
+
+struct hsb_hrp;
+struct hrp_link_stats;
+
+#define HRP_FLUSH_MS 1
+#define HRP_FRAME_PAYLOAD (60u * 1024u) /* records per frame, bytes */
+
+struct hsb_hrp_stats {
+	uint64_t tx_records[HRP_REC__MAX];
+	uint64_t tx_skipped_peer; /* records of entries from the peer */
+	uint64_t tx_dropped; /* records lost to a full send buffer */
+	uint64_t tx_down; /* records while the link was down */
+	uint64_t rx_records[HRP_REC__MAX];
+	uint64_t rx_unknown; /* record types this host does not know */
+	uint64_t rx_refused_frames[HRP_RE__COUNT];
+	uint64_t rx_deletes_ignored; /* not a session from the peer */
+	uint64_t bulk_started, bulk_sent_entries, bulk_done;
+	uint64_t bulk_received; /* BULK_END from the peer */
+	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
+	uint64_t ready_timeouts; /* preemption allowed without a backup */
+};
+
+struct hsb_hrp_info {
+	bool up;
+	bool connects; /* this side connects (lower node id) */
+	bool bulk_running;
+	size_t queued; /* bytes waiting in the send buffer */
+	const struct hrp_link_stats *link;
+	const struct hsb_hrp_stats *st;
+	const struct hsb_install_stats *install;
+	const struct hrp_owner_stats *owner;
+	bool backup_complete;
+};
+
+/* VGMP's preemption hook: the batch backup from the peer has arrived
+ * (BULK_END), or HRP_READY_TIMEOUT_MS passed without one (logged). */
+#define HRP_READY_TIMEOUT_MS 30000
+bool hsb_hrp_backup_complete(const struct hsb_hrp *v);
+
+/* v may be NULL (HRP not enabled): out->link is NULL then. */
+void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out);
+/* hsbctl hrp sync: a batch backup now. -1 with err when down. */
+int hsb_hrp_sync(struct hsb_hrp *v, char *err, size_t errlen);
+
+#endif /* HSBD_HRP_ENGINE_H */
