@@ -32,6 +32,18 @@ targets() {
 	esac
 }
 
+# The parser functions proper (line coverage printed for each).
+parsers() {
+	case $1 in
+	fuzz_config_line | fuzz_config_file) echo 'hcfg_lex|hcfg_apply_buf|apply_one|find_command' ;;
+	fuzz_vrrp) echo 'vrrp_decode|vrrp_ip4_parse|vrrp_fsm_rx_advert' ;;
+	fuzz_vgmp) echo 'vgmp_decode|decode_group|name_valid|vgmp_link_rx|vgmp_group_rx_hello' ;;
+	fuzz_hrp) echo 'hrp_rx_feed|check_header|finish' ;;
+	fuzz_ctl_proto | fuzz_ctl_request) echo 'hsb_ctl_feed|line_complete|split_words|hsbd_ctl_dispatch|matches|hsb_session_filter_parse|parse_prefix|parse_port|parse_proto|parse_state|parse_value' ;;
+	fuzz_event_check) echo 'hsb_event_check|nat_check' ;;
+	esac
+}
+
 mkdir -p "$dir/cov"
 for name in "${names[@]}"; do
 	bin=$dir/fuzzers/$name
@@ -52,4 +64,9 @@ for name in "${names[@]}"; do
 	awk 'NR > 2 && $1 !~ /^-/ && NF >= 10 {
 		printf "  %-44s lines %5s  missed %5s  %s\n", $1, $8, $9, $10 }' \
 		"$dir/cov/$name.txt"
+	# shellcheck disable=SC2046
+	"$cov" report "$bin" -instr-profile="$dir/cov/$name.profdata" \
+		-show-functions $(targets "$name") 2>/dev/null |
+		awk -v re="^([a-z_]+\\.c:)?($(parsers "$name"))\$" '$1 ~ re {
+			printf "    %-42s lines %5s  missed %5s  %s\n", $1, $5, $6, $7 }'
 done

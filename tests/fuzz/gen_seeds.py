@@ -150,6 +150,21 @@ def seeds_ctl_proto():
     for r in reqs:
         write("fuzz_ctl_proto", b"\0" + r)
         write("fuzz_ctl_proto", b"\3" + r)
+    return reqs
+
+
+# --- control requests into the fake daemon (fuzz_ctl_request.c) -------------
+def seeds_ctl_request():
+    reqs = seeds_ctl_proto() + [
+        b"show sessions source 10.0.0.0/8 destination 2001:db8::/32\n",
+        b"show sessions port 443 protocol tcp zone trust state established\n",
+        b"show sessions protocol icmpv6 source ::1 state syn-sent\n",
+        b"clear sessions destination 192.0.2.1 port 53 protocol udp\n",
+        b"show nat sessions zone untrust source 0.0.0.0/0\n",
+        b"show vrrp\n", b"show vgmp\n", b"switchover\n", b"status extra\n",
+        b"config 31 t.conf\nvgmp group g2\nsysname other\n"]
+    for r in reqs:
+        write("fuzz_ctl_request", r)
 
 
 # --- ring records (fuzz_event_check.c) ---------------------------------------
@@ -169,6 +184,7 @@ def seeds_event_check():
 
 ALL = {"fuzz_vrrp": seeds_vrrp, "fuzz_vgmp": seeds_vgmp, "fuzz_hrp": seeds_hrp,
        "fuzz_ctl_proto": seeds_ctl_proto,
+       "fuzz_ctl_request": seeds_ctl_request,
        "fuzz_event_check": seeds_event_check}
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 #   tests/fuzz/run.sh [--build DIR] [--time SECONDS] [--keep] [NAME...]
 #
 # Each harness NAME (default: every DIR/fuzzers/fuzz_*) runs for SECONDS
-# on a scratch copy of tests/fuzz/corpus/NAME/, with tests/fuzz/dict/NAME.dict
+# from tests/fuzz/corpus/NAME/ and tests/fuzz/regressions/NAME/ (read
+# only; new inputs go to DIR/corpus/NAME/), with tests/fuzz/dict/NAME.dict
 # when there is one. --keep (make fuzz) merges the inputs that add
 # coverage back into tests/fuzz/corpus/NAME/; without it (make fuzz-ci) the
 # repository is left untouched. A crash leaves its input in
@@ -53,12 +54,13 @@ for name in "${names[@]}"; do
 	dict=tests/fuzz/dict/$name.dict
 	[ -f "$dict" ] && opts+=(-dict="$dict")
 	echo "== $name: ${time}s"
-	# new inputs go to the scratch directory (the first one given)
-	if [ -d "$seed" ]; then
-		"$bin" "${opts[@]}" "$scratch" "$seed" >"$log" 2>&1
-	else
-		"$bin" "${opts[@]}" "$scratch" >"$log" 2>&1
-	fi
+	# new inputs go to the scratch directory (the first one given); the
+	# reproducers of fixed crashes run first of all, under the sanitizers
+	dirs=("$scratch")
+	for d in "$seed" "tests/fuzz/regressions/$name"; do
+		[ -d "$d" ] && dirs+=("$d")
+	done
+	"$bin" "${opts[@]}" "${dirs[@]}" >"$log" 2>&1
 	rc=$?
 	grep -E '^(stat::|#[0-9]+.*DONE|Done )|ERROR|SUMMARY' "$log" | tail -n 12
 	if [ "$rc" -ne 0 ]; then
