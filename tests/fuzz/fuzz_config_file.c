@@ -51,8 +51,8 @@ static void round_trip(const struct hsb_config *cfg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct hsb_config *empty;
-	struct hsb_config *cfg;
+	/* allocated once: see fuzz_config_line.c */
+	static struct hsb_config *empty, *cfg;
 	struct hsb_cfg_error err;
 	enum hsb_cfg_accept accept;
 	char msg[512];
@@ -60,10 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	accept = data[0] & 1 ? HSB_CFG_ALL_KNOWN : HSB_CFG_IMPLEMENTED;
-	if (!empty)
+	if (!empty) {
 		empty = hsb_config_new();
-	cfg = hsb_config_new();
+		cfg = hsb_config_new();
+	}
 	FUZZ_ASSERT(cfg && empty);
+	memcpy(cfg, empty, sizeof(*cfg)); /* hsb_config_new() */
 	memset(&err, 0, sizeof(err));
 	if (hcfg_apply_buf(cfg, (const char *)data + 1, size - 1, accept,
 			   "fuzz.conf", &err)) {
@@ -73,6 +75,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		round_trip(cfg);
 	}
-	hsb_config_free(cfg);
 	return 0;
 }
