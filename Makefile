@@ -205,6 +205,7 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 FUZZ_MODS_fuzz_event_check := user/hsbd/records/collector.c \
 	user/hsbd/records/record_buf.c user/hsbd/records/bus.c
 FUZZ_MODS_fuzz_ctl_request := $(filter-out user/hsbd/main.c,$(HSBD_SRCS))
+FUZZ_MODS_fuzz_hrp := user/hsbd/hrp/hrp_record.c
 FUZZ_TIME ?= 300
 FUZZ_CI_TIME ?= 30
 # A subset: make fuzz FUZZ_TARGETS="fuzz_vrrp fuzz_hrp"

@@ -132,6 +132,28 @@ def seeds_hrp():
         write("fuzz_hrp", bytes([mode]) + b"".join(frames))
     for f in frames:
         write("fuzz_hrp", b"\x04" + f)
+    # real records (docs/hrp.md, "Records"): the worked session, a
+    # session delete, a NAT entry, a NAT delete, and an unknown type
+    sess = bytes.fromhex(
+        "0100007c"
+        "c0a80a0a000000000000000000000000"
+        "c6336407000000000000000000000000"
+        "d43101bb060400000000000104030000"
+        "0002c35700000001cb007105000000000000000000000000"
+        "00000002540be40000000000000f4240"
+        "000000000000000c000000000000000a"
+        "00000000000007d000000000000030d4")
+    sdel = b"\x02\x00\x00\x2c" + sess[4:44]
+    nat = (b"\x03\x00\x00\x38" + bytes([3, 6, 0, 0]) +
+           bytes.fromhex("cb0071051f90") + struct.pack("!H", 8080) +
+           bytes.fromhex("c0a80a64") + struct.pack("!HHI", 0, 1, 0) +
+           b"\x00\x00\x00\x00" + struct.pack("!QQQ", 10**9, 10**6, 0))
+    ndel = b"\x04\x00\x00\x10" + bytes([1, 6, 0, 0]) + \
+        bytes.fromhex("cb0071051f900000")
+    unknown = b"\xc8\x00\x00\x08" + bytes(4)
+    body = sess + sdel + nat + ndel + unknown
+    write("fuzz_hrp", b"\x04" + hrp_spec(2, 1, 5, body))
+    write("fuzz_hrp", b"\x04" + hrp_spec(4, 1, 4, sess + sdel + nat + ndel))
     # raw: a header alone, a HELLO-shaped frame with a wrong HMAC
     write("fuzz_hrp", b"\x01" + frames[0][:32])
     hello = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 1, 0, 104, 0, 0)
