@@ -76,6 +76,11 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c)
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
+# the fuzz harnesses (below); defined here: `check` names them before
+# the fuzz rules are read, and make expands a rule's prerequisites then
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -198,9 +203,6 @@ bench: bench-build
 # build/fuzz/) for `make fuzz` / `make fuzz-ci`; the normal build with
 # tests/fuzz/standalone_main.c (no libFuzzer) so `make check` replays
 # tests/fuzz/regressions/ and the corpus; SANITIZE=cov for `make fuzz-cov`.
-FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
-FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 # Daemon modules a harness links besides libhsb.
 FUZZ_MODS_fuzz_event_check := user/hsbd/records/collector.c \
 	user/hsbd/records/record_buf.c user/hsbd/records/bus.c

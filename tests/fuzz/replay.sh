@@ -27,5 +27,14 @@ for bin in "$dir"/fuzz_*; do
 		fi
 	done
 done
+# every harness must have been there: a missing build is a failure, not
+# an empty pass
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	if [ ! -x "$dir/$name" ]; then
+		failed=$((failed + 1))
+		echo "FAIL $name: no harness in $dir (not built)"
+	fi
+done
 echo "fuzz-replay: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
