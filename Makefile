@@ -26,7 +26,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 
-PKGS := libbpf libelf zlib libmnl libcrypto json-c
+PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

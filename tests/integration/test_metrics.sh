@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The Prometheus endpoint (`metrics listen`): client -- fw -- server, hsbd
+# on fw with a VRRP instance alone on f0 (it becomes master after its
+# Master_Down_Interval) and `metrics listen 127.0.0.1 PORT` in fw's
+# namespace. Scrapes /metrics with curl and checks it with
+# `promtool check metrics` (no lint complaint); /healthz, /readyz 503
+# before the VRRP state is decided and 200 after; the VRRP state gauge,
+# sessions after a ping through, datapath counters moving; hsbctl status
+# answering during 50 parallel scrapes; a rebind to another port, a
+# refused rebind (port taken) that keeps the old one, `undo`.
+. "$(dirname "$0")/lib.sh"
+hsb_test_init metrics
+
+for t in curl promtool; do
+	if ! command -v "$t" >/dev/null; then
+		echo "metrics: SKIP ($t missing: scripts/install-deps.sh)"
+		exit 0
+	fi
+done
+
+new_netns cl || exit 1
+CL=$NS
+new_netns fw || exit 1
+FW=$NS
+new_netns sv || exit 1
+SV=$NS
+ip link add c0 netns "$CL" type veth peer name f0 netns "$FW"
+ip link add s0 netns "$SV" type veth peer name f1 netns "$FW"
+ip -n "$CL" addr add 10.1.0.2/24 dev c0
+ip -n "$FW" addr add 10.1.0.1/24 dev f0
+ip -n "$FW" addr add 10.2.0.1/24 dev f1
+ip -n "$SV" addr add 10.2.0.2/24 dev s0
+for l in "$CL c0" "$FW f0" "$FW f1" "$SV s0"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip -n "$CL" route add default via 10.1.0.1
+ip -n "$SV" route add default via 10.2.0.1
+ip netns exec "$FW" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$CL" ethtool -K c0 gro on >/dev/null
+ip netns exec "$SV" ethtool -K s0 gro on >/dev/null
+
+PORT=9417
+PORT2=9418
+CONF=$T_DIR/hsbd.conf
+# advert-interval 100 cs: Master_Down_Interval ~3.6 s, time to see
+# /readyz answer 503 first
+cat >"$CONF" <<CFG
+sysname fw
+interface f0 zone trust
+interface f1 zone untrust
+security-policy rule out from trust to untrust action permit
+security-policy rule mgmt from trust to local action permit
+nat address-group pool1 mode pat section 10.2.0.50 10.2.0.51
+vrrp vrid 7 interface f0 virtual-ip 10.1.0.100/24 priority 120 advert-interval 100
+metrics listen 127.0.0.1 $PORT
+CFG
+
+ctl() { "$HSBCTL" -s "$A_SOCK" "$@"; }
+get() { # PATH [PORT]: prints the body; curl's exit status
+	ip netns exec "$FW" curl -sS --max-time 5 \
+		"http://127.0.0.1:${2:-$PORT}$1"
+}
+code() { # PATH: the HTTP status
+	ip netns exec "$FW" curl -s -o /dev/null -w '%{http_code}' \
+		--max-time 5 "http://127.0.0.1:$PORT$1"
+}
+code_is() { [ "$(code "$1")" = "$2" ]; }
+# sample NAME{LABELS}: the value of one sample of the last scrape
+sample() {
+	get /metrics | awk -v k="$1" '$1 == k { print $2; found = 1 }
+		END { exit !found }'
+}
+sample_is() { [ "$(sample "$1")" = "$2" ]; }
+sample_gt() { # NAME GE
+	local v
+	v=$(sample "$1") || return 1
+	awk -v v="$v" -v n="$2" 'BEGIN { exit !(v + 0 > n + 0) }'
+}
+
+check "the config is valid" "$HSBD" --check-config "$CONF"
+start_hsbd A "$FW" "$CONF" || exit 1
+check "/healthz answers 200" code_is /healthz 200
+check "/readyz answers 503 while VRRP has no master" code_is /readyz 503
+get /readyz >"$T_DIR/readyz.out" 2>&1
+check "/readyz says why" grep -q "vrrp" "$T_DIR/readyz.out"
+check "the VRRP state gauge says backup" \
+	sample_is 'hsb_vrrp_state{vrid="7",interface="f0",family="ipv4",state="backup"}' 1
+check "VRRP becomes master" wait_for 10 sample_is \
+	'hsb_vrrp_state{vrid="7",interface="f0",family="ipv4",state="master"}' 1
+check "/readyz answers 200 once decided" code_is /readyz 200
+check "a transition by master_down is counted" sample_is \
+	'hsb_vrrp_transitions_total{vrid="7",interface="f0",family="ipv4",reason="master-down-timer"}' 1
+
+echo "-- promtool"
+get /metrics >"$T_DIR/scrape.txt"
+check "promtool check metrics passes with no complaint" \
+	sh -c "promtool check metrics <'$T_DIR/scrape.txt'"
+check "promtool printed nothing" test ! -s "$T_DIR/last.out"
+echo "   $(grep -c '^# TYPE' "$T_DIR/scrape.txt") families, $(grep -vc '^#' "$T_DIR/scrape.txt") samples, $(wc -c <"$T_DIR/scrape.txt") bytes"
+check "content type is the text format 0.0.4" sh -c \
+	"ip netns exec '$FW' curl -s -D - -o /dev/null http://127.0.0.1:$PORT/metrics | grep -qi 'content-type: text/plain; version=0.0.4'"
+check "unknown path: 404" code_is /nope 404
+check "POST refused: 405" sh -c "[ \"\$(ip netns exec '$FW' curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:$PORT/metrics)\" = 405 ]"
+
+echo "-- values follow traffic"
+before=$(sample hsb_datapath_received_packets_total)
+check "ping through the firewall" ip netns exec "$CL" ping -c 3 -i 0.2 -W 1 10.2.0.2
+check "received packets grew" sample_gt hsb_datapath_received_packets_total "$before"
+check "the ICMP session shows after a sweeper pass" wait_for 10 sample_gt \
+	'hsb_sessions{protocol="icmp",state="replied"}' 0
+check "per-interface packets on f0" sample_gt \
+	'hsb_interface_received_packets_total{interface="f0",zone="trust"}' 0
+check "session table capacity exported" sample_gt hsb_session_table_capacity 0
+check "reconcile passes counted" sample_gt hsb_reconcile_passes_total 0
+check "NAT pool addresses" sample_is \
+	'hsb_nat_pool_addresses{group="pool1",mode="pat"}' 2
+check "a drop reason exported" sample 'hsb_datapath_drops_total{reason="policy_default_deny"}'
+
+echo "-- a scrape does not stall the loop"
+pids=()
+for i in $(seq 50); do
+	ip netns exec "$FW" curl -s -o /dev/null --max-time 10 \
+		"http://127.0.0.1:$PORT/metrics" &
+	pids+=($!)
+done
+t0=$(date +%s%N)
+check "hsbctl status answers during 50 parallel scrapes" ctl status
+t1=$(date +%s%N)
+wait "${pids[@]}"
+echo "   hsbctl status took $(((t1 - t0) / 1000000)) ms"
+check "scrapes all served" sample_gt hsb_metrics_scrapes_total 50
+
+echo "-- rebinding"
+check "move to another port" ctl config "metrics listen 127.0.0.1 $PORT2"
+check "served on the new port" get /healthz "$PORT2"
+check_exit "not on the old one" 7 get /healthz "$PORT"
+# a port taken by another listener: refused, the old address kept
+ip netns exec "$FW" python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+time.sleep(30)' "$PORT" &
+HOLD=$!
+T_PIDS+=("$HOLD")
+wait_for 5 sh -c "ip netns exec '$FW' ss -ltn | grep -q ':$PORT '"
+check_exit "a port taken elsewhere is refused" 1 ctl config "metrics listen 127.0.0.1 $PORT"
+last_has "the refusal names the address" "cannot listen on 127.0.0.1 port $PORT"
+check "still served on the old port" get /healthz "$PORT2"
+check "running config unchanged" sh -c "'$HSBCTL' -s '$A_SOCK' show running-config | grep -q 'metrics listen 127.0.0.1 $PORT2'"
+kill "$HOLD" 2>/dev/null
+check "same port, wider address (overlap: old closed first)" \
+	ctl config "metrics listen 0.0.0.0 $PORT2"
+check "served on the wider address" get /healthz "$PORT2"
+check "undo metrics listen" ctl config "undo metrics listen"
+check_exit "no longer served" 7 get /healthz "$PORT2"
+check "hsbd still running" ctl status
+
+stop_hsbd "$A_PID"
+check "hsbd stopped cleanly" test "$STOP_RC" = 0
+hsb_test_done
