@@ -65,8 +65,8 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPF_TEST_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check check-unit check-bpf check-integration format lint clean \
-	install
+.PHONY: all check check-unit check-bpf check-integration check-rules format \
+	lint clean install
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -136,6 +136,11 @@ check-bpf: $(BPF_TEST_BINS)
 
 check-integration: all
 	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
+
+# The Prometheus alerting rules (deploy/prometheus/): promtool check rules
+# and their unit tests. Part of `make check`; needs no root.
+check-rules:
+	$(Q)tests/check-prometheus.sh
 
 # The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
 # default, the oldest hsb supports (docs/vmtest.md). Needs root.

@@ -15,5 +15,6 @@ suite() {
 }
 # shellcheck disable=SC2046
 suite tests/run-unit.sh $(ls "$B"/tests/test_* 2>/dev/null)
+suite tests/check-prometheus.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check

@@ -13,8 +13,9 @@ hsb_test_init metrics
 
 for t in curl promtool; do
 	if ! command -v "$t" >/dev/null; then
-		echo "metrics: SKIP ($t missing: scripts/install-deps.sh)"
-		exit 0
+		echo "  FAIL $t missing: scripts/install-deps.sh (curl, prometheus)"
+		echo "metrics: 0 passed, 1 failed"
+		exit 1
 	fi
 done
 
@@ -130,6 +131,31 @@ t1=$(date +%s%N)
 wait "${pids[@]}"
 echo "   hsbctl status took $(((t1 - t0) / 1000000)) ms"
 check "scrapes all served" sample_gt hsb_metrics_scrapes_total 50
+
+echo "-- VGMP and HRP families"
+ip link add hb0 netns "$FW" type veth peer name hb0 netns "$CL" || exit 1
+ip -n "$FW" addr add 10.98.0.1/30 dev hb0
+ip -n "$CL" addr add 10.98.0.2/30 dev hb0
+ip -n "$FW" link set hb0 up
+ip -n "$CL" link set hb0 up
+check "add a VGMP group and HRP (no peer)" ctl config \
+	'hrp interface hb0 remote 10.98.0.2 local 10.98.0.1' \
+	'hrp authentication-key "metrics-test"' 'hrp enable' \
+	'vgmp group g1 priority 65001 hello-interval 100'
+check "the group state gauge: standby or active" wait_for 5 sh -c \
+	"ip netns exec '$FW' curl -s http://127.0.0.1:$PORT/metrics | grep -Eq '^hsb_vgmp_state\\{group=\"g1\",state=\"(standby|active)\"\\} 1'"
+check "alone, the group becomes active" wait_for 10 sample_is \
+	'hsb_vgmp_state{group="g1",state="active"}' 1
+check "no peer heard" sample_is 'hsb_vgmp_peer_up{group="g1"}' 0
+check "HRP not connected" sample_is hsb_hrp_connected 0
+check "group transition by no-peer counted" sample_gt \
+	'hsb_vgmp_transitions_total{group="g1",reason="no-peer"}' 0
+get /metrics >"$T_DIR/scrape2.txt"
+check "promtool still silent with VGMP and HRP families" \
+	sh -c "promtool check metrics <'$T_DIR/scrape2.txt'"
+check "promtool printed nothing" test ! -s "$T_DIR/last.out"
+echo "   $(grep -c '^# TYPE' "$T_DIR/scrape2.txt") families, $(grep -vc '^#' "$T_DIR/scrape2.txt") samples, $(wc -c <"$T_DIR/scrape2.txt") bytes"
+check "/readyz 200 (group active)" code_is /readyz 200
 
 echo "-- rebinding"
 check "move to another port" ctl config "metrics listen 127.0.0.1 $PORT2"
