@@ -131,6 +131,7 @@ t1=$(date +%s%N)
 wait "${pids[@]}"
 echo "   hsbctl status took $(((t1 - t0) / 1000000)) ms"
 check "scrapes all served" sample_gt hsb_metrics_scrapes_total 50
+echo "   collection time of a scrape: $(sample hsb_metrics_last_scrape_duration_seconds) s"
 
 echo "-- VGMP and HRP families"
 ip link add hb0 netns "$FW" type veth peer name hb0 netns "$CL" || exit 1
