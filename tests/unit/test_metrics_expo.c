@@ -126,11 +126,15 @@ static void test_floats(void **state)
 	hsb_expo_f64(&e, NULL, 0, -1.0 / 0.0);
 	hsb_expo_f64(&e, NULL, 0, 0.0 / 0.0);
 	hsb_expo_f64(&e, NULL, 0, 3);
+	hsb_expo_f64(&e, NULL, 0, 9.705);
+	hsb_expo_f64(&e, NULL, 0, 0.1 + 0.2);
 	assert_non_null(strstr(e.buf, "hsb_seconds 0.25\n"
 				      "hsb_seconds +Inf\n"
 				      "hsb_seconds -Inf\n"
 				      "hsb_seconds NaN\n"
-				      "hsb_seconds 3\n"));
+				      "hsb_seconds 3\n"
+				      "hsb_seconds 9.705\n"
+				      "hsb_seconds 0.30000000000000004\n"));
 	hsb_expo_free(&e);
 }
 

@@ -206,6 +206,13 @@ void hsb_expo_f64(struct hsb_expo *e, const struct hsb_expo_label *labels,
 		puts_(e, "NaN\n");
 	else if (isinf(value))
 		puts_(e, value > 0 ? "+Inf\n" : "-Inf\n");
-	else
-		putf(e, "%.17g\n", value);
+	else {
+		char tmp[40];
+
+		/* the shortest of 15 or 17 digits that reads back the same */
+		snprintf(tmp, sizeof(tmp), "%.15g", value);
+		if (strtod(tmp, NULL) != value)
+			snprintf(tmp, sizeof(tmp), "%.17g", value);
+		putf(e, "%s\n", tmp);
+	}
 }
