@@ -320,6 +320,8 @@ static int metrics_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		metrics_free(d);
 		return 0;
 	}
+	if (m)
+		m->nat.at_ms = 0; /* NAT groups may have changed: re-read */
 	if (m && same(&m->srv.cur, want))
 		return 0;
 	if (!m) {
