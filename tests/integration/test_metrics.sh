@@ -32,6 +32,7 @@ ip -n "$FW" addr add 10.1.0.1/24 dev f0
 ip -n "$FW" addr add 10.2.0.1/24 dev f1
 ip -n "$SV" addr add 10.2.0.2/24 dev s0
 for l in "$CL c0" "$FW f0" "$FW f1" "$SV s0"; do
+	# shellcheck disable=SC2086 # split on purpose
 	set -- $l
 	ip -n "$1" link set "$2" up
 done
@@ -128,11 +129,12 @@ status_ms() {
 	echo $(((t1 - t0) / 1000000))
 }
 idle=()
-for i in 1 2 3 4 5; do idle+=("$(status_ms)"); done
+for _ in 1 2 3 4 5; do idle+=("$(status_ms)"); done
 # one curl process, 50 connections at once, again and again until the
 # timings are taken (bounded: 200 rounds)
 urls=()
-for i in $(seq 50); do urls+=("http://127.0.0.1:$PORT/metrics"); done
+for _ in $(seq 50); do urls+=("http://127.0.0.1:$PORT/metrics"); done
+# shellcheck disable=SC2016 # expanded by the inner sh
 ip netns exec "$FW" sh -c 'for r in $(seq 200); do
 	[ -e "$0" ] && exit 0
 	curl -s -Z --parallel-max 50 --max-time 10 "$@" >/dev/null 2>&1 ||
@@ -143,7 +145,7 @@ T_PIDS+=("$SCRAPER")
 sleep 0.3
 busy=()
 fails=0
-for i in $(seq 10); do
+for _ in $(seq 10); do
 	if v=$(status_ms); then busy+=("$v"); else fails=$((fails + 1)); fi
 done
 check "the scrapes went on during all the timings" kill -0 "$SCRAPER"
