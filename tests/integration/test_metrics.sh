@@ -6,8 +6,11 @@
 # `promtool check metrics` (no lint complaint); /healthz, /readyz 503
 # before the VRRP state is decided and 200 after; the VRRP state gauge,
 # sessions after a ping through, datapath counters moving; hsbctl status
-# answering during 50 parallel scrapes; a rebind to another port, a
-# refused rebind (port taken) that keeps the old one, `undo`.
+# answering during 50 parallel scrapes; a VGMP group and HRP added at run
+# time, then a peer hsbd across a heartbeat veth (peer up and priority,
+# HRP connected, batch backup received, standby ready); a rebind to
+# another port, a refused rebind (port taken) that keeps the old one, a
+# wider address on the same port, IPv6, `undo`.
 . "$(dirname "$0")/lib.sh"
 hsb_test_init metrics
 
@@ -182,6 +185,36 @@ check "promtool still silent with VGMP and HRP families" \
 check "promtool printed nothing" test ! -s "$T_DIR/last.out"
 echo "   $(grep -c '^# TYPE' "$T_DIR/scrape2.txt") families, $(grep -vc '^#' "$T_DIR/scrape2.txt") samples, $(wc -c <"$T_DIR/scrape2.txt") bytes"
 check "/readyz 200 (group active)" code_is /readyz 200
+
+echo "-- a peer: hsbd B across hb0 (in the client's namespace)"
+cat >"$T_DIR/b.conf" <<CFG
+sysname fw-b
+hrp interface hb0 remote 10.98.0.1 local 10.98.0.2
+hrp authentication-key "metrics-test"
+hrp enable
+vgmp group g1 priority 65000 hello-interval 100
+metrics listen 127.0.0.1 $PORT
+CFG
+bget() { ip netns exec "$CL" curl -sS --max-time 5 "http://127.0.0.1:$PORT$1"; }
+bsample_is() {
+	[ "$(bget /metrics | awk -v k="$1" '$1 == k { print $2 }')" = "$2" ]
+}
+start_hsbd B "$CL" "$T_DIR/b.conf" || exit 1
+check "A hears the peer" wait_for 10 sample_is 'hsb_vgmp_peer_up{group="g1"}' 1
+check "A sees the peer's priority" sample_is 'hsb_vgmp_peer_priority{group="g1"}' 65000
+check "B is standby" wait_for 10 bsample_is 'hsb_vgmp_state{group="g1",state="standby"}' 1
+check "B ready: standby hearing an active peer" sh -c \
+	"[ \"\$(ip netns exec '$CL' curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/readyz)\" = 200 ]"
+check "HRP connected on A" wait_for 10 sample_is hsb_hrp_connected 1
+check "HRP connected on B" wait_for 10 bsample_is hsb_hrp_connected 1
+check "HRP bytes flow" sample_gt hsb_hrp_sent_bytes_total 0
+check "B received a complete batch backup" wait_for 10 bsample_is hsb_hrp_batch_received_total 1
+get /metrics >"$T_DIR/scrape3.txt"
+check "promtool silent with a connected peer" \
+	sh -c "promtool check metrics <'$T_DIR/scrape3.txt'"
+stop_hsbd "$B_PID"
+check "B stopped cleanly" test "$STOP_RC" = 0
+check "A hears the peer leave" wait_for 10 sample_is 'hsb_vgmp_peer_up{group="g1"}' 0
 
 echo "-- rebinding"
 check "move to another port" ctl config "metrics listen 127.0.0.1 $PORT2"
