@@ -5,6 +5,8 @@
 #
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
 #   make vmtest                  BPF tests in a VM on Debian 12's 6.1 kernel
+#   make fuzz [FUZZ_TIME=300]    every libFuzzer harness (tests/fuzz/), keeps
+#                                new corpus entries; make fuzz-ci: 30 s each
 #   make format / make lint      clang-format in place / format check + cppcheck
 
 SANITIZE ?= 0
@@ -12,6 +14,17 @@ ifeq ($(SANITIZE),1)
 BUILD ?= build/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
+else ifeq ($(SANITIZE),fuzz)
+# libFuzzer builds (make fuzz): clang, coverage-guided, ASan + UBSan.
+BUILD ?= build/fuzz
+override CC := $(or $(CLANG),clang)
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	     -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(SANITIZE),cov)
+# Source-based coverage of the harnesses replaying the corpus (fuzz-cov).
+BUILD ?= build/fuzzcov
+override CC := $(or $(CLANG),clang)
+SAN_FLAGS := -fprofile-instr-generate -fcoverage-mapping
 else
 BUILD ?= build
 SAN_FLAGS :=
@@ -24,7 +37,8 @@ PKG_CONFIG ?= pkg-config
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+# Debian multiarch triplet (clang -dumpmachine says x86_64-pc-linux-gnu)
+ARCH_INC := /usr/include/$(shell $(CC) -print-multiarch)
 
 PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -125,7 +139,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(HSBD_MODS) $(LIBHSB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 # --- tests --------------------------------------------------------------
-check: all $(UNIT_BINS) $(BPF_TEST_BINS)
+check: all $(UNIT_BINS) $(BPF_TEST_BINS) $(FUZZ_BINS)
 	$(Q)HSB_BUILD=$(BUILD) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)
@@ -182,6 +196,66 @@ bench-build: all $(BENCH_BINS)
 
 bench: bench-build
 	$(Q)HSB_BUILD=$(BUILD) tests/bench/run.sh
+
+# --- fuzzing (docs/testing.md, "Fuzzing") ---------------------------------
+# One libFuzzer harness per tests/fuzz/fuzz_NAME.c. Built three ways from
+# the same source: SANITIZE=fuzz (clang, -fsanitize=fuzzer + ASan + UBSan,
+# build/fuzz/) for `make fuzz` / `make fuzz-ci`; the normal build with
+# tests/fuzz/standalone_main.c (no libFuzzer) so `make check` replays
+# tests/fuzz/regressions/ and the corpus; SANITIZE=cov for `make fuzz-cov`.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
+# Daemon modules a harness links besides libhsb.
+FUZZ_MODS_fuzz_event_check := user/hsbd/records/collector.c \
+	user/hsbd/records/record_buf.c user/hsbd/records/bus.c
+FUZZ_MODS_fuzz_ctl_request := $(filter-out user/hsbd/main.c,$(HSBD_SRCS))
+FUZZ_MODS_fuzz_hrp := user/hsbd/hrp/hrp_record.c
+FUZZ_TIME ?= 300
+FUZZ_CI_TIME ?= 30
+# A subset: make fuzz FUZZ_TARGETS="fuzz_vrrp fuzz_hrp"
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+
+ifeq ($(SANITIZE),fuzz)
+FUZZ_MAIN :=
+FUZZ_LINK := -fsanitize=fuzzer
+else
+FUZZ_MAIN := $(BUILD)/obj/tests/fuzz/standalone_main.o
+FUZZ_LINK :=
+endif
+
+.SECONDEXPANSION:
+$(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
+		$$(call obj,$$(FUZZ_MODS_$$*)) $(FUZZ_MAIN) $(LIBHSB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LINK) -o $@ $^ $(PKG_LIBS)
+
+.PHONY: fuzz fuzz-ci fuzz-bins fuzz-build fuzz-replay fuzz-cov
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=fuzz fuzz-bins
+
+# Each harness for FUZZ_TIME seconds on its committed corpus; entries that
+# add coverage are merged back into tests/fuzz/corpus/NAME/, crashes are
+# left in build/fuzz/artifacts/NAME/.
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh --build build/fuzz --time $(FUZZ_TIME) --keep \
+		$(FUZZ_TARGETS)
+
+# CI's regression gate: FUZZ_CI_TIME seconds each, the repository untouched.
+fuzz-ci: fuzz-build
+	$(Q)tests/fuzz/run.sh --build build/fuzz --time $(FUZZ_CI_TIME) \
+		$(FUZZ_TARGETS)
+
+fuzz-replay: $(FUZZ_BINS)
+	$(Q)tests/fuzz/replay.sh $(BUILD)/fuzzers
+
+# Line coverage of the parsers over the committed corpus (llvm-cov).
+fuzz-cov:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=cov fuzz-bins
+	$(Q)tests/fuzz/coverage.sh build/fuzzcov $(FUZZ_TARGETS)
 
 # --- style --------------------------------------------------------------
 STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \

@@ -10,6 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Build toolchain and libraries (see docs/architecture.md "Dependencies").
+# libclang-rt-14-dev is clang 14's compiler-rt: the sanitizers and libFuzzer
+# (make fuzz, docs/testing.md); llvm brings llvm-cov / llvm-profdata.
 build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
 	libmicrohttpd-dev

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make check`: unit and BPF tests, then integration tests; each suite runs
+# `make check`: unit and BPF tests, the fuzz reproducers and corpus
+# replayed (tests/fuzz/replay.sh), then integration tests; each suite runs
 # even when an earlier one failed. Ends with one total line,
 # "check: N passed, N failed", which CI reads.
 set -u
@@ -15,6 +16,7 @@ suite() {
 }
 # shellcheck disable=SC2046
 suite tests/run-unit.sh $(ls "$B"/tests/test_* 2>/dev/null)
+suite tests/fuzz/replay.sh "$B/fuzzers"
 suite tests/check-prometheus.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check

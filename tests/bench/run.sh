@@ -62,7 +62,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = vrrp ]; then
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = vgmp ]; then
 	echo
-	timeout -k 20 600 tests/bench/vgmp_bench.sh ||
+	timeout -k 20 900 tests/bench/vgmp_bench.sh ||
 		{ echo "bench: vgmp_bench failed" >&2; rc=1; }
 fi
 echo

@@ -134,6 +134,31 @@ def hrp_frames(doc):
                               records[20:]])
 
 
+# docs/hrp.md "Records": the example session, and a NAT server entry
+# 203.0.113.5:8080 -> 192.168.10.100:80, in a RECORDS frame (seq 1,
+# count 2; the HMAC is not the dissector's business: zeros)
+REC_SESSION = bytes.fromhex(
+    "0100007c"
+    "c0a80a0a000000000000000000000000"
+    "c6336407000000000000000000000000"
+    "d43101bb060400000000000104030000"
+    "0002c35700000001cb007105000000000000000000000000"
+    "00000002540be40000000000000f4240"
+    "000000000000000c000000000000000a"
+    "00000000000007d000000000000030d4")
+REC_NAT = (b"\x03\x00\x00\x38" + bytes([3, 6, 0, 0]) +
+           bytes.fromhex("cb0071051f90") + struct.pack("!H", 80) +
+           bytes.fromhex("c0a80a64") + struct.pack("!HHI", 2, 1, 0) +
+           bytes(4) + struct.pack("!QQQ", 5 * 10**9, 10**6, 0))
+
+
+def records_frame():
+    body = REC_SESSION + REC_NAT
+    hdr = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 2, 0,
+                      32 + len(body) + 32, 1, 2)
+    return hdr + body + bytes(32)
+
+
 # streams hsbd closes at once, each with the reason it counts
 def bad_hrp(hello):
     short_len = bytearray(hello)
@@ -193,6 +218,9 @@ def main():
         stream = tcp_stream(40001 + i, [seg])
         reasons.append((len(frames) + 4, r))  # after the handshake
         frames += stream
+    # a stream carrying state records, after the worked HELLO
+    rec_stream = tcp_stream(40100, [hrp_hello + records_frame()])
+    frames += rec_stream
     write_pcap(os.path.join(out, "examples.pcap"), frames)
     with open(os.path.join(out, "reasons.txt"), "w") as f:
         f.write("".join(f"{n} {r}\n" for n, r in reasons))

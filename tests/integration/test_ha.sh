@@ -10,6 +10,11 @@
 # VRID master on both meanwhile. And what VRRP alone cannot do (the
 # reason for VGMP): a member link failure moves one instance only and
 # the traffic stops.
+# The switches do not flood unknown unicast to the firewalls' ports: a
+# standby hsbd forwards frames flooded to it (its XDP program does not
+# check the destination MAC), which would hide the failovers checked
+# here (ha_lib.sh, HA_UNKNOWN_FLOOD).
+HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-0}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 hsb_test_init ha
@@ -176,7 +181,8 @@ ha_sample_stop
 echo "     A active again $((t1 - t0)) ms after its port came back (delay 2000 ms)"
 check "not before the preempt delay" test $((t1 - t0)) -ge 2000
 check "A's reason: preempt" test "$(vg A 'g["history"][0]["reason"]')" = preempt
-check "never two active hosts during the preemption" sample_ok preempt "$no_dual"
+check "two active hosts for <= 50 ms during the preemption" sample_ok preempt \
+	'all(k["both_active_ms"] <= 50 for k in r["keys"].values())'
 
 echo "-- heartbeat cut, service links up: exactly one active host"
 ha_sample_start hb vgmp
@@ -233,7 +239,11 @@ check "A does not preempt it back (longer than the delay)" group_on B
 ha_probe_stop
 ha_sample_stop
 check_ha_outage "switchover" sw "$M"
-check "never two active hosts" sample_ok sw "$no_dual"
+# a planned handover is make before break (docs/vgmp.md, "Switchover
+# order"): both active for at most a hello's latency, as for VRRP above
+check "two active hosts for <= 50 ms" sample_ok sw \
+	'all(k["both_active_ms"] <= 50 for k in r["keys"].values())'
+
 check "switchover B -> A" ctl B switchover
 check "A active again" wait_for 2 group_on A
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # HRP state backup on the HA topology (ha_lib.sh) with PAT on the active
 # firewall: long-lived TCP connections through fwA are backed up to fwB;
+# a connection from the server to a NAT server (a static mapping on the
+# outside address .60 to the client) is carried too;
 # fwA is killed (kill -9, links down) and every connection goes on
 # through fwB with the same public address and port (the server accepts
 # no new connection, the client sees no reset); fwB claims the state;
@@ -17,10 +19,13 @@ HELLO=100
 CONN=$(realpath "$(dirname "$0")/hrp_conn.py")
 
 ha_topology || exit 1
+NAT_SRV=192.168.20.60
 for n in A B; do
 	{
 		ha_conf_vgmp "$n" "$HELLO"
 		echo "hrp enable"
+		echo "nat server web protocol tcp global $NAT_SRV 8080 inside $HA_CLIENT 8080"
+		echo "security-policy rule web from untrust to trust destination $HA_CLIENT protocol tcp destination-port 8080 action permit"
 	} >"$T_DIR/$n.conf"
 done
 sed 's/^hrp authentication-key .*/hrp authentication-key "a-different-key"/' \
@@ -44,6 +49,13 @@ check "the server listens" wait_for 10 sh -c "ip netns exec '$HA_SV' ss -Hltn 's
 ip netns exec "$HA_CL" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
 	"$T_DIR/client.json" "$T_DIR/stop" >/dev/null 2>&1 &
 CLIENT=$!
+# the other way: the server opens a connection to the NAT server
+ip netns exec "$HA_CL" "$HA_PY" "$CONN" server 8080 "$T_DIR/accepts-srv" &
+T_PIDS+=("$!")
+check "the inside server listens" wait_for 10 sh -c "ip netns exec '$HA_CL' ss -Hltn 'sport = :8080' | grep -q ."
+ip netns exec "$HA_SV" "$HA_PY" "$CONN" client "$NAT_SRV" 8080 1 90 \
+	"$T_DIR/srv.json" "$T_DIR/stop" >/dev/null 2>&1 &
+SRVCLIENT=$!
 check "the server sees $N_CONN connections" wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $N_CONN ]"
 check "all from the NAT address" sh -c "! grep -v '^accept $HA_NAT_ADDR:' '$T_DIR/accepts'"
 check "fwB installed the sessions" wait_for 5 installed B "$N_CONN"
@@ -70,7 +82,12 @@ sleep 3
 touch "$T_DIR/stop"
 wait "$CLIENT"
 RC=$?
-cat "$T_DIR/client.json"; echo
+wait "$SRVCLIENT"
+SRC=$?
+cat "$T_DIR/client.json" "$T_DIR/srv.json"; echo
+check "the connection to the NAT server survived both switchovers" test "$SRC" = 0
+check "the NAT server saw it once, from the server's address" \
+	test "$(cat "$T_DIR/accepts-srv")" = "accept $HA_SERVER:$(cut -d: -f2 <"$T_DIR/accepts-srv")"
 check "no connection was reset" test "$RC" = 0
 check "no connection reset (report)" test "$(json_get 'd["errors"]' <"$T_DIR/client.json")" = 0
 check "no new connection at the server (same public address and port)" \

@@ -220,6 +220,9 @@ check "tshark decodes it" ts -r "$T_DIR/examples.pcap" -T fields -E header=y \
 	-e vgmp.group.member_count -e vgmp.group.priority \
 	-e vgmp.group.penalty -e vgmp.group.base_priority -e vgmp.member.vrid \
 	-e vgmp.member.state -e vgmp.member.family -e vgmp.hmac \
+	-e hrp.rec.type -e hrp.rec.length -e hrp.rec.family -e hrp.rec.proto \
+	-e hrp.rec.a -e hrp.rec.b -e hrp.rec.state -e hrp.rec.age_ns \
+	-e hrp.rec.table -e hrp.rec.public -e hrp.rec.inside \
 	-e _ws.expert.message -e _ws.col.Info
 cp "$T_DIR/last.out" "$T_DIR/examples.tsv"
 check "tshark shows the detail view" ts -r "$T_DIR/examples.pcap" -V
@@ -251,11 +254,23 @@ same "HELLO reassembled from segments 4 and 6, every field" \
 	"4,6 0x4852 1 1 104 0 0 40 000102030405060708090a0b0c0d0e0f ::ffff:10.255.0.1 0x00000001  909dd242d26529f5696df0ff894f0c65894e89038846e7f70161985bd728aec7  HELLO node 10.255.0.1" \
 	"$(ex 6 $HRP_F)"
 # shellcheck disable=SC2086
+# (the frame layer's example payload, de ad be ef, is no state record:
+# hsbd would refuse the records, and the dissector says why)
 same "RECORDS reassembled from segments 6 and 8, every field" \
-	"6,8 0x4852 1 2 68 1 1 4    deadbeef 837a226ecc9fd63d12956f9a5d9c578319e8af4b93997b2df5c677c2907b307e  RECORDS seq 1 count 1" \
+	"6,8 0x4852 1 2 68 1 1 4    deadbeef 837a226ecc9fd63d12956f9a5d9c578319e8af4b93997b2df5c677c2907b307e bad-length: record 1, type 222, length 48879 RECORDS seq 1 count 1" \
 	"$(ex 8 $HRP_F)"
-same "HRP in frames 6, 8 (and 22, 27: bad ones)" "6 8 22 27 " \
+same "HRP in frames 6, 8, 32 (and 22, 27: bad ones)" "6 8 22 27 32 " \
 	"$(frames_of HRP)"
+# shellcheck disable=SC2086
+same "state records (docs/hrp.md, Records): a session and a NAT entry" \
+	"1,3 124,56 4 6,6 192.168.10.10:54321 198.51.100.7:443 4 10000000000,5000000000 3 203.0.113.5:8080 192.168.10.100:80 " \
+	"$(ex 32 hrp.rec.type hrp.rec.length hrp.rec.family hrp.rec.proto \
+		hrp.rec.a hrp.rec.b hrp.rec.state hrp.rec.age_ns hrp.rec.table \
+		hrp.rec.public hrp.rec.inside _ws.expert.message)"
+same "the records are listed in the detail view" \
+	"Record: session 192.168.10.10:54321 <-> 198.51.100.7:443|Record: nat 203.0.113.5:8080" \
+	"$(awk '/^Frame [0-9]+:/ { f = $2 == "32:" } f' "$T_DIR/examples.txt" |
+		grep -o 'Record: [a-z].*' | paste -sd'|')"
 same "types by name: HELLO, then RECORDS" \
 	"Type: HELLO (1)|Type: RECORDS (2)" \
 	"$(awk '/^Frame [0-9]+:/ { f = $2 == "6:" || $2 == "8:" } f' \

@@ -477,6 +477,26 @@ local hf = {
 	hello_flags = ProtoField.uint32("hrp.hello.flags", "Flags", base.HEX),
 	hmac = ProtoField.bytes("hrp.hmac", "HMAC-SHA256", base.NONE,
 		"not verified: the dissector has no key"),
+	-- state records (docs/hrp.md, "Records"; user/hsbd/hrp/hrp_record.c)
+	rec = ProtoField.bytes("hrp.rec", "Record"),
+	rec_type = ProtoField.uint8("hrp.rec.type", "Type", base.DEC,
+		{ [1] = "session", [2] = "session-delete", [3] = "nat",
+		  [4] = "nat-delete" }),
+	rec_len = ProtoField.uint16("hrp.rec.length", "Length", base.DEC),
+	rec_family = ProtoField.uint8("hrp.rec.family", "Family", base.DEC),
+	rec_proto = ProtoField.uint8("hrp.rec.proto", "Protocol", base.DEC),
+	rec_a = ProtoField.string("hrp.rec.a", "Endpoint a"),
+	rec_b = ProtoField.string("hrp.rec.b", "Endpoint b"),
+	rec_flags = ProtoField.uint32("hrp.rec.flags", "Session flags",
+		base.HEX),
+	rec_state = ProtoField.uint8("hrp.rec.state", "State", base.DEC),
+	rec_nat = ProtoField.string("hrp.rec.nat", "Translation"),
+	rec_age = ProtoField.uint64("hrp.rec.age_ns", "Age (ns)", base.DEC),
+	rec_idle = ProtoField.uint64("hrp.rec.idle_ns", "Idle (ns)", base.DEC),
+	rec_table = ProtoField.uint8("hrp.rec.table", "NAT table", base.DEC,
+		{ [1] = "pat", [2] = "no-pat", [3] = "server" }),
+	rec_pub = ProtoField.string("hrp.rec.public", "Public"),
+	rec_inside = ProtoField.string("hrp.rec.inside", "Inside"),
 }
 hrp.fields = hf
 
@@ -492,6 +512,9 @@ local he = {
 		expert.group.MALFORMED, expert.severity.ERROR),
 	hello = ProtoExpert.new("hrp.bad_hello", "hello",
 		expert.group.PROTOCOL, expert.severity.ERROR),
+	-- hrp_rec_err_name(): a frame's records refused whole
+	bad_records = ProtoExpert.new("hrp.bad_records", "bad-records",
+		expert.group.MALFORMED, expert.severity.ERROR),
 }
 hrp.experts = he
 
@@ -527,6 +550,84 @@ local function hrp_pdu_len(tvb, _, off)
 end
 
 local hrp_pdus -- PDUs shown in this call, for the Info column
+
+-- An address of a record: 16 bytes, IPv4 in the first 4.
+local function rec_addr(r, family)
+	if family == 4 then
+		return tostring(r(0, 4):ipv4())
+	end
+	return tostring(r(0, 16):ipv6())
+end
+
+local REC_LEN = { [1] = 124, [2] = 44, [3] = 56, [4] = 16 }
+
+-- The records of a RECORDS / BULK_CHUNK payload, each a subtree; a length
+-- hsbd would refuse is flagged (the frame is refused whole there).
+local function hrp_records(pr, t, count)
+	local off, n, plen = 0, 0, pr:len()
+	while off < plen do
+		if plen - off < 4 then
+			t:add_proto_expert_info(he.bad_records,
+				"short: a record header cut by the end")
+			return
+		end
+		local typ, len = pr(off, 1):uint(), pr(off + 2, 2):uint()
+		if len < 4 or off + len > plen or
+		   (REC_LEN[typ] and len ~= REC_LEN[typ]) then
+			t:add_proto_expert_info(he.bad_records, string.format(
+				"bad-length: record %d, type %d, length %d", n + 1,
+				typ, len))
+			return
+		end
+		local r = pr(off, len)
+		local rt = t:add(hf.rec, r)
+		rt:add(hf.rec_type, r(0, 1))
+		rt:add(hf.rec_len, r(2, 2))
+		local b = r(4)
+		if typ == 1 or typ == 2 then
+			local fam = b(37, 1):uint()
+			local a = rec_addr(b(0, 16), fam) .. ":" .. b(32, 2):uint()
+			local z = rec_addr(b(16, 16), fam) .. ":" .. b(34, 2):uint()
+			rt:add(hf.rec_family, b(37, 1))
+			rt:add(hf.rec_proto, b(36, 1))
+			rt:add(hf.rec_a, b(0, 16), a)
+			rt:add(hf.rec_b, b(16, 16), z)
+			rt:set_text(string.format("Record: %s %s <-> %s",
+				typ == 1 and "session" or "session-delete", a, z))
+			if typ == 1 then
+				rt:add(hf.rec_flags, b(40, 4))
+				rt:add(hf.rec_state, b(44, 1))
+				if b(47, 1):uint() ~= 0 then
+					rt:add(hf.rec_nat, b(56, 16), rec_addr(b(56, 16),
+						fam) .. ":" .. b(50, 2):uint())
+				end
+				rt:add(hf.rec_age, b(72, 8))
+				rt:add(hf.rec_idle, b(80, 8))
+			end
+		elseif typ == 3 or typ == 4 then
+			local pub = tostring(b(4, 4):ipv4()) .. ":" .. b(8, 2):uint()
+			rt:add(hf.rec_table, b(0, 1))
+			rt:add(hf.rec_proto, b(1, 1))
+			rt:add(hf.rec_pub, b(4, 6), pub)
+			if typ == 3 then
+				rt:add(hf.rec_inside, b(12, 4), tostring(b(12, 4):ipv4())
+					.. ":" .. b(10, 2):uint())
+				rt:add(hf.rec_age, b(28, 8))
+			end
+			rt:set_text(string.format("Record: %s %s",
+				typ == 3 and "nat" or "nat-delete", pub))
+		else
+			rt:set_text(string.format("Record: type %d (%d bytes, unknown)",
+				typ, len))
+		end
+		off = off + len
+		n = n + 1
+	end
+	if n ~= count then
+		t:add_proto_expert_info(he.bad_records, string.format(
+			"bad-count: %d records, the header says %d", n, count))
+	end
+end
 
 local function hrp_pdu(tvb, pinfo, tree)
 	local len = tvb:len()
@@ -593,9 +694,12 @@ local function hrp_pdu(tvb, pinfo, tree)
 				plen == HRP_HELLO_LEN and node_text(pr(16, 16)) or "?")
 		else
 			if plen > 0 then
-				t:add(hf.payload, pr):append_text(string.format(
-					" (%d bytes, %d record%s)", plen, count,
-					count == 1 and "" or "s"))
+				local pt = t:add(hf.payload, pr):append_text(
+					string.format(" (%d bytes, %d record%s)", plen,
+						count, count == 1 and "" or "s"))
+				if ftype == 2 or ftype == 4 then
+					hrp_records(pr, pt, count)
+				end
 			end
 			summary = string.format("%s seq %s count %d", hrp_types[ftype],
 				tostring(seq), count)

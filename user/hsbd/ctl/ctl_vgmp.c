@@ -243,14 +243,17 @@ static void add_group(const struct vgmp_grp *g, void *ctx)
 static struct json_object *heartbeat(const struct hsbd *d)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *rej = json_object_new_object();
+	struct json_object *rej;
 	struct vgmp_hb_info hb;
 	unsigned int r;
 
 	hsb_vgmp_heartbeat(d->vgmp, &hb);
 	add_bool(o, "up", hb.up);
+	/* no VGMP group configured: nothing more (and no rx_rejected
+	 * object made only to be lost) */
 	if (!hb.link)
 		return o;
+	rej = json_object_new_object();
 	add_str(o, "interface", hb.ifname);
 	add_str(o, "local", hb.local);
 	add_str(o, "remote", hb.remote);
