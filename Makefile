@@ -40,7 +40,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # Debian multiarch triplet (clang -dumpmachine says x86_64-pc-linux-gnu)
 ARCH_INC := /usr/include/$(shell $(CC) -print-multiarch)
 
-PKGS := libbpf libelf zlib libmnl libcrypto json-c
+PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -84,8 +84,8 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check check-unit check-bpf check-integration format lint clean \
-	install
+.PHONY: all check check-unit check-bpf check-integration check-rules format \
+	lint clean install
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -155,6 +155,11 @@ check-bpf: $(BPF_TEST_BINS)
 
 check-integration: all
 	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
+
+# The Prometheus alerting rules (deploy/prometheus/): promtool check rules
+# and their unit tests. Part of `make check`; needs no root.
+check-rules:
+	$(Q)tests/check-prometheus.sh
 
 # The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
 # default, the oldest hsb supports (docs/vmtest.md). Needs root.

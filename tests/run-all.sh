@@ -17,5 +17,6 @@ suite() {
 # shellcheck disable=SC2046
 suite tests/run-unit.sh $(ls "$B"/tests/test_* 2>/dev/null)
 suite tests/fuzz/replay.sh "$B/fuzzers"
+suite tests/check-prometheus.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check

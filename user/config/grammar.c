@@ -48,7 +48,7 @@ static const struct hcfg_cmd {
 	CMD(L, TODO, hrp_standby, "hrp", "standby-config", "enable"),
 	CMD(L, IMPL, vgmp, "vgmp", "group"),
 	CMD(L, IMPL, vrrp, "vrrp", "vrid"),
-	CMD(L, TODO, metrics, "metrics", "listen"),
+	CMD(L, IMPL, metrics, "metrics", "listen"),
 };
 
 #undef CMD

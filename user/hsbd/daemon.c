@@ -43,6 +43,9 @@ static const struct hsb_engine *const engines[] = {
 	 * stopped first, so the peer hears the groups go before the
 	 * members' priority-0 adverts */
 	&hsb_vgmp_engine,
+	/* the Prometheus endpoint: reads every engine above; stopped
+	 * first */
+	&hsb_metrics_engine,
 };
 
 #define N_ENGINES (sizeof(engines) / sizeof(engines[0]))

@@ -32,6 +32,7 @@ struct hsb_hrp;
 struct hsb_nat;
 struct hsb_switchover;
 struct hsb_link_events;
+struct hsb_metrics;
 
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
@@ -63,6 +64,7 @@ struct hsbd {
 	struct hsb_hrp *hrp; /* NULL until hrp enable */
 	struct hsb_nat *nat;
 	struct hsb_ctl_server *ctl;
+	struct hsb_metrics *metrics; /* NULL unless metrics listen */
 	struct {
 		uint64_t config_applied;
 		uint64_t config_refused;
@@ -91,6 +93,7 @@ extern const struct hsb_engine hsb_vrrp_engine;
 extern const struct hsb_engine hsb_vgmp_engine;
 extern const struct hsb_engine hsb_hrp_engine;
 extern const struct hsb_engine hsb_nat_engine;
+extern const struct hsb_engine hsb_metrics_engine;
 
 /* Reconcile all engines to next, rolling back on failure. On success the
  * daemon takes ownership of next and frees the previous configuration. */

@@ -173,6 +173,8 @@ static void transition(struct vrrp_fsm *f, struct vrrp_actions *out,
 
 	f->state = to;
 	f->last = tr;
+	if ((unsigned int)why < VRRP_REASON__COUNT)
+		f->cnt.transitions[why]++;
 	f->has_transition = true;
 	out->tr = tr;
 	out->transitioned = true;

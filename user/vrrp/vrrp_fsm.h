@@ -116,6 +116,7 @@ struct vrrp_counters {
 	uint64_t prio0_replies_suppressed;
 	uint64_t follow_ignored; /* follow mode: a better master not obeyed */
 	uint64_t rx_rejected[VRRP_RX__COUNT]; /* [VRRP_RX_OK] stays 0 */
+	uint64_t transitions[VRRP_REASON__COUNT]; /* state changes, by why */
 };
 
 struct vrrp_fsm_config {

@@ -209,6 +209,17 @@ void hsb_sweeper_free(struct hsb_sweeper *sw)
 	free(sw);
 }
 
+void hsb_sweeper_stats(const struct hsb_sweeper *sw,
+		       struct hsb_sweeper_stats *out)
+{
+	out->passes = sw->passes;
+	out->last_pass_ms = sw->last_pass_ms;
+	out->expired = sw->expired;
+	out->resynced = sw->resynced;
+	out->resync_deferred = sw->resync_deferred;
+	out->errors = sw->errors;
+}
+
 void hsb_sweeper_counters(const struct hsb_sweeper *sw, struct json_object *out)
 {
 	json_object_object_add(out, "sweep_passes",

@@ -46,6 +46,13 @@ void hsb_sweeper_free(struct hsb_sweeper *sw);
 /* One tick's slice now (the timer's work). */
 void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now);
 
+struct hsb_sweeper_stats {
+	uint64_t passes, last_pass_ms, expired, resynced, resync_deferred,
+		errors;
+};
+void hsb_sweeper_stats(const struct hsb_sweeper *sw,
+		       struct hsb_sweeper_stats *out);
+
 void hsb_sweeper_counters(const struct hsb_sweeper *sw,
 			  struct json_object *out);
 

@@ -214,6 +214,8 @@ static void record(struct vgmp_grp *g, const struct vgmp_transition *tr)
 	struct vgmp_notify_event ev;
 	int ret;
 
+	if ((unsigned int)tr->reason < VGMP_REASON__COUNT)
+		g->transitions[tr->reason]++;
 	h->at_ms = realtime_ms();
 	h->from = tr->from;
 	h->to = tr->to;

@@ -63,6 +63,7 @@ struct vgmp_grp {
 	struct vgmp_wire_group peer_view;
 	struct vgmp_history hist[HSB_VGMP_HISTORY];
 	unsigned int n_hist; /* total, the last HSB_VGMP_HISTORY kept */
+	uint64_t transitions[VGMP_REASON__COUNT]; /* by reason (metrics) */
 	uint64_t notify_runs;
 };
 
