@@ -45,6 +45,8 @@ struct hsb_hrp {
 	struct hsb_bus_sub *sub;
 	struct hsb_install inst;
 	struct hsb_record_buf *deletes; /* sessions the peer ended */
+	/* a frame's consecutive session records, installed as a batch */
+	struct hsb_xfer_session rx_sess[HSB_INSTALL_BATCH];
 	/* the RECORDS frame being filled */
 	uint8_t out[HRP_FRAME_PAYLOAD];
 	size_t out_len;
@@ -353,6 +355,7 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	struct hrp_rec r;
 	uint32_t unknown;
 	uint64_t now = now_ns();
+	size_t ns = 0;
 
 	switch (f->type) {
 	case HRP_FT_BULK_BEGIN:
@@ -384,9 +387,15 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	hrp_rec_iter_init(&it, f->payload, f->payload_len);
 	while (hrp_rec_next(&it, &r)) {
 		h->st.rx_records[r.type]++;
+		if (r.type != HRP_REC_SESSION || ns == HSB_INSTALL_BATCH) {
+			/* in order: the sessions before this record first */
+			hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
+			ns = 0;
+		}
 		switch (r.type) {
 		case HRP_REC_SESSION:
-			hsb_install_session(&h->inst, &r.s, now);
+			/* gathered: installed in batches (datapath/install.h) */
+			h->rx_sess[ns++] = r.s;
 			break;
 		case HRP_REC_NAT:
 			hsb_install_nat(&h->inst, &r.n, now);
@@ -403,6 +412,7 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 			break;
 		}
 	}
+	hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
 	hsb_record_buf_flush(h->deletes);
 }
 
