@@ -9,7 +9,9 @@
 # install path into a real session map loaded from the skeleton. The
 # records do not come from XDP and the ring, and the sender's gathering
 # is a copy of hrp_engine.c's policy (tests/bench/hrp_bench.c says what).
-#   live  BENCH_HRP_N (1000000) records as fast as the link takes them
+#   live  BENCH_HRP_N (1000000) records as fast as the link takes them;
+#         and a quarter of it installed one by one (hrp_bench -1: the
+#         install path before hsb_install_sessions(), for comparison)
 #   lag   new sessions at BENCH_HRP_RATE (100000)/s for 2 s, and at the
 #         rate the conntrackd generator reached (same-rate comparison)
 #   bulk  BENCH_HRP_BULK_N (1000000) sessions in the sender's map, one
@@ -235,6 +237,8 @@ echo "HRP state backup: hsb (HRP layer, synthetic records) vs conntrackd FTFW, $
 CT_GOT_RATE=""
 for run in $(seq "$RUNS"); do
 	hsb "$run" -m live -n "$HRP_N"
+	# the same, installing one by one (as before the batched install)
+	hsb "$run" -1 -m live -n $((HRP_N / 4))
 	if [ "$HAVE_CT" = 1 ]; then
 		ct_live "$run" || echo "hrp_bench: conntrackd live run $run failed" >&2
 		# the rate conntrackd's generator reached, for a same-rate hsb run
@@ -270,7 +274,8 @@ def sel(impl, pred):
     return [r for r in res if r["impl"] == impl and pred(r)]
 
 
-hl = sel("hsb", lambda r: r["r"]["mode"] == "live")
+hl = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" not in r["args"])
+h1 = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" in r["args"])
 hlag = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] == rate)
 hlag_same = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] != rate)
 hb = sel("hsb", lambda r: r["r"]["mode"] == "bulk")
@@ -290,12 +295,15 @@ live = {
     "hsb": {"records_per_s": med(hl, "records_per_s"), "n": hl[0]["r"]["n"] if hl else None,
             "sender_ns_per_record": med(hl, "sender_ns_per_record"),
             "receiver_ns_per_record": med(hl, "receiver_ns_per_record"),
+            "install_ns_per_record": med(hl, "install_ns_per_record"),
             "bytes_per_session": med(hl, "bytes_per_session")},
+    "hsb_one_by_one": {"records_per_s": med(h1, "records_per_s"),
+                       "install_ns_per_record": med(h1, "install_ns_per_record")},
     "conntrackd": {"records_per_s": med(cl, "records_per_s"),
                    "generator_rate": med(cl, "generator_rate"),
                    "n": None},
     "target_records_per_s": 1000000,
-    "runs": [r for r in res if r in hl or r in cl],
+    "runs": [r for r in res if r in hl or r in h1 or r in cl],
 }
 live["ratio_hsb_over_conntrackd"] = ratio(live["hsb"]["records_per_s"],
                                           live["conntrackd"]["records_per_s"])
@@ -348,6 +356,9 @@ print(f"{'benchmark':<40} {'hsb':>14} {'conntrackd':>14} {'ratio':>8}")
 print(f"{'live records/s':<40} {f(live['hsb']['records_per_s']):>14} "
       f"{f(live['conntrackd']['records_per_s']):>14} "
       f"{f(live['ratio_hsb_over_conntrackd'], '{:.1f}x'):>8}")
+print(f"{'  hsb installing one by one (before)':<40} {f(live['hsb_one_by_one']['records_per_s']):>14}")
+print(f"{'  hsb install us/record batched / 1-by-1':<40} "
+      f"{f(live['hsb']['install_ns_per_record'] and live['hsb']['install_ns_per_record'] / 1000, '{:.2f}') + ' / ' + f(live['hsb_one_by_one']['install_ns_per_record'] and live['hsb_one_by_one']['install_ns_per_record'] / 1000, '{:.2f}'):>14}")
 print(f"{'  conntrackd generator rate /s':<40} {'':>14} {f(live['conntrackd']['generator_rate']):>14}")
 L = lag["hsb_at_target_rate"]
 print(f"{'lag p50/p99 ms at %d/s' % rate:<40} "
