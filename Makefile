@@ -178,9 +178,9 @@ BENCH_SKELS := $(patsubst bpf/bench/%.bpf.c,$(BUILD)/skel/bench/%.skel.h,\
 	$(BENCH_BPF_SRCS))
 BENCH_BIN := $(BUILD)/bench/bin
 BENCH_SRCS := tests/bench/prog_bench.c tests/bench/trafficgen.c \
-	tests/bench/nat_bench.c
+	tests/bench/nat_bench.c tests/bench/hrp_bench.c
 BENCH_BINS := $(BENCH_BIN)/prog_bench $(BENCH_BIN)/trafficgen \
-	$(BENCH_BIN)/nat_bench
+	$(BENCH_BIN)/nat_bench $(BENCH_BIN)/hrp_bench
 
 $(BUILD)/skel/bench/%.skel.h: $(BUILD)/bpf/bench/%.o
 	@mkdir -p $(@D)
@@ -192,6 +192,12 @@ $(BUILD)/bpf/bench/trafficgen.bpf.o: bpf/bench/trafficgen.h
 $(BUILD)/bpf/bench/rotor.bpf.o: bpf/bench/rotor.h
 
 $(BENCH_BIN)/%: $(BUILD)/obj/tests/bench/%.o
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# hrp_bench drives hsbd's own HRP modules (link, records, install path).
+$(BENCH_BIN)/hrp_bench: $(BUILD)/obj/tests/bench/hrp_bench.o $(HSBD_MODS) $(LIBHSB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

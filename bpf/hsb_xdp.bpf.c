@@ -168,4 +168,52 @@ int hsb_nat_release(struct hsb_nat_release_args *a)
 	return 0;
 }
 
+struct install_loop {
+	struct hsb_install_buf *b;
+	__u32 start, n, done;
+	__s32 err;
+};
+
+static long install_one(__u32 i, struct install_loop *l)
+{
+	__u32 idx = l->start + i;
+	long r;
+
+	if (idx >= l->n || idx >= HSB_INSTALL_BATCH)
+		return 1;
+	r = bpf_map_update_elem(&hsb_sessions, &l->b->e[idx].key,
+				&l->b->e[idx].val, BPF_NOEXIST);
+	if (r) {
+		l->err = (__s32)r;
+		return 1;
+	}
+	l->done = idx + 1;
+	return 0;
+}
+
+/*
+ * hsb_install_batch: hsbd's batched install of sessions from the peer
+ * (include/hsb/session.h, struct hsb_install_batch_args): entries start
+ * .. n-1 of hsb_install_buf into hsb_sessions with BPF_NOEXIST, in
+ * order, up to the first the map refuses. A session present here (a
+ * local one, or an installed one to update) is never overwritten: hsbd
+ * takes that entry through its single path.
+ */
+SEC("syscall")
+int hsb_install_batch(struct hsb_install_batch_args *a)
+{
+	struct install_loop l = { 0 };
+	__u32 zero = 0;
+
+	l.b = bpf_map_lookup_elem(&hsb_install_buf, &zero);
+	l.start = a->start;
+	l.n = a->n > HSB_INSTALL_BATCH ? HSB_INSTALL_BATCH : a->n;
+	l.done = l.start;
+	if (l.b && l.start < l.n)
+		bpf_loop(l.n - l.start, install_one, &l, 0);
+	a->done = l.done;
+	a->err = l.b ? l.err : -2;
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

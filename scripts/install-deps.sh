@@ -19,7 +19,7 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark
-	curl prometheus"
+	curl prometheus conntrackd conntrack"
 # `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
 # The kernel itself is fetched by vmtest/run.sh (apt-get download).
 vm_pkgs="qemu-system-x86 busybox-static"

@@ -60,6 +60,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hsb_sessions SEC(".maps");
 
+/* scratch of hsbd's batched install (include/hsb/session.h); not pinned */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hsb_install_buf);
+} hsb_install_buf SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, HSB_EVENTS_RING_SIZE);

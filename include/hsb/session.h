@@ -136,4 +136,37 @@ struct hsb_session {
 };
 HSB_ASSERT_SIZE(struct hsb_session, 168);
 
+/*
+ * Batched install of sessions from the peer (user/hsbd/datapath/
+ * install.h, hsb_install_sessions()): hsbd writes up to
+ * HSB_INSTALL_BATCH entries into the one element of hsb_install_buf
+ * (array, not pinned: scratch of the event loop) and runs the
+ * hsb_install_batch program (BPF_PROG_TYPE_SYSCALL, BPF_PROG_RUN with
+ * struct hsb_install_batch_args as ctx), which inserts entries start ..
+ * n-1 into hsb_sessions with BPF_NOEXIST, in order, and stops at the
+ * first the map refuses (present: a local session, or one to update):
+ * done is its index (n when all went in), err the map's error. Two system
+ * calls for a batch instead of a lookup and an update per session; the
+ * kernel's BPF_MAP_UPDATE_BATCH cannot do this (it refuses BPF_NOEXIST).
+ */
+#define HSB_INSTALL_BATCH 256
+
+struct hsb_install_ent {
+	struct hsb_flow_key key;
+	struct hsb_session val;
+};
+HSB_ASSERT_SIZE(struct hsb_install_ent, 208);
+
+struct hsb_install_buf {
+	struct hsb_install_ent e[HSB_INSTALL_BATCH];
+};
+
+struct hsb_install_batch_args {
+	__u32 start; /* in: first entry to insert */
+	__u32 n; /* in: entries in the buffer (at most HSB_INSTALL_BATCH) */
+	__u32 done; /* out: the entry it stopped at, or n */
+	__s32 err; /* out: the map's error at done, or 0 */
+};
+HSB_ASSERT_SIZE(struct hsb_install_batch_args, 16);
+
 #endif /* HSB_SESSION_H */

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make bench: the BPF_PROG_TEST_RUN benchmark (prog_bench), the
 # forwarding benchmark (fwd_bench.sh), the VRRP failover benchmark
-# (vrrp_bench.sh) and the whole-firewall (VGMP) failover benchmark
-# (vgmp_bench.sh), one JSON file each under $HSB_BUILD/bench/, tables on
+# (vrrp_bench.sh), the whole-firewall (VGMP) failover benchmark
+# (vgmp_bench.sh) and HRP's state backup against conntrackd
+# (hrp_bench.sh: hrp_live, hrp_lag, hrp_bulk), one JSON file each under $HSB_BUILD/bench/, tables on
 # stdout. Needs root. Bounded: each part runs under `timeout`.
 #
 #   BENCH_QUICK=1   fewer runs and calls (a smoke run of ~1 minute)
 #   BENCH_CPU=N     CPU to pin to (default: the last one)
-#   BENCH_ONLY=prog|nat|fwd|vrrp|vgmp   run one part
+#   BENCH_ONLY=prog|nat|fwd|vrrp|vgmp|hrp   run one part
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 HSB_BUILD=${HSB_BUILD:-build}
@@ -26,6 +27,8 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	export BENCH_RUNS=${BENCH_RUNS:-3} BENCH_SECONDS=${BENCH_SECONDS:-1}
 	export BENCH_VRRP_RUNS=${BENCH_VRRP_RUNS:-1}
 	export BENCH_VGMP_REPS=${BENCH_VGMP_REPS:-1} BENCH_VGMP_HB_S=${BENCH_VGMP_HB_S:-12}
+	export BENCH_HRP_N=${BENCH_HRP_N:-200000} BENCH_HRP_BULK_N=${BENCH_HRP_BULK_N:-200000}
+	export BENCH_CT_N=${BENCH_CT_N:-30000} BENCH_CT_BULK_N=${BENCH_CT_BULK_N:-50000}
 else
 	prog_args="-r 9"
 	export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SECONDS=${BENCH_SECONDS:-2}
@@ -64,6 +67,12 @@ if [ -z "$ONLY" ] || [ "$ONLY" = vgmp ]; then
 	echo
 	timeout -k 20 900 tests/bench/vgmp_bench.sh ||
 		{ echo "bench: vgmp_bench failed" >&2; rc=1; }
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = hrp ]; then
+	echo
+	# BENCH_RUNS is 5 (3 quick) for the others; 3 rounds here by default
+	BENCH_RUNS=${BENCH_HRP_RUNS:-$([ "${BENCH_QUICK:-0}" = 1 ] && echo 1 || echo 3)} timeout -k 20 900 tests/bench/hrp_bench.sh ||
+		{ echo "bench: hrp_bench failed" >&2; rc=1; }
 fi
 echo
 echo "bench: done in $(($(date +%s) - start)) s; JSON in $OUTDIR/"

@@ -757,6 +757,113 @@ static void test_refusals_counted(void **state)
 	assert_int_equal(inst.stats.sessions + inst.stats.servers, 0);
 }
 
+/* ---- the batched install (hsb_install_sessions) ----------------------- */
+
+static struct hsb_xfer_session batch_sess(uint32_t i)
+{
+	struct hsb_xfer_session x;
+	uint32_t a = htonl(0x0a630000u | i); /* 10.99.x.y */
+
+	memset(&x, 0, sizeof(x));
+	memcpy(x.key.addr_a, &a, 4);
+	x.key.addr_b[0] = 198;
+	x.key.addr_b[1] = 51;
+	x.key.addr_b[2] = 100;
+	x.key.addr_b[3] = 7;
+	x.key.port_a = htons(40000);
+	x.key.port_b = htons(443);
+	x.key.proto = IPPROTO_TCP;
+	x.key.family = HSB_FAMILY_IPV4;
+	x.state = HSB_CT_ESTABLISHED;
+	x.zone_in = HSB_ZONE_TRUST;
+	x.zone_out = HSB_ZONE_UNTRUST;
+	x.age_ns = 2 * SEC;
+	x.idle_ns = SEC / 1000;
+	x.packets[0] = 3;
+	x.bytes[0] = 180;
+	return x;
+}
+
+/* More sessions than a batch, in order, through the datapath's
+ * hsb_install_batch program: new ones go in (from-peer), a local session
+ * in the middle is refused and kept, an installed one is updated in its
+ * place (the later record of the same key wins), a malformed one is
+ * refused; the counters say so, and B's ring stays silent. */
+static void test_batched_install(void **state)
+{
+	enum { N = HSB_INSTALL_BATCH + 100, LOCAL = 77, AGAIN = 300 };
+	static struct hsb_xfer_session xs[N + 2];
+	struct hsb_install_stats before;
+	struct hsb_session v, local;
+	struct hsb_install_sess p;
+	struct hsb_dp_maps m;
+	uint64_t now = 1000 * SEC;
+	uint32_t i;
+
+	(void)state;
+	fresh_b();
+	memset(&m, 0, sizeof(m));
+	m.sessions = t_map_fd(fb->skel->maps.hsb_sessions);
+	m.nat_pat = t_map_fd(fb->skel->maps.hsb_nat_pat);
+	m.nat_nopat = t_map_fd(fb->skel->maps.hsb_nat_nopat);
+	m.nat_srv = t_map_fd(fb->skel->maps.hsb_nat_srv);
+	m.nat_release = bpf_program__fd(fb->skel->progs.hsb_nat_release);
+	m.install_buf = t_map_fd(fb->skel->maps.hsb_install_buf);
+	m.install_batch = bpf_program__fd(fb->skel->progs.hsb_install_batch);
+	hsb_install_init(&inst, &m, &fb->skel->bss->hsb_nat_skip);
+
+	/* session 20 was installed before; LOCAL is this host's own */
+	xs[0] = batch_sess(20);
+	assert_int_equal(hsb_install_session(&inst, &xs[0], now), HSB_INSF_OK);
+	xs[0] = batch_sess(LOCAL);
+	assert_int_equal(hsb_install_prep_session(&xs[0], now, &p),
+			 HSB_INSF_OK);
+	p.val.flags &= ~HSB_SESS_F_FROM_PEER;
+	local = p.val;
+	assert_int_equal(bpf_map_update_elem(m.sessions, &p.key, &p.val,
+					     BPF_NOEXIST),
+			 0);
+	before = inst.stats;
+
+	for (i = 0; i < N; i++)
+		xs[i] = batch_sess(i);
+	xs[20].packets[0] = 20; /* the update of the installed one */
+	xs[AGAIN] = batch_sess(5); /* a later record of an earlier key */
+	xs[AGAIN].packets[0] = 99;
+	xs[N] = batch_sess(N);
+	xs[N].key.pad = 1; /* malformed: refused, nothing written */
+	xs[N + 1] = batch_sess(N + 1);
+	assert_int_equal(hsb_install_sessions(&inst, xs, N + 2, now), N);
+	assert_true(inst.stats.batches >= 2);
+	assert_int_equal(inst.stats.sessions - before.sessions, N);
+	assert_int_equal(inst.stats.refused[HSB_INSF_LOCAL] -
+				 before.refused[HSB_INSF_LOCAL],
+			 1);
+	assert_int_equal(inst.stats.refused[HSB_INSF_KEY] -
+				 before.refused[HSB_INSF_KEY],
+			 1);
+
+	for (i = 0; i <= N + 1; i++) {
+		struct hsb_xfer_session x = batch_sess(i);
+		int ret = bpf_map_lookup_elem(m.sessions, &x.key, &v);
+
+		if (i == N || i == AGAIN) { /* refused / never sent */
+			assert_int_not_equal(ret, 0);
+			continue;
+		}
+		if (ret)
+			fail_msg("session %u missing", i);
+		if (i == LOCAL) {
+			assert_memory_equal(&v, &local, sizeof(v));
+			continue;
+		}
+		assert_true(v.flags & HSB_SESS_F_FROM_PEER);
+		assert_int_equal(v.packets[0], i == 20 ? 20 : i == 5 ? 99 : 3);
+	}
+	b_drain();
+	assert_int_equal(b_records, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_nopat_round_trip),
 		cmocka_unit_test(test_server_map_round_trip),
 		cmocka_unit_test(test_refusals_counted),
+		cmocka_unit_test(test_batched_install),
 	};
 
 	return cmocka_run_group_tests_name("install", tests, setup, teardown);

@@ -60,6 +60,9 @@ struct hsb_dp_maps {
 	int tc_ingress; /* hsb_tc_ingress, hsb_tc_egress: vrrp_vmac.h */
 	int tc_egress;
 	int nat_release;
+	/* the batched install (include/hsb/session.h) */
+	int install_buf;
+	int install_batch;
 	uint32_t sessions_max;
 };
 

@@ -49,6 +49,7 @@ struct hsb_install_stats {
 	uint64_t mappings; /* mapping records matching a held mapping */
 	uint64_t unheld; /* mapping records no session here holds yet */
 	uint64_t servers; /* server-map entries written */
+	uint64_t batches; /* hsb_install_batch runs */
 	uint64_t refused[HSB_INSF__MAX]; /* by reason; [0] unused */
 };
 
@@ -59,11 +60,15 @@ struct hsb_install {
 	int nat_srv;
 	int nat_prog; /* hsb_nat_release (include/hsb/nat.h) */
 	uint32_t *nat_skip; /* the datapath's hsb_nat_skip, or NULL */
+	/* hsb_install_buf and hsb_install_batch; -1: none (one by one) */
+	int batch_buf;
+	int batch_prog;
 	struct hsb_install_stats stats;
 };
 
 /* An installer writing the maps of m (nat_skip: the datapath's word, from
- * hsb_datapath_nat_skip_word()). */
+ * hsb_datapath_nat_skip_word()). m's install_buf / install_batch of 0 or
+ * less: no batched install (hsb_install_sessions() goes one by one). */
 void hsb_install_init(struct hsb_install *in, const struct hsb_dp_maps *m,
 		      uint32_t *nat_skip);
 
@@ -72,6 +77,21 @@ void hsb_install_init(struct hsb_install *in, const struct hsb_dp_maps *m,
 enum hsb_install_fault hsb_install_session(struct hsb_install *in,
 					   const struct hsb_xfer_session *x,
 					   uint64_t now);
+
+/*
+ * Installs sessions x[0..n) in order, as n hsb_install_session() calls
+ * would - the same checks, guarantees and counters - but writes the
+ * sessions that hold no PAT / NO-PAT reference through the datapath's
+ * hsb_install_batch program (include/hsb/session.h): up to
+ * HSB_INSTALL_BATCH inserts (BPF_NOEXIST) for two system calls, instead of
+ * a lookup and an update each. An entry the batch finds present (a local
+ * session: refused; an installed one: updated) and a session holding a
+ * reference take hsb_install_session() at their place in the order.
+ * Returns how many were installed or updated.
+ */
+size_t hsb_install_sessions(struct hsb_install *in,
+			    const struct hsb_xfer_session *x, size_t n,
+			    uint64_t now);
 
 /* NAT entries: nat/nat_install.h (hsb_install_nat()). */
 

@@ -14,6 +14,7 @@
 #include "hsbd.h"
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
+#include "hrp/hrp_coalesce.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
 #include "ha/switchover.h"
@@ -45,11 +46,14 @@ struct hsb_hrp {
 	struct hsb_bus_sub *sub;
 	struct hsb_install inst;
 	struct hsb_record_buf *deletes; /* sessions the peer ended */
+	/* a frame's consecutive session records, installed as a batch */
+	struct hsb_xfer_session rx_sess[HSB_INSTALL_BATCH];
 	/* the RECORDS frame being filled */
 	uint8_t out[HRP_FRAME_PAYLOAD];
 	size_t out_len;
 	uint32_t out_count;
 	enum hrp_frame_type out_type;
+	struct hrp_coalesce co; /* the frame's sessions, by key */
 	struct hsb_timer *flush_t;
 	/* the batch backup */
 	enum bulk_phase bulk;
@@ -96,6 +100,7 @@ static void flush(struct hsb_hrp *h)
 	}
 	h->out_len = 0;
 	h->out_count = 0;
+	hrp_coalesce_reset(&h->co);
 	hsb_timer_arm(h->flush_t, 0, 0);
 }
 
@@ -109,15 +114,30 @@ static void on_flush(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 static void add(struct hsb_hrp *h, const struct hrp_rec *r,
 		enum hrp_frame_type type)
 {
+	uint32_t off;
 	size_t n;
 
 	if (h->out_count && h->out_type != type)
 		flush(h);
+	/* a session already in the frame: its latest state, in place */
+	if (r->type == HRP_REC_SESSION && h->out_count) {
+		off = hrp_coalesce_find(&h->co, &r->s.key);
+		if (off != HRP_COALESCE_NONE &&
+		    hrp_rec_encode(r, h->out + off, HRP_REC_SESSION_LEN) ==
+			    HRP_REC_SESSION_LEN) {
+			h->st.tx_coalesced++;
+			return;
+		}
+	}
 	if (h->out_len + HRP_REC_MAX_LEN > sizeof(h->out))
 		flush(h);
 	n = hrp_rec_encode(r, h->out + h->out_len, sizeof(h->out) - h->out_len);
 	if (!n)
 		return;
+	if (r->type == HRP_REC_SESSION)
+		hrp_coalesce_put(&h->co, &r->s.key, (uint32_t)h->out_len);
+	else if (r->type == HRP_REC_SESSION_DEL)
+		hrp_coalesce_forget(&h->co, &r->key);
 	if (!h->out_count) {
 		h->out_type = type;
 		if (type == HRP_FT_RECORDS)
@@ -353,6 +373,7 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	struct hrp_rec r;
 	uint32_t unknown;
 	uint64_t now = now_ns();
+	size_t ns = 0;
 
 	switch (f->type) {
 	case HRP_FT_BULK_BEGIN:
@@ -384,9 +405,15 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	hrp_rec_iter_init(&it, f->payload, f->payload_len);
 	while (hrp_rec_next(&it, &r)) {
 		h->st.rx_records[r.type]++;
+		if (r.type != HRP_REC_SESSION || ns == HSB_INSTALL_BATCH) {
+			/* in order: the sessions before this record first */
+			hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
+			ns = 0;
+		}
 		switch (r.type) {
 		case HRP_REC_SESSION:
-			hsb_install_session(&h->inst, &r.s, now);
+			/* gathered: installed in batches (datapath/install.h) */
+			h->rx_sess[ns++] = r.s;
 			break;
 		case HRP_REC_NAT:
 			hsb_install_nat(&h->inst, &r.n, now);
@@ -403,6 +430,7 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 			break;
 		}
 	}
+	hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
 	hsb_record_buf_flush(h->deletes);
 }
 
@@ -431,6 +459,7 @@ static void on_down(void *ctx, const char *why)
 	h->st.tx_down += h->out_count;
 	h->out_len = 0;
 	h->out_count = 0;
+	hrp_coalesce_reset(&h->co);
 }
 
 static const struct hrp_link_ops link_ops = { on_up, on_down, on_frame };
@@ -581,6 +610,7 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
 	h->owned = -1;
+	hrp_coalesce_init(&h->co);
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
 	    !h->owner_t)
 		goto nomem;
@@ -668,6 +698,7 @@ static void hrp_counters(struct hsbd *d, struct json_object *o)
 		add_u64(o, k, h->st.rx_records[t]);
 	}
 	add_u64(o, "tx_dropped", h->st.tx_dropped);
+	add_u64(o, "tx_coalesced", h->st.tx_coalesced);
 	add_u64(o, "bulk_done", h->st.bulk_done);
 	add_u64(o, "install_sessions", h->inst.stats.sessions);
 }

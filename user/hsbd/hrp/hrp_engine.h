@@ -8,7 +8,9 @@
  *
  * Sender: records are converted to their transfer form as the bus
  * delivers them, gathered into a RECORDS frame and flushed when the frame
- * is full or HRP_FLUSH_MS after its first record. On (re)connection, and
+ * is full or HRP_FLUSH_MS after its first record. A change of a session
+ * whose record is still in the frame replaces that record in place
+ * (hrp_coalesce.h): one flush carries a session's latest state once. On (re)connection, and
  * when the connection's send buffer overflowed (records dropped, counted),
  * a batch backup walks the session and NAT tables in slices, paced by the
  * send buffer, between BULK_BEGIN and BULK_END.
@@ -37,6 +39,7 @@ struct hsb_hrp_stats {
 	uint64_t tx_records[HRP_REC__MAX];
 	uint64_t tx_skipped_peer; /* records of entries from the peer */
 	uint64_t tx_dropped; /* records lost to a full send buffer */
+	uint64_t tx_coalesced; /* changes merged into a record in the frame */
 	uint64_t tx_down; /* records while the link was down */
 	uint64_t rx_records[HRP_REC__MAX];
 	uint64_t rx_unknown; /* record types this host does not know */

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hrp_bench: HRP's state backup at the HRP layer, end to end - synthetic
+ * session records -> transfer form (records/xfer.h) -> TLV records
+ * (hrp_record) -> RECORDS / BULK_CHUNK frames on a real hrp_link pair
+ * (HELLO, HMAC-SHA256, sequence, TCP over lo) -> the receiver's real
+ * check (hrp_recs_check) and install path (hsb_install_session) into a
+ * real session map of a datapath loaded from the skeleton (not attached).
+ *
+ * What is synthetic: the records do not come from XDP and the ring, and
+ * the sender's gathering (60 KiB frame or 1 ms after its first record;
+ * a batch backup walking the map 1024 entries per 1 ms tick while less
+ * than 1 MiB is queued) is this file's copy of hrp_engine.c's policy,
+ * not the engine itself (it needs a whole hsbd). Both hosts run on one
+ * event loop, one thread: sender and receiver share a CPU.
+ *
+ *   -m live  N new sessions as fast as the link takes them: records/s
+ *   -m lag   N new sessions at -r RATE/s: applied lag p50/p99 (creation
+ *            time = the record's scheduled time; presence = installed)
+ *   -m bulk  N sessions in the sender's map, one batch backup: time until
+ *            the N are installed, bytes on the wire per session
+ *   -1       install one by one (hsb_install_session() per record, as
+ *            before the batched install) instead of hsb_install_sessions()
+ *
+ * Prints one JSON object on stdout. Run it in a fresh network namespace
+ * (it binds 127.0.0.1/127.0.0.2 on lo).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "clock.h"
+#include "evloop.h"
+#include "hsb/events.h"
+#include "hsb/maps.h"
+#include "hsb/counters.h"
+#include "hsb/lists.h"
+#include "hsb/policy.h"
+#include "hsb/session.h"
+#include "hsb_xdp.skel.h"
+#include "datapath/datapath.h"
+#include "datapath/install.h"
+#include "datapath/map_walk.h"
+#include "hrp/hrp_link.h"
+#include "hrp/hrp_record.h"
+#include "records/xfer.h"
+
+#define FRAME_PAYLOAD (60u * 1024u) /* as HRP_FRAME_PAYLOAD */
+#define FLUSH_MS 1 /* as HRP_FLUSH_MS */
+#define BULK_QUEUE_MAX (1u << 20) /* as hrp_engine.c */
+#define BULK_BATCH 1024
+#define LIVE_QUEUE_MAX (2u << 20)
+#define KEY "hrp-bench-key"
+
+static const char *mode = "live";
+static uint64_t n_total = 1000000;
+static uint64_t rate = 100000;
+static bool one_by_one; /* -1: hsb_install_session() per record */
+static struct hsb_loop *loop;
+static struct hrp_link *la, *lb;
+static struct hsb_xdp_bpf *skel_a, *skel_b;
+static struct hsb_install inst;
+static int up_count;
+
+/* sender */
+static uint8_t out[FRAME_PAYLOAD];
+static size_t out_len;
+static uint32_t out_count;
+static enum hrp_frame_type out_type;
+static struct hsb_timer *flush_t, *prod_t;
+static uint64_t produced, t_start, t_end, send_fail;
+static uint64_t sender_ns, receiver_ns; /* CPU spent in each side's code */
+static uint64_t bytes0;
+static struct hsb_map_walk *walk;
+static bool bulk_walking;
+
+/* receiver */
+static uint64_t installed, refused;
+static uint64_t install_ns; /* of receiver_ns: in hsb_install_session() */
+static uint32_t *lag_us; /* lag mode: per record */
+static uint64_t lag_n;
+
+static uint64_t now_ns(void)
+{
+	return hsb_now_ns();
+}
+
+/* Session i: 10.a.b.c:port -> 198.51.100.7:443, TCP established. */
+static void make_event(uint64_t i, uint64_t now, struct hsb_session_event *ev)
+{
+	uint32_t a = htonl(0x0a000000u | (uint32_t)(i >> 8 & 0xffffff));
+
+	memset(ev, 0, sizeof(*ev));
+	ev->hdr.type = HSB_EV_SESSION_NEW;
+	memcpy(ev->key.addr_a, &a, 4);
+	ev->key.addr_b[0] = 198;
+	ev->key.addr_b[1] = 51;
+	ev->key.addr_b[2] = 100;
+	ev->key.addr_b[3] = 7;
+	ev->key.port_a = htons((uint16_t)(1024 + (i & 0xff)));
+	ev->key.port_b = htons(443);
+	ev->key.proto = IPPROTO_TCP;
+	ev->key.family = HSB_FAMILY_IPV4;
+	ev->sess.state = HSB_CT_ESTABLISHED;
+	ev->sess.zone_in = 1;
+	ev->sess.zone_out = 2;
+	ev->sess.created_ns = now - 1000;
+	ev->sess.last_seen_ns = now - 100;
+	ev->sess.packets[0] = 3;
+	ev->sess.packets[1] = 2;
+	ev->sess.bytes[0] = 180;
+	ev->sess.bytes[1] = 120;
+}
+
+static uint64_t index_of(const struct hsb_flow_key *k)
+{
+	uint32_t a;
+
+	memcpy(&a, k->addr_a, 4);
+	return (uint64_t)(ntohl(a) & 0xffffff) << 8 | (ntohs(k->port_a) - 1024);
+}
+
+/* --- sender: hrp_engine.c's add() / flush() ------------------------- */
+
+static void flush(void)
+{
+	uint64_t t0 = now_ns();
+	int ret;
+
+	if (!out_count)
+		return;
+	ret = hrp_link_send(la, out_type, 0, out_count, out, out_len);
+	if (ret)
+		send_fail++;
+	out_len = 0;
+	out_count = 0;
+	hsb_timer_arm(flush_t, 0, 0);
+	sender_ns += now_ns() - t0;
+}
+
+static void on_flush(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
+{
+	(void)l;
+	(void)t;
+	(void)ctx;
+	flush();
+}
+
+static void add(const struct hsb_session_event *ev, uint64_t now,
+		enum hrp_frame_type type)
+{
+	struct hrp_rec r;
+	size_t n;
+
+	if (out_count && out_type != type)
+		flush();
+	if (out_len + HRP_REC_MAX_LEN > sizeof(out))
+		flush();
+	memset(&r, 0, sizeof(r));
+	r.type = HRP_REC_SESSION;
+	hsb_xfer_session_of(ev, now, &r.s);
+	n = hrp_rec_encode(&r, out + out_len, sizeof(out) - out_len);
+	if (!n)
+		return;
+	if (!out_count) {
+		out_type = type;
+		if (type == HRP_FT_RECORDS)
+			hsb_timer_arm(flush_t, FLUSH_MS, 0);
+	}
+	out_len += n;
+	out_count++;
+}
+
+/* live / lag: what the bus would deliver by now */
+static void on_produce(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_session_event ev;
+	uint64_t now = now_ns(), t0 = now, due;
+
+	(void)l;
+	(void)t;
+	(void)ctx;
+	if (!strcmp(mode, "lag")) {
+		due = (now - t_start) * rate / 1000000000ull + 1;
+		if (due > n_total)
+			due = n_total;
+	} else {
+		/* as fast as the link drains: keep LIVE_QUEUE_MAX queued */
+		if (hrp_link_queued(la) >= LIVE_QUEUE_MAX)
+			return;
+		due = produced + 8 * (FRAME_PAYLOAD / HRP_REC_SESSION_LEN);
+		if (due > n_total)
+			due = n_total;
+	}
+	while (produced < due) {
+		make_event(produced, now, &ev);
+		add(&ev, now, HRP_FT_RECORDS);
+		produced++;
+	}
+	sender_ns += now_ns() - t0;
+	if (strcmp(mode, "lag"))
+		flush(); /* the frame is full or the burst is over */
+	if (produced >= n_total)
+		hsb_timer_arm(prod_t, 0, 0);
+}
+
+/* bulk: hrp_engine.c's on_bulk(), sessions only */
+static void on_bulk(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
+{
+	const void *keys, *vals;
+	uint64_t t0 = now_ns();
+	int n, i;
+
+	(void)l;
+	(void)t;
+	(void)ctx;
+	while (bulk_walking && hrp_link_queued(la) < BULK_QUEUE_MAX) {
+		n = hsb_map_walk_next(walk, &keys, &vals);
+		for (i = 0; i < n; i++) {
+			struct hsb_session_event ev;
+
+			memset(&ev, 0, sizeof(ev));
+			ev.hdr.type = HSB_EV_SESSION_RESYNC;
+			ev.key = ((const struct hsb_flow_key *)keys)[i];
+			ev.sess = ((const struct hsb_session *)vals)[i];
+			add(&ev, t0, HRP_FT_BULK_CHUNK);
+			produced++;
+		}
+		flush();
+		if (n < 0 || !hsb_map_walk_in_pass(walk)) {
+			bulk_walking = false;
+			hrp_link_send(la, HRP_FT_BULK_END, 0, 0, NULL, 0);
+			hsb_timer_arm(prod_t, 0, 0);
+		}
+		if (n > 0)
+			break; /* one batch per tick */
+	}
+	sender_ns += now_ns() - t0;
+}
+
+/* --- receiver: hrp_engine.c's on_frame() ----------------------------- */
+
+static void b_frame(void *ctx, const struct hrp_frame *f)
+{
+	struct hrp_rec_iter it;
+	struct hrp_rec r;
+	static struct hsb_xfer_session sess[HSB_INSTALL_BATCH];
+	uint32_t unknown;
+	uint64_t now = now_ns(), t1, ti;
+	size_t ns = 0, ok = 0;
+
+	(void)ctx;
+	if (f->type != HRP_FT_RECORDS && f->type != HRP_FT_BULK_CHUNK)
+		return;
+	if (hrp_recs_check(f->payload, f->payload_len, f->count, &unknown) !=
+	    HRP_RE_OK) {
+		refused += f->count;
+		return;
+	}
+	hrp_rec_iter_init(&it, f->payload, f->payload_len);
+	for (;;) {
+		bool more = hrp_rec_next(&it, &r);
+		size_t k;
+
+		if (more && r.type == HRP_REC_SESSION)
+			sess[ns++] = r.s;
+		if (more && ns < HSB_INSTALL_BATCH)
+			continue;
+		/* as hrp_engine.c: a batch of consecutive sessions */
+		ti = now_ns();
+		if (one_by_one) {
+			for (k = 0; k < ns; k++)
+				if (hsb_install_session(&inst, &sess[k], now) ==
+				    HSB_INSF_OK)
+					ok++;
+		} else {
+			ok += hsb_install_sessions(&inst, sess, ns, now);
+		}
+		install_ns += now_ns() - ti;
+		refused += ns - ok;
+		installed += ok;
+		if (lag_us) {
+			uint64_t t = now_ns();
+
+			for (k = 0; k < ns && lag_n < n_total; k++) {
+				uint64_t i = index_of(&sess[k].key);
+				uint64_t sched =
+					t_start + i * 1000000000ull / rate;
+
+				lag_us[lag_n++] =
+					(uint32_t)((t > sched ? t - sched : 0) /
+						   1000);
+			}
+		}
+		ns = 0;
+		ok = 0;
+		if (!more)
+			break;
+	}
+	t1 = now_ns();
+	receiver_ns += t1 - now;
+	if (installed + refused >= n_total) {
+		t_end = t1;
+		hsb_loop_stop(loop);
+	}
+}
+
+/* --- setup --------------------------------------------------------------- */
+
+static void a_up(void *ctx, const struct hrp_hello *peer)
+{
+	(void)ctx;
+	(void)peer;
+	up_count++;
+}
+
+static void b_up(void *ctx, const struct hrp_hello *peer)
+{
+	(void)ctx;
+	(void)peer;
+	up_count++;
+}
+
+static void on_down(void *ctx, const char *why)
+{
+	(void)ctx;
+	fprintf(stderr, "hrp_bench: link down: %s\n", why);
+	hsb_loop_stop(loop);
+}
+
+static void a_frame(void *ctx, const struct hrp_frame *f)
+{
+	(void)ctx;
+	(void)f;
+}
+
+static const struct hrp_link_ops ops_a = { a_up, on_down, a_frame };
+static const struct hrp_link_ops ops_b = { b_up, on_down, b_frame };
+
+static void addr4(struct sockaddr_storage *ss, const char *a, uint16_t port)
+{
+	struct sockaddr_in *s = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	s->sin_family = AF_INET;
+	s->sin_port = htons(port);
+	inet_pton(AF_INET, a, &s->sin_addr);
+}
+
+static void link_cfg(struct hrp_link_cfg *c, const char *local,
+		     const char *remote)
+{
+	struct in_addr in;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->ifname, sizeof(c->ifname), "lo");
+	addr4(&c->addr.local, local, 18514);
+	addr4(&c->addr.remote, remote, 18514);
+	inet_pton(AF_INET, local, &in);
+	c->addr.node[10] = 0xff;
+	c->addr.node[11] = 0xff;
+	memcpy(&c->addr.node[12], &in, 4);
+	c->keylen = strlen(KEY);
+	memcpy(c->key, KEY, c->keylen);
+}
+
+static struct hsb_xdp_bpf *load(uint32_t max)
+{
+	struct hsb_xdp_bpf *s = hsb_xdp_bpf__open();
+	struct bpf_map *m;
+
+	if (!s)
+		return NULL;
+	bpf_object__for_each_map(m, s->obj)
+		bpf_map__set_pin_path(m, NULL);
+	bpf_map__set_max_entries(s->maps.hsb_sessions, max);
+	if (hsb_xdp_bpf__load(s)) {
+		hsb_xdp_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* bulk: N sessions into A's map, in batches (before the clock starts) */
+static int fill_a(void)
+{
+	int fd = bpf_map__fd(skel_a->maps.hsb_sessions);
+	enum { B = 8192 };
+	static struct hsb_flow_key keys[B];
+	static struct hsb_session vals[B];
+	struct hsb_session_event ev;
+	uint64_t now = now_ns(), i = 0;
+	uint32_t j, cnt;
+
+	while (i < n_total) {
+		for (j = 0; j < B && i < n_total; j++, i++) {
+			make_event(i, now, &ev);
+			keys[j] = ev.key;
+			vals[j] = ev.sess;
+		}
+		cnt = j;
+		if (bpf_map_update_batch(fd, keys, vals, &cnt, NULL))
+			return -errno;
+	}
+	return 0;
+}
+
+static void on_poke(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
+{
+	(void)t;
+	(void)ctx;
+	hsb_loop_stop(l);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	struct hrp_link_cfg ca, cb;
+	struct hsb_dp_maps m;
+	char err[256] = "";
+	struct hsb_timer *poke_t;
+	uint64_t deadline;
+	double secs;
+	int c;
+
+	while ((c = getopt(argc, argv, "1m:n:r:")) != -1) {
+		switch (c) {
+		case '1':
+			one_by_one = true;
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'n':
+			n_total = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rate = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr,
+				"usage: hrp_bench [-1] [-m live|lag|bulk] [-n N] [-r RATE]\n");
+			return 2;
+		}
+	}
+	if (!n_total || !rate || n_total > (1ull << 32)) {
+		fprintf(stderr, "hrp_bench: bad -n / -r\n");
+		return 2;
+	}
+	libbpf_set_print(NULL);
+	loop = hsb_loop_new();
+	skel_b = load((uint32_t)(n_total + n_total / 4 + 1024));
+	if (!loop || !skel_b) {
+		fprintf(stderr, "hrp_bench: cannot load the datapath\n");
+		return 1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.sessions = bpf_map__fd(skel_b->maps.hsb_sessions);
+	m.nat_pat = bpf_map__fd(skel_b->maps.hsb_nat_pat);
+	m.nat_nopat = bpf_map__fd(skel_b->maps.hsb_nat_nopat);
+	m.nat_srv = bpf_map__fd(skel_b->maps.hsb_nat_srv);
+	m.nat_release = bpf_program__fd(skel_b->progs.hsb_nat_release);
+	m.install_buf = bpf_map__fd(skel_b->maps.hsb_install_buf);
+	m.install_batch = bpf_program__fd(skel_b->progs.hsb_install_batch);
+	hsb_install_init(&inst, &m, &skel_b->bss->hsb_nat_skip);
+	if (!strcmp(mode, "lag")) {
+		lag_us = calloc(n_total, sizeof(*lag_us));
+		if (!lag_us)
+			return 1;
+	}
+	if (!strcmp(mode, "bulk")) {
+		skel_a = load((uint32_t)(n_total + n_total / 4 + 1024));
+		uint64_t tf = now_ns();
+
+		if (!skel_a || fill_a()) {
+			fprintf(stderr, "hrp_bench: cannot fill A's map\n");
+			return 1;
+		}
+		fprintf(stderr,
+			"hrp_bench: filled A: %.1f ns/entry (batch update)\n",
+			(double)(now_ns() - tf) / (double)n_total);
+		walk = hsb_map_walk_new(bpf_map__fd(skel_a->maps.hsb_sessions),
+					sizeof(struct hsb_flow_key),
+					sizeof(struct hsb_session), BULK_BATCH);
+		if (!walk)
+			return 1;
+	}
+	/* B (127.0.0.2) listens, A (lower node id) connects */
+	link_cfg(&cb, "127.0.0.2", "127.0.0.1");
+	link_cfg(&ca, "127.0.0.1", "127.0.0.2");
+	lb = hrp_link_new(loop, &cb, &ops_b, NULL, err, sizeof(err));
+	la = lb ? hrp_link_new(loop, &ca, &ops_a, NULL, err, sizeof(err)) :
+		  NULL;
+	flush_t = hsb_timer_new(loop, on_flush, NULL);
+	if (!la || !lb || !flush_t) {
+		fprintf(stderr, "hrp_bench: %s\n", err);
+		return 1;
+	}
+	/* wait for both HELLOs (bounded) */
+	poke_t = hsb_timer_new(loop, on_poke, NULL);
+	deadline = hsb_now_ms() + 5000;
+	while (poke_t && up_count < 2 && hsb_now_ms() < deadline) {
+		hsb_timer_arm(poke_t, 5, 0);
+		hsb_loop_run(loop);
+	}
+	hsb_timer_free(poke_t);
+	if (up_count < 2) {
+		fprintf(stderr, "hrp_bench: the link did not come up\n");
+		return 1;
+	}
+	prod_t = hsb_timer_new(
+		loop, !strcmp(mode, "bulk") ? on_bulk : on_produce, NULL);
+	bytes0 = hrp_link_stats(la)->bytes_tx;
+	t_start = now_ns();
+	if (!strcmp(mode, "bulk")) {
+		hrp_link_send(la, HRP_FT_BULK_BEGIN, 0, 0, NULL, 0);
+		bulk_walking = true;
+	}
+	hsb_timer_arm(prod_t, 1, 1);
+	/* bounded: 120 s at most */
+	poke_t = hsb_timer_new(loop, on_poke, NULL);
+	hsb_timer_arm(poke_t, 120000, 0);
+	hsb_loop_run(loop);
+	if (!t_end)
+		t_end = now_ns();
+	secs = (double)(t_end - t_start) / 1e9;
+	printf("{\"mode\": \"%s\", \"n\": %llu, \"installed\": %llu, "
+	       "\"refused\": %llu, \"send_failures\": %llu, \"seconds\": %.4f, "
+	       "\"records_per_s\": %.0f, \"wire_bytes\": %llu, "
+	       "\"bytes_per_session\": %.1f, \"sender_ns_per_record\": %.1f, "
+	       "\"receiver_ns_per_record\": %.1f, "
+	       "\"install_ns_per_record\": %.1f",
+	       mode, (unsigned long long)n_total, (unsigned long long)installed,
+	       (unsigned long long)refused, (unsigned long long)send_fail, secs,
+	       secs > 0 ? (double)installed / secs : 0,
+	       (unsigned long long)(hrp_link_stats(la)->bytes_tx - bytes0),
+	       installed ? (double)(hrp_link_stats(la)->bytes_tx - bytes0) /
+				   (double)installed :
+			   0,
+	       produced ? (double)sender_ns / (double)produced : 0,
+	       installed ? (double)receiver_ns / (double)installed : 0,
+	       installed ? (double)install_ns / (double)installed : 0);
+	if (lag_us && lag_n) {
+		qsort(lag_us, lag_n, sizeof(*lag_us), cmp_u32);
+		printf(", \"rate\": %llu, \"lag_p50_ms\": %.3f, \"lag_p99_ms\": %.3f, "
+		       "\"lag_max_ms\": %.3f",
+		       (unsigned long long)rate, lag_us[lag_n / 2] / 1000.0,
+		       lag_us[lag_n * 99 / 100] / 1000.0,
+		       lag_us[lag_n - 1] / 1000.0);
+	}
+	printf(", \"install_batches\": %llu}\n",
+	       (unsigned long long)inst.stats.batches);
+	return 0;
+}
