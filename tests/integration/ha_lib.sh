@@ -33,6 +33,14 @@ HA_PY=$(command -v /usr/bin/python3 || command -v python3)
 HA_TOOL=$(realpath "$(dirname "${BASH_SOURCE[0]}")/ha_tool.py")
 HA_PROBE=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../bench/vrrp_probe.py")
 HA_NAT=${HA_NAT:-1}
+# Whether the switches flood unknown unicast to the firewalls' ports (1,
+# as a switch does by default). When a firewall's port goes down its MAC
+# is forgotten and the client's frames to it are flooded to the other
+# firewall. hsb's XDP program drops frames to another host's MAC
+# (counter not_for_us), so the standby does not forward them; 0 turns
+# flooding off on the firewalls' ports (a switch with unknown-unicast
+# flooding disabled), for runs that must not depend on that check.
+HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-1}
 HA_IN_VIP=192.168.10.1
 HA_OUT_VIP=192.168.20.1
 HA_NAT_ADDR=192.168.20.50
@@ -102,6 +110,10 @@ ha_topology() {
 		# (scripts/veth-wake.sh)
 		scripts/veth-wake.sh "$HA_IN" "p${n,}" || return 1
 		scripts/veth-wake.sh "$HA_OUT" "p${n,}" || return 1
+		if [ "$HA_UNKNOWN_FLOOD" = 0 ]; then
+			bridge -n "$HA_IN" link set dev "p${n,}" flood off
+			bridge -n "$HA_OUT" link set dev "p${n,}" flood off
+		fi
 		ip -n "$NS" addr add "192.168.10.$h/24" dev in0
 		ip -n "$NS" addr add "192.168.20.$h/24" dev out0
 		ip -n "$NS" link set in0 up
