@@ -67,11 +67,10 @@ int hsb_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 out_ifindex = 0, from_zone = 0;
 	struct hsb_pkt pkt;
-	int v, va, mac_known = 0;
+	int v, va;
 
-	v = hsb_front(data, data_end, ctx->ingress_ifindex, &from_zone,
-		      &mac_known);
-	if (v == HSB_V_OTHER_MAC) {
+	v = hsb_front(data, data_end, ctx->ingress_ifindex, &from_zone);
+	if (v == HSB_V_OTHER_MAC || v == HSB_V_ANY_MAC) {
 		/* Unicast to another MAC: ours only if it is an active
 		 * virtual MAC of the interface (a standby one is dropped
 		 * there). Any other is another host's frame, which a switch
@@ -82,7 +81,7 @@ int hsb_xdp(struct xdp_md *ctx)
 			     HSB_VA_PASS;
 		if (va == HSB_VA_DROP) {
 			v = HSB_V_DROP;
-		} else if (va == HSB_VA_OURS || !mac_known) {
+		} else if (va == HSB_VA_OURS || v == HSB_V_ANY_MAC) {
 			v = HSB_V_CONTINUE;
 		} else {
 			hsb_count(HSB_CNT_NOT_FOR_US);

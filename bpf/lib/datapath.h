@@ -89,39 +89,41 @@ static __always_inline int hsb_to_zone(void *ctx, const struct hsb_pkt *p,
  * interface's: taken only if it is an active virtual MAC of the
  * interface (lib/vaddr.h); otherwise it is another host's frame. */
 #define HSB_V_OTHER_MAC (-3)
+/* The same on an interface whose MAC is not known: only a standby
+ * virtual MAC is refused. */
+#define HSB_V_ANY_MAC (-4)
 
-/* Whether the frame is unicast to a MAC other than the interface's own
- * (ifc->mac); *known: whether that MAC is known at all (all zero: not,
- * and nothing is refused for it). Broadcast and multicast are everyone's.
- * Frames too short for a header are left to the parser. */
-static __always_inline int hsb_dmac_other(void *data, void *data_end,
-					  const struct hsb_iface_fast *ifc,
-					  int *known)
+/* HSB_V_CONTINUE, or, for a unicast frame to a MAC other than the
+ * interface's own (ifc->mac), HSB_V_OTHER_MAC, or HSB_V_ANY_MAC when
+ * that MAC is not known (all zero: nothing is refused for it).
+ * Broadcast and multicast are everyone's. Frames too short for a
+ * header are left to the parser. */
+static __always_inline int hsb_dmac_check(void *data, void *data_end,
+					  const struct hsb_iface_fast *ifc)
 {
 	struct ethhdr *eth = data;
 	__u32 d32, m32;
 	__u16 d16, m16;
 
 	if ((void *)(eth + 1) > data_end || (eth->h_dest[0] & 1))
-		return 0;
+		return HSB_V_CONTINUE;
 	d32 = *(__u32 *)eth->h_dest;
 	d16 = *(__u16 *)(eth->h_dest + 4);
 	m32 = *(const __u32 *)ifc->mac;
 	m16 = *(const __u16 *)(ifc->mac + 4);
 	if (!((d32 ^ m32) | (__u32)(d16 ^ m16)))
-		return 0;
-	*known = (m32 | m16) != 0;
-	return 1;
+		return HSB_V_CONTINUE;
+	return (m32 | m16) ? HSB_V_OTHER_MAC : HSB_V_ANY_MAC;
 }
 
 /*
  * Front stage, inline in the entry point: global and interface counters,
  * the interface's zone, the destination MAC. Returns HSB_V_PASS
- * (unmanaged interface, heartbeat link), HSB_V_OTHER_MAC (*mac_known
- * set) or HSB_V_CONTINUE, with *from_zone filled in.
+ * (unmanaged interface, heartbeat link), HSB_V_OTHER_MAC, HSB_V_ANY_MAC
+ * or HSB_V_CONTINUE, with *from_zone filled in.
  */
 static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
-				     __u32 *from_zone, int *mac_known)
+				     __u32 *from_zone)
 {
 	struct hsb_iface_stats *ifs;
 	struct hsb_iface_fast ifc;
@@ -144,9 +146,7 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 		return HSB_V_PASS;
 	}
 	*from_zone = ifc.zone_id;
-	if (hsb_dmac_other(data, data_end, &ifc, mac_known))
-		return HSB_V_OTHER_MAC;
-	return HSB_V_CONTINUE;
+	return hsb_dmac_check(data, data_end, &ifc);
 }
 
 /* The parser, for a frame hsb_front() let through. Returns a verdict, or
