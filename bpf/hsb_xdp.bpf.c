@@ -67,11 +67,29 @@ int hsb_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 out_ifindex = 0, from_zone = 0;
 	struct hsb_pkt pkt;
-	int v;
+	int v, va;
 
-	v = hsb_front(data, data_end, ctx->ingress_ifindex, &pkt, &from_zone);
-	if (v != HSB_V_DROP && hsb_vmac_if_maybe(ctx->ingress_ifindex))
-		v = hsb_va_verdict(hsb_xdp_vmac(ctx), v);
+	v = hsb_front(data, data_end, ctx->ingress_ifindex, &from_zone);
+	if (v == HSB_V_OTHER_MAC || v == HSB_V_ANY_MAC) {
+		/* Unicast to another MAC: ours only if it is an active
+		 * virtual MAC of the interface (a standby one is dropped
+		 * there). Any other is another host's frame, which a switch
+		 * flooded here (unknown unicast) or a promiscuous interface
+		 * let in: not to be forwarded or tracked. */
+		va = hsb_vmac_if_maybe(ctx->ingress_ifindex) ?
+			     hsb_xdp_vmac(ctx) :
+			     HSB_VA_PASS;
+		if (va == HSB_VA_DROP) {
+			v = HSB_V_DROP;
+		} else if (va == HSB_VA_OURS || v == HSB_V_ANY_MAC) {
+			v = HSB_V_CONTINUE;
+		} else {
+			hsb_count(HSB_CNT_NOT_FOR_US);
+			v = HSB_V_DROP;
+		}
+	}
+	if (v == HSB_V_CONTINUE)
+		v = hsb_front_parse(data, data_end, &pkt);
 	if (v == HSB_V_NEIGH)
 		v = hsb_va_verdict(hsb_xdp_neigh(ctx, pkt.reason), HSB_V_PASS);
 	if (v == HSB_V_CONTINUE &&

@@ -7,7 +7,11 @@
  *
  *   1 interface     hsb_ifaces[ingress] (through its .bss copy
  *                   hsb_if_fast): unmanaged -> pass; heartbeat
- *                   link -> pass untouched
+ *                   link -> pass untouched; unicast to a MAC that is
+ *                   neither the interface's nor an active virtual MAC
+ *                   of it -> drop (not_for_us), as a router ignores
+ *                   frames for other hosts (a switch flooding unknown
+ *                   unicast sends this host the peer's traffic)
  *   2 parse         lib/parse.h: pass (ARP, ND, VRRP, IGMP/MLD, non-IP,
  *                   fragments) / drop (malformed) / go on
  *   3 session       one lookup with the canonical key, both directions
@@ -19,7 +23,8 @@
  *                   session), 6 route (for the egress zone), 7 policy,
  *                   8 insert + NEW record, forward
  *
- * The established path costs: one load of hsb_if_fast, one session lookup
+ * The established path costs: one load of hsb_if_fast (and a compare of
+ * the destination MAC with the interface's), one session lookup
  * and the per-CPU counters; a FIB lookup only when the direction's
  * next-hop cache is stale (after a network change) or the packet is longer
  * than any the FIB has accepted for it.
@@ -75,24 +80,54 @@ static __always_inline int hsb_to_zone(void *ctx, const struct hsb_pkt *p,
 	return HSB_ZONE_NONE;
 }
 
-/* Returned by hsb_front() when the flow stage must decide. */
+/* Returned by hsb_front() when the parser and the flow stage must decide. */
 #define HSB_V_CONTINUE (-1)
-/* Returned by hsb_front() for ARP and neighbour discovery: the virtual
- * address stage (lib/vaddr.h) decides, else the kernel gets it. */
+/* Returned by hsb_front_parse() for ARP and neighbour discovery: the
+ * virtual address stage (lib/vaddr.h) decides, else the kernel gets it. */
 #define HSB_V_NEIGH (-2)
+/* Returned by hsb_front() for a unicast frame to a MAC that is not the
+ * interface's: taken only if it is an active virtual MAC of the
+ * interface (lib/vaddr.h); otherwise it is another host's frame. */
+#define HSB_V_OTHER_MAC (-3)
+/* The same on an interface whose MAC is not known: only a standby
+ * virtual MAC is refused. */
+#define HSB_V_ANY_MAC (-4)
+
+/* HSB_V_CONTINUE, or, for a unicast frame to a MAC other than the
+ * interface's own (ifc->mac), HSB_V_OTHER_MAC, or HSB_V_ANY_MAC when
+ * that MAC is not known (all zero: nothing is refused for it).
+ * Broadcast and multicast are everyone's. Frames too short for a
+ * header are left to the parser. */
+static __always_inline int hsb_dmac_check(void *data, void *data_end,
+					  const struct hsb_iface_fast *ifc)
+{
+	struct ethhdr *eth = data;
+	__u32 d32, m32;
+	__u16 d16, m16;
+
+	if ((void *)(eth + 1) > data_end || (eth->h_dest[0] & 1))
+		return HSB_V_CONTINUE;
+	d32 = *(__u32 *)eth->h_dest;
+	d16 = *(__u16 *)(eth->h_dest + 4);
+	m32 = *(const __u32 *)ifc->mac;
+	m16 = *(const __u16 *)(ifc->mac + 4);
+	if (!((d32 ^ m32) | (__u32)(d16 ^ m16)))
+		return HSB_V_CONTINUE;
+	return (m32 | m16) ? HSB_V_OTHER_MAC : HSB_V_ANY_MAC;
+}
 
 /*
  * Front stage, inline in the entry point: global and interface counters,
- * the interface's zone, and the parser. Returns a verdict, or
- * HSB_V_CONTINUE with *pkt and *from_zone filled in.
+ * the interface's zone, the destination MAC. Returns HSB_V_PASS
+ * (unmanaged interface, heartbeat link), HSB_V_OTHER_MAC, HSB_V_ANY_MAC
+ * or HSB_V_CONTINUE, with *from_zone filled in.
  */
 static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
-				     struct hsb_pkt *pkt, __u32 *from_zone)
+				     __u32 *from_zone)
 {
 	struct hsb_iface_stats *ifs;
 	struct hsb_iface_fast ifc;
 	__u64 len = data_end - data;
-	int rc;
 
 	hsb_count(HSB_CNT_RX_PACKETS);
 	hsb_count_n(HSB_CNT_RX_BYTES, len);
@@ -111,6 +146,15 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 		return HSB_V_PASS;
 	}
 	*from_zone = ifc.zone_id;
+	return hsb_dmac_check(data, data_end, &ifc);
+}
+
+/* The parser, for a frame hsb_front() let through. Returns a verdict, or
+ * HSB_V_CONTINUE with *pkt filled in. */
+static __always_inline int hsb_front_parse(void *data, void *data_end,
+					   struct hsb_pkt *pkt)
+{
+	int rc;
 
 	rc = hsb_parse(pkt, data, data_end);
 	if (rc != HSB_PARSE_OK) {

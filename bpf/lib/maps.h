@@ -218,6 +218,7 @@ static __always_inline int hsb_iface_get(__u32 ifindex,
 		out->slot = fe->slot;
 		out->zone_id = fe->zone_id;
 		out->flags = fe->flags;
+		__builtin_memcpy(out->mac, fe->mac, 6);
 		asm volatile("" ::: "memory");
 		if (*(volatile __u32 *)&fe->ifindex == ifindex)
 			return 1;
@@ -228,6 +229,7 @@ static __always_inline int hsb_iface_get(__u32 ifindex,
 	out->slot = ifc->slot;
 	out->zone_id = ifc->zone_id;
 	out->flags = ifc->flags;
+	__builtin_memcpy(out->mac, ifc->mac, 6);
 	return 1;
 }
 

@@ -5,7 +5,9 @@
  * cannot concern a virtual address:
  *
  *   hsb_vaddr_vmac()  frames to a virtual MAC: taken or, on the standby
- *                     host, dropped. Only on interfaces with a vmac.
+ *                     host, dropped. Only on interfaces with a vmac, for
+ *                     unicast frames not to the interface's own MAC
+ *                     (lib/datapath.h, hsb_front()).
  *   hsb_vaddr_arp()   ARP requests for a virtual address: answered
  *                     (XDP_TX) when active, dropped when standby, so
  *                     the kernel never answers for it on its own.
@@ -19,7 +21,8 @@
  * (hsb_vmac_ingress_is_ours()), hsb_tc_egress gives what the host itself
  * sends for a vmac that MAC as its source (hsb_vaddr_egress()).
  *
- * Each returns HSB_VA_PASS (not ours: go on), HSB_VA_TX or HSB_VA_DROP.
+ * Each returns HSB_VA_PASS (not ours: go on), HSB_VA_TX or HSB_VA_DROP;
+ * hsb_vaddr_vmac() returns HSB_VA_OURS for a frame to an active vmac.
  */
 #ifndef HSB_BPF_LIB_VADDR_H
 #define HSB_BPF_LIB_VADDR_H
@@ -36,7 +39,7 @@
 #include "parse.h"
 #include "csum.h"
 
-enum { HSB_VA_PASS, HSB_VA_TX, HSB_VA_DROP };
+enum { HSB_VA_PASS, HSB_VA_TX, HSB_VA_DROP, HSB_VA_OURS };
 
 /* Filters written by hsbd (include/hsb/vaddr.h). */
 __u64 hsb_vaddr_bloom[HSB_VADDR_BLOOMS][HSB_VADDR_BLOOM_WORDS];
@@ -125,7 +128,7 @@ static __always_inline int hsb_vaddr_vmac(void *data, void *data_end,
 		return HSB_VA_DROP;
 	}
 	hsb_count(HSB_CNT_VMAC_RX);
-	return HSB_VA_PASS;
+	return HSB_VA_OURS;
 }
 
 /* TC ingress, for frames XDP passed to the kernel: one sent to an active

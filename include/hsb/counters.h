@@ -102,7 +102,10 @@
 	X(VMAC_RX, "vmac_rx",                                                  \
 	  "frames to an active virtual MAC (taken as the interface's own)")    \
 	X(VMAC_TX, "vmac_tx",                                                  \
-	  "frames sent with an active virtual MAC as source (TC egress)")
+	  "frames sent with an active virtual MAC as source (TC egress)")      \
+	X(NOT_FOR_US, "not_for_us",                                            \
+	  "unicast frames to a MAC neither the interface's nor an active "     \
+	  "virtual MAC of it: another host's (dropped)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

@@ -21,9 +21,14 @@ struct hsb_iface {
 	__u32 slot; /* index into hsb_if_stats, < HSB_MAX_IFACES */
 	__u32 zone_id; /* HSB_ZONE_NONE or a zone id */
 	__u32 flags; /* HSB_IFACE_F_* */
-	__u32 pad;
+	/* The interface's own MAC (its dev_addr), refreshed by hsbd on link
+	 * events. A unicast frame to neither it nor an active virtual MAC of
+	 * the interface is not this host's (counted as not_for_us, dropped).
+	 * All zero: not known, destinations are not checked. */
+	__u8 mac[6];
+	__u8 pad[2];
 };
-HSB_ASSERT_SIZE(struct hsb_iface, 16);
+HSB_ASSERT_SIZE(struct hsb_iface, 20);
 
 /*
  * Fast copy of hsb_ifaces for the datapath: hsb_if_fast, an array in the
@@ -43,8 +48,10 @@ struct hsb_iface_fast {
 	__u32 slot;
 	__u32 zone_id;
 	__u32 flags;
+	__u8 mac[6];
+	__u8 pad[2];
 };
-HSB_ASSERT_SIZE(struct hsb_iface_fast, 16);
+HSB_ASSERT_SIZE(struct hsb_iface_fast, 24);
 
 #define HSB_IFACE_F_XDP_GENERIC (1U << 0) /* attached in generic (skb) mode */
 /* The heartbeat link: XDP hands every packet to the kernel untouched (HRP,

@@ -5,7 +5,9 @@
  * host, the switchover as one hsb_vgroups write flipping a VIP and a NAT
  * address of the same group together, accept mode, virtual MACs, and the
  * frames that must stay with the kernel (gratuitous ARP, DAD, unicast
- * probes without a link-layer option, VLAN-tagged ARP).
+ * probes without a link-layer option, VLAN-tagged ARP), and the
+ * destination MAC check: frames to another host's MAC are dropped and
+ * counted (not_for_us), never forwarded or tracked.
  *
  * The NA checksum is verified by recomputing it here over the
  * pseudo-header and the message (t_csum), not with the program's code.
@@ -438,6 +440,127 @@ static void test_vmac(void **state)
 	assert_int_equal(t_delta(f, &c, HSB_CNT_VMAC_STANDBY), 1);
 }
 
+/* ---- destination MAC ---------------------------------------------------------- */
+
+/* Unicast to the interface's MAC or an active vmac of it is ours; to a
+ * standby vmac dropped (vmac_standby); to any other MAC another host's:
+ * dropped, not_for_us, no session, whatever the session table holds.
+ * Broadcast and multicast are everyone's; an interface whose MAC is not
+ * known checks nothing. */
+static void test_dest_mac(void **state)
+{
+	struct t_fixture *f = *state;
+	static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct hsb_vmac_key k = { .ifindex = f->if_in };
+	struct hsb_vmac v = { .group = GROUP };
+	struct t_spec s = { .family = 4,
+			    .src = "10.1.0.2",
+			    .dst = "10.50.0.9",
+			    .proto = IPPROTO_UDP,
+			    .sport = 5100,
+			    .dport = 53,
+			    .dmac = peer_mac };
+	struct t_spec r6;
+	struct hsb_session sess;
+	struct t_counters c;
+	uint32_t bit = f->if_in & (HSB_VMAC_IF_WORDS * 64 - 1);
+	uint8_t arp[64];
+	size_t len;
+
+	reset(f);
+	t_set_iface_mac(f, f->if_in, 1, HSB_ZONE_TRUST, 0, t_mac_in);
+	t_set_iface_mac(f, f->if_out, 2, HSB_ZONE_UNTRUST, 0, t_mac_out);
+	memcpy(k.mac, vmac4, 6);
+	assert_int_equal(bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_vmacs),
+					     &k, &v, BPF_ANY),
+			 0);
+	f->skel->bss->hsb_vmac_ifs[bit >> 6] |= 1ULL << (bit & 63);
+	set_group(f, GROUP, 1);
+	t_snap(f, &c);
+
+	/* another host's MAC (the peer's, flooded by a switch): dropped,
+	 * counted, no session, nothing forwarded */
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_DROP), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), 0);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_REDIRECT), 0);
+	assert_int_not_equal(t_session(f, &s, &sess), 0);
+	/* IPv6 and a unicast ARP alike */
+	r6 = (struct t_spec){ .family = 6,
+			      .src = "fd01::2",
+			      .dst = "fd50::9",
+			      .proto = IPPROTO_UDP,
+			      .sport = 5100,
+			      .dport = 53,
+			      .dmac = peer_mac };
+	assert_int_equal(t_send(f, &r6, f->if_in), XDP_DROP);
+	len = arp_req(arp, "10.1.0.2", "10.1.0.1");
+	memcpy(arp, peer_mac, 6);
+	assert_int_equal(t_run_raw(f, arp, len, f->if_in), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 3);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_ARP), 0);
+
+	/* the interface's own MAC: forwarded as before, session created */
+	s.dmac = t_mac_in;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), 1);
+	assert_int_equal(t_session(f, &s, &sess), 0);
+	/* the reply, to the out interface's MAC: forwarded by the session */
+	{
+		struct t_spec rep = t_rev(&s);
+
+		rep.dmac = t_mac_out;
+		assert_int_equal(t_send(f, &rep, f->if_out), XDP_REDIRECT);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_HIT), 1);
+		/* the same reply to another MAC: not forwarded, although
+		 * the session is there */
+		rep.dmac = peer_mac;
+		assert_int_equal(t_send(f, &rep, f->if_out), XDP_DROP);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_HIT), 1);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 4);
+	}
+
+	/* an active vmac of the interface: ours, forwarded */
+	s.dmac = vmac4;
+	s.sport = 5101;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_VMAC_RX), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), 2);
+
+	/* the same vmac while its group is standby: dropped as
+	 * vmac_standby, no session */
+	set_group(f, GROUP, 0);
+	s.sport = 5102;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_VMAC_STANDBY), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), 2);
+	assert_int_not_equal(t_session(f, &s, &sess), 0);
+	/* a vmac of the interface's is another interface's frame elsewhere */
+	s.sport = 5103;
+	assert_int_equal(t_send(f, &s, f->if_out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 5);
+
+	/* broadcast: everyone's, handled as before (ARP to the kernel) */
+	len = arp_req(arp, "10.1.0.2", "10.1.0.1");
+	memcpy(arp, bcast, 6);
+	assert_int_equal(t_run_raw(f, arp, len, f->if_in), XDP_PASS);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_ARP), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 5);
+
+	/* an interface whose MAC is not known checks nothing */
+	t_set_iface(f, f->if_in, 1, HSB_ZONE_TRUST, 0);
+	s.dmac = peer_mac;
+	s.sport = 5104;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NOT_FOR_US), 5);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_SESSION_NEW), 3);
+
+	t_set_iface(f, f->if_out, 2, HSB_ZONE_UNTRUST, 0);
+	reset(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_ns_answered_with_na),
 		cmocka_unit_test(test_ip_standby_and_accept),
 		cmocka_unit_test(test_vmac),
+		cmocka_unit_test(test_dest_mac),
 	};
 
 	return cmocka_run_group_tests_name("xdp_vaddr", tests, t_setup,

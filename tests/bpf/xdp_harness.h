@@ -209,8 +209,11 @@ static inline int t_map_fd(const struct bpf_map *m)
 	return bpf_map__fd(m);
 }
 
-static inline void t_set_iface(struct t_fixture *f, unsigned int ifindex,
-			       __u32 slot, __u32 zone, __u32 flags)
+/* The interface entry with its MAC (NULL: none, destinations not
+ * checked, as most tests want: they send every frame to t_mac_in). */
+static inline void t_set_iface_mac(struct t_fixture *f, unsigned int ifindex,
+				   __u32 slot, __u32 zone, __u32 flags,
+				   const uint8_t *mac)
 {
 	struct hsb_iface v = { .slot = slot, .zone_id = zone, .flags = flags };
 	__u32 k = ifindex;
@@ -218,6 +221,8 @@ static inline void t_set_iface(struct t_fixture *f, unsigned int ifindex,
 	struct hsb_iface_fast *fe =
 		&f->skel->bss->hsb_if_fast[k & (HSB_IF_FAST_SIZE - 1)];
 
+	if (mac)
+		memcpy(v.mac, mac, 6);
 	assert_int_equal(bpf_map_update_elem(t_map_fd(f->skel->maps.hsb_ifaces),
 					     &k, &v, BPF_ANY),
 			 0);
@@ -226,7 +231,14 @@ static inline void t_set_iface(struct t_fixture *f, unsigned int ifindex,
 	fe->slot = slot;
 	fe->zone_id = zone;
 	fe->flags = flags;
+	memcpy(fe->mac, v.mac, 6);
 	fe->ifindex = k;
+}
+
+static inline void t_set_iface(struct t_fixture *f, unsigned int ifindex,
+			       __u32 slot, __u32 zone, __u32 flags)
+{
+	t_set_iface_mac(f, ifindex, slot, zone, flags, NULL);
 }
 
 static inline void t_del_iface(struct t_fixture *f, unsigned int ifindex)

@@ -35,10 +35,10 @@ HA_NAT=${HA_NAT:-1}
 # Whether the switches flood unknown unicast to the firewalls' ports (1,
 # as a switch does by default). When a firewall's port goes down its MAC
 # is forgotten and the client's frames to it are flooded to the other
-# firewall; hsb's XDP program takes such frames (it does not check the
-# destination MAC) and a standby that has the next hop cached forwards
-# them, which hides part of a failover from the client. 0 (test_ha.sh,
-# vgmp_bench.sh) checks and measures the election itself.
+# firewall. hsb's XDP program drops frames to another host's MAC
+# (counter not_for_us), so the standby does not forward them; 0 turns
+# flooding off on the firewalls' ports (a switch with unknown-unicast
+# flooding disabled), for runs that must not depend on that check.
 HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-1}
 HA_IN_VIP=192.168.10.1
 HA_OUT_VIP=192.168.20.1

@@ -10,11 +10,12 @@
 # VRID master on both meanwhile. And what VRRP alone cannot do (the
 # reason for VGMP): a member link failure moves one instance only and
 # the traffic stops.
-# The switches do not flood unknown unicast to the firewalls' ports: a
-# standby hsbd forwards frames flooded to it (its XDP program does not
-# check the destination MAC), which would hide the failovers checked
-# here (ha_lib.sh, HA_UNKNOWN_FLOOD).
-HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-0}
+# The switches flood unknown unicast to the firewalls (HA_UNKNOWN_FLOOD,
+# ha_lib.sh, default 1, as real switches do): a standby must not forward
+# frames flooded to it that are addressed to the active host's MAC, or it
+# would hide (and distort) the failovers checked here; a section below
+# makes the inside switch flood everything and checks it does not.
+HA_UNKNOWN_FLOOD=${HA_UNKNOWN_FLOOD:-1}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 hsb_test_init ha
@@ -31,6 +32,8 @@ ha_topology || exit 1
 ha_conf_vrrp A 150 >"$T_DIR/a.conf"
 ha_conf_vrrp B 100 >"$T_DIR/b.conf"
 ctl() { "$HSBCTL" -s "$(ha_sock "$1")" "${@:2}"; }
+# dp_ctr NODE NAME: a datapath counter of NODE's hsbd
+dp_ctr() { ctl "$1" -j show counters | json_get "d['datapath']['$2']"; }
 reach() { ip netns exec "$HA_CL" ping -c "${1:-3}" -i 0.2 -W 1 "$HA_SERVER"; }
 no_reach() { ! ip netns exec "$HA_CL" ping -c 3 -i 0.2 -W 1 "$HA_SERVER"; }
 holder_is() { [ "$(ha_holder "$1")" = "$2" ]; }
@@ -63,6 +66,26 @@ sleep 1
 ha_sample_stop
 check "sampler: ticks of ~10 ms, A master, B backup, never both" \
 	sample_ok steady "r['ticks'] >= 60 and r['tick_ms']['median'] <= 12 and $no_dual and all(k['none_active'] == 0 for k in r['keys'].values())"
+
+if [ "$HA_UNKNOWN_FLOOD" = 1 ]; then
+	echo "-- unknown unicast flooded to the standby: dropped, not forwarded"
+	# The inside switch forgets every MAC at once (ageing 0: a hub), so the
+	# client's frames to A's MAC reach B too, as when a switch has not (or
+	# no longer) learned where A is. B must not forward or track them.
+	ip -n "$HA_IN" link set br0 type bridge ageing_time 0
+	b_nfu=$(dp_ctr B not_for_us)
+	b_new=$(dp_ctr B session_new)
+	b_red=$(dp_ctr B redirect)
+	a_new=$(dp_ctr A session_new)
+	check "client reaches the server through A while the switch floods" reach 5
+	ip -n "$HA_IN" link set br0 type bridge ageing_time 30000
+	echo "     B: not_for_us +$(($(dp_ctr B not_for_us) - b_nfu)), session_new +$(($(dp_ctr B session_new) - b_new)), redirect +$(($(dp_ctr B redirect) - b_red))"
+	check "B received the flooded frames (not_for_us moved)" \
+		test "$(dp_ctr B not_for_us)" -ge $((b_nfu + 5))
+	check "B created no session" test "$(dp_ctr B session_new)" = "$b_new"
+	check "B forwarded nothing" test "$(dp_ctr B redirect)" = "$b_red"
+	check "A created the client's sessions" test "$(dp_ctr A session_new)" -gt "$a_new"
+fi
 
 echo "-- kill -9 of the active host: both instances and the NAT address move"
 check "probe through the gateway (1 kHz)" ha_probe_start kill

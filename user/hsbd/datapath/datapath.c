@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <net/if_arp.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -41,6 +44,7 @@ struct dp_iface {
 	char zone[HSB_CFG_NAME_SIZE];
 	uint32_t ifindex;
 	uint32_t zone_id;
+	uint8_t mac[6]; /* its dev_addr as last read; all zero: unknown */
 	enum hsb_xdp_mode mode;
 };
 
@@ -115,6 +119,7 @@ static void write_fast(struct hsb_datapath *dp, uint32_t ifindex,
 	fe->slot = val->slot;
 	fe->zone_id = val->zone_id;
 	fe->flags = val->flags;
+	memcpy(fe->mac, val->mac, sizeof(fe->mac));
 	__atomic_store_n(&fe->ifindex, ifindex, __ATOMIC_RELEASE);
 }
 
@@ -137,6 +142,7 @@ static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
 	};
 	int ret;
 
+	memcpy(val.mac, ifc->mac, sizeof(val.mac));
 	ret = bpf_map_update_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
 				  &ifc->ifindex, &val, BPF_ANY);
 	if (ret)
@@ -144,6 +150,43 @@ static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
 	else
 		write_fast(dp, ifc->ifindex, &val);
 	return ret;
+}
+
+/*
+ * The interface's own MAC, which XDP compares every unicast frame's
+ * destination with (include/hsb/maps.h): frames to another MAC (and not
+ * to an active vmac) are another host's. All zero when it cannot be read
+ * or the interface is not Ethernet: XDP then checks nothing.
+ */
+static void read_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd;
+
+	memset(mac, 0, 6);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+}
+
+/* Read the MAC again; 1 if it changed (the maps need writing). */
+static int refresh_mac(struct dp_iface *ifc)
+{
+	uint8_t mac[6];
+
+	read_mac(ifc->name, mac);
+	if (!memcmp(mac, ifc->mac, sizeof(mac)))
+		return 0;
+	hsb_info("%s: MAC %02x:%02x:%02x:%02x:%02x:%02x", ifc->name, mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5]);
+	memcpy(ifc->mac, mac, sizeof(mac));
+	return 1;
 }
 
 static int zero_if_stats(struct hsb_datapath *dp, uint32_t slot)
@@ -329,6 +372,7 @@ static int add_iface(struct hsb_datapath *dp, const struct hsb_config *cfg,
 	ifc->zone_id = hsb_zone_id(cfg, want->zone);
 	ifc->mode = want->xdp_mode;
 	ifc->used = true;
+	refresh_mac(ifc);
 	/* Entry first, so the very first packet is accounted. */
 	ret = zero_if_stats(dp, slot_of(dp, ifc));
 	if (!ret)
@@ -423,6 +467,7 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 		}
 		snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
 		ifc->zone_id = hsb_zone_id(cfg, want->zone);
+		refresh_mac(ifc);
 		if (ifc->stale_prog) {
 			char why[200];
 
@@ -444,7 +489,9 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 }
 
 /* A link appeared or changed: re-attach to configured interfaces whose
- * ifindex changed (deleted and created again under the same name). */
+ * ifindex changed (deleted and created again under the same name), and
+ * give XDP the MAC of any whose MAC changed. Until then (one loop round)
+ * XDP still takes frames to the old MAC and refuses those to the new. */
 static void relink(const struct hsb_lev_batch *b, void *ctx)
 {
 	struct hsbd *d = ctx;
@@ -453,6 +500,14 @@ static void relink(const struct hsb_lev_batch *b, void *ctx)
 
 	if (!d->dp || !hsb_lev_batch_has_newlink(b))
 		return;
+	for (i = 0; i < HSB_MAX_IFACES; i++) {
+		struct dp_iface *ifc = &d->dp->ifaces[i];
+
+		if (ifc->used && !recreated(ifc) && refresh_mac(ifc) &&
+		    write_iface_map(d->dp, ifc))
+			hsb_err("%s: cannot update hsb_ifaces: %s", ifc->name,
+				strerror(errno));
+	}
 	for (i = 0; i < HSB_MAX_IFACES; i++)
 		if (d->dp->ifaces[i].used && recreated(&d->dp->ifaces[i]))
 			break;
@@ -491,6 +546,7 @@ static void adopt_pinned_ifaces(struct hsb_datapath *dp)
 		dp->ifaces[val.slot].ifindex = key;
 		dp->ifaces[val.slot].generic =
 			!!(val.flags & HSB_IFACE_F_XDP_GENERIC);
+		memcpy(dp->ifaces[val.slot].mac, val.mac, sizeof(val.mac));
 		/* before the new program is attached on it */
 		write_fast(dp, key, &val);
 		hsb_info("%s: adopting hsb_xdp left by an earlier hsbd",
