@@ -143,6 +143,10 @@ echo "-- --check-config"
 printf 'sysname ok\n\n# comment\nfirewall zone dmz2\ninterfce hsbt0\n' >"$T_DIR/typo.conf"
 check_exit "--check-config rejects a typo" 1 "$HSBD" --check-config "$T_DIR/typo.conf"
 last_has "and names line 5" "typo.conf:5:"
+printf 'sysname ok\nvgmp group g1\n' >"$T_DIR/novgmplink.conf"
+check_exit "--check-config rejects a vgmp group without the heartbeat link" 1 \
+	"$HSBD" --check-config "$T_DIR/novgmplink.conf"
+last_has "and says what is missing" "hrp interface IFNAME remote ADDR"
 
 echo "-- an interface deleted and created again gets hsb_xdp back"
 # a pool address on its subnet: answered for on hsbt0 (hsb_vaddrs)

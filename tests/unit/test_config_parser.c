@@ -356,6 +356,30 @@ static void test_hrp_commands(void **state)
 		     cfg->hrp.standby_config || cfg->hrp.auth_key[0]);
 }
 
+/* What the hot-standby commands need of each other, checked on the whole
+ * configuration (hsbd --check-config, the VGMP and HRP engines). */
+static void test_check_ha(void **state)
+{
+	char msg[200];
+
+	(void)state;
+	assert_int_equal(hsb_config_check_ha(cfg, msg, sizeof(msg)), 0);
+	ok("vgmp group g1");
+	assert_int_equal(hsb_config_check_ha(cfg, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "vgmp group needs the heartbeat link"));
+	ok("hrp interface eth3 remote 10.255.0.2");
+	assert_int_equal(hsb_config_check_ha(cfg, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "hrp authentication-key"));
+	ok("hrp authentication-key \"a shared secret\"");
+	assert_int_equal(hsb_config_check_ha(cfg, msg, sizeof(msg)), 0);
+	/* hrp enable alone needs the same */
+	ok("undo vgmp group g1");
+	ok("undo hrp interface");
+	ok("hrp enable");
+	assert_int_equal(hsb_config_check_ha(cfg, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "hrp enable needs the heartbeat link"));
+}
+
 static void test_vgmp_commands(void **state)
 {
 	const struct hsb_cfg_vgmp *g = &cfg->vgmp[0];
@@ -1402,31 +1426,19 @@ static void test_clone_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_defaults),
-		T(test_host_commands),
-		T(test_policy_commands),
-		T(test_nat_commands),
-		T(test_hrp_commands),
-		T(test_vgmp_commands),
-		T(test_vrrp_commands),
-		T(test_bad_lexical),
-		T(test_bad_host),
-		T(test_bad_policy),
-		T(test_bad_nat),
-		T(test_bad_ha),
-		T(test_lexical_ok),
-		T(test_limits_of_values),
-		T(test_line_limits),
-		T(test_capacity_limits),
-		T(test_undo_settings),
-		T(test_replace_in_place),
-		T(test_move),
-		T(test_references),
-		T(test_scope),
-		T(test_not_implemented),
-		T(test_apply_text_atomic),
-		T(test_error_format),
-		T(test_clone_equal),
+		T(test_defaults),	  T(test_host_commands),
+		T(test_policy_commands),  T(test_nat_commands),
+		T(test_hrp_commands),	  T(test_vgmp_commands),
+		T(test_check_ha),	  T(test_vrrp_commands),
+		T(test_bad_lexical),	  T(test_bad_host),
+		T(test_bad_policy),	  T(test_bad_nat),
+		T(test_bad_ha),		  T(test_lexical_ok),
+		T(test_limits_of_values), T(test_line_limits),
+		T(test_capacity_limits),  T(test_undo_settings),
+		T(test_replace_in_place), T(test_move),
+		T(test_references),	  T(test_scope),
+		T(test_not_implemented),  T(test_apply_text_atomic),
+		T(test_error_format),	  T(test_clone_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

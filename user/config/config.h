@@ -89,4 +89,13 @@ char *hsb_config_render(const struct hsb_config *cfg);
 int hsb_config_save(const struct hsb_config *cfg, const char *path,
 		    struct hsb_cfg_error *err);
 
+/*
+ * What the hot-standby commands need of each other, which no single line
+ * can check (lines may come in any order): a `vgmp group` or `hrp
+ * enable` needs `hrp interface` and `hrp authentication-key`. Returns 0,
+ * or -1 with the reason in err. hsbd --check-config and the VGMP and HRP
+ * engines say the same thing.
+ */
+int hsb_config_check_ha(const struct hsb_config *cfg, char *err, size_t errlen);
+
 #endif /* HSB_CONFIG_H */

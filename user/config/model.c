@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The model: construction, copy, comparison and lookups. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,4 +340,31 @@ void hcfg_arr_move(void *base, size_t size, unsigned int from, unsigned int to)
 		swap_bytes(b + from * size, b + (from + 1) * size, size);
 	for (; from > to; from--)
 		swap_bytes(b + from * size, b + (from - 1) * size, size);
+}
+
+int hsb_config_check_ha(const struct hsb_config *cfg, char *err, size_t errlen)
+{
+	const char *who;
+
+	if (cfg->n_vgmp)
+		who = "vgmp group";
+	else if (cfg->hrp.enable)
+		who = "hrp enable";
+	else
+		return 0;
+	if (!cfg->hrp.has_link) {
+		snprintf(
+			err, errlen,
+			"%s needs the heartbeat link: hrp interface IFNAME remote ADDR",
+			who);
+		return -1;
+	}
+	if (!cfg->hrp.auth_key[0]) {
+		snprintf(
+			err, errlen,
+			"%s needs hrp authentication-key: the heartbeat link is authenticated",
+			who);
+		return -1;
+	}
+	return 0;
 }

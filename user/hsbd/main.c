@@ -64,6 +64,9 @@ static int check_config(const char *path)
 		hsb_cfg_error_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "%s\n", msg);
 		ret = 1;
+	} else if (hsb_config_check_ha(cfg, msg, sizeof(msg))) {
+		fprintf(stderr, "%s: %s\n", path, msg);
+		ret = 1;
 	} else {
 		printf("%s: configuration OK\n", path);
 	}

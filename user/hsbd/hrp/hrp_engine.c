@@ -645,18 +645,8 @@ static int hrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		hrp_stop(d);
 		return 0;
 	}
-	if (!c->has_link) {
-		snprintf(
-			err, errlen,
-			"hrp enable needs the heartbeat link: hrp interface IFNAME remote ADDR");
+	if (hsb_config_check_ha(cfg, err, errlen))
 		return -1;
-	}
-	if (!c->auth_key[0]) {
-		snprintf(
-			err, errlen,
-			"hrp enable needs hrp authentication-key: backup traffic is authenticated");
-		return -1;
-	}
 	if (!d->dp || !d->bus) {
 		snprintf(err, errlen, "hrp: the datapath is not running");
 		return -1;

@@ -236,18 +236,8 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 	char a[80], b[80], msg[200];
 	struct timespec ts;
 
-	if (!h->has_link) {
-		snprintf(
-			err, errlen,
-			"vgmp needs the heartbeat link: hrp interface IFNAME remote ADDR");
+	if (hsb_config_check_ha(cfg, err, errlen))
 		return -1;
-	}
-	if (!h->auth_key[0]) {
-		snprintf(
-			err, errlen,
-			"vgmp hellos are authenticated: set hrp authentication-key");
-		return -1;
-	}
 	if (e->sock && link_same(&e->hrp, h)) {
 		/* the key may change alone: the next hello uses it */
 		e->hrp = *h;
