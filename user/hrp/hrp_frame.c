@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "hrp_frame.h"
+#include "wire.h"
 
 static const char *const err_names[HRP_FE__COUNT] = {
 	[HRP_FE_OK] = "ok",
@@ -27,53 +26,6 @@ const char *hrp_frame_err_name(enum hrp_frame_err e)
 	return err_names[e];
 }
 
-/* --- big-endian helpers ------------------------------------------------- */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-/* --- keys ------------------------------------------------------------------ */
-
-static void mac(const uint8_t *key, size_t keylen, const uint8_t *data,
-		size_t len, uint8_t out[HRP_HMAC_LEN])
-{
-	static const uint8_t empty[1];
-	unsigned int n = HRP_HMAC_LEN;
-
-	HMAC(EVP_sha256(), keylen ? key : empty, (int)keylen, data, len, out,
-	     &n);
-}
-
 /* HMAC(auth, label || a || b): keys bound to the shared secret, the
  * purpose, and (for data) both nonces in the direction's order. */
 static void derive(const uint8_t *auth, size_t authlen, const char *label,
@@ -88,7 +40,7 @@ static void derive(const uint8_t *auth, size_t authlen, const char *label,
 		memcpy(in + n + HRP_NONCE_LEN, b, HRP_NONCE_LEN);
 		n += 2 * HRP_NONCE_LEN;
 	}
-	mac(auth, authlen, in, n, out);
+	hsb_hmac_sha256(auth, authlen, in, n, out);
 }
 
 int hrp_conn_init(struct hrp_conn_keys *c, const uint8_t *auth_key,
@@ -105,8 +57,8 @@ int hrp_conn_init(struct hrp_conn_keys *c, const uint8_t *auth_key,
 	/* the data keys need the peer's nonce: keyed on its HELLO; until
 	 * then the shared key is kept in them (never sent, never used to
 	 * authenticate anything) */
-	mac(auth_key, keylen, (const uint8_t *)"hsb-hrp-auth-v1", 15,
-	    c->tx.key);
+	hsb_hmac_sha256(auth_key, keylen, (const uint8_t *)"hsb-hrp-auth-v1",
+			15, c->tx.key);
 	memcpy(c->rx.key, c->tx.key, HRP_KEY_LEN);
 	return 0;
 }
@@ -142,16 +94,17 @@ static size_t encode(const uint8_t *key, enum hrp_frame_type type,
 	size_t total = HRP_HDR_LEN + len + HRP_HMAC_LEN;
 
 	memset(out, 0, HRP_HDR_LEN);
-	put16(out, HRP_MAGIC);
+	hsb_put16(out, HRP_MAGIC);
 	out[2] = HRP_VERSION;
 	out[3] = (uint8_t)type;
-	put16(out + 4, flags);
-	put32(out + 8, (uint32_t)total);
-	put64(out + 16, seq);
-	put32(out + 24, count);
+	hsb_put16(out + 4, flags);
+	hsb_put32(out + 8, (uint32_t)total);
+	hsb_put64(out + 16, seq);
+	hsb_put32(out + 24, count);
 	if (len)
 		memcpy(out + HRP_HDR_LEN, payload, len);
-	mac(key, HRP_KEY_LEN, out, HRP_HDR_LEN + len, out + HRP_HDR_LEN + len);
+	hsb_hmac_sha256(key, HRP_KEY_LEN, out, HRP_HDR_LEN + len,
+			out + HRP_HDR_LEN + len);
 	return total;
 }
 
@@ -163,7 +116,7 @@ size_t hrp_hello_encode(struct hrp_conn_keys *c, const uint8_t *node,
 	memset(p, 0, sizeof(p));
 	memcpy(p, c->tx.nonce, HRP_NONCE_LEN);
 	memcpy(p + HRP_NONCE_LEN, node, HRP_NODE_LEN);
-	put32(p + HRP_NONCE_LEN + HRP_NODE_LEN, flags);
+	hsb_put32(p + HRP_NONCE_LEN + HRP_NODE_LEN, flags);
 	c->tx.hello_sent = true;
 	return encode(c->tx.hello_key, HRP_FT_HELLO, 0, 0, 0, p, sizeof(p),
 		      out);
@@ -193,13 +146,13 @@ static enum hrp_frame_err fail(struct hrp_rx *rx, enum hrp_frame_err e)
  * that is not HRP is refused before a frame's worth is buffered. */
 static enum hrp_frame_err check_header(const uint8_t *h, uint32_t *total)
 {
-	if (get16(h) != HRP_MAGIC)
+	if (hsb_get16(h) != HRP_MAGIC)
 		return HRP_FE_MAGIC;
 	if (h[2] != HRP_VERSION)
 		return HRP_FE_VERSION;
 	if (!h[3] || h[3] >= HRP_FT__MAX)
 		return HRP_FE_TYPE;
-	*total = get32(h + 8);
+	*total = hsb_get32(h + 8);
 	if (*total < HRP_HDR_LEN + HRP_HMAC_LEN || *total > HRP_MAX_FRAME)
 		return HRP_FE_LENGTH;
 	return HRP_FE_OK;
@@ -215,11 +168,12 @@ static enum hrp_frame_err finish(struct hrp_conn_keys *c, uint32_t total,
 	bool is_hello = b[3] == HRP_FT_HELLO;
 	uint8_t want[HRP_HMAC_LEN];
 
-	mac(is_hello ? rx->hello_key : rx->key, HRP_KEY_LEN, b, body, want);
+	hsb_hmac_sha256(is_hello ? rx->hello_key : rx->key, HRP_KEY_LEN, b,
+			body, want);
 	if (CRYPTO_memcmp(want, b + body, HRP_HMAC_LEN))
 		return fail(rx, HRP_FE_AUTH);
 	if (is_hello) {
-		if (rx->hello_seen || get64(b + 16) != 0 ||
+		if (rx->hello_seen || hsb_get64(b + 16) != 0 ||
 		    body - HRP_HDR_LEN != HRP_HELLO_LEN ||
 		    /* our own HELLO reflected: both keys would be equal */
 		    !memcmp(b + HRP_HDR_LEN, c->tx.nonce, HRP_NONCE_LEN))
@@ -228,20 +182,20 @@ static enum hrp_frame_err finish(struct hrp_conn_keys *c, uint32_t total,
 		memcpy(hello->nonce, b + HRP_HDR_LEN, HRP_NONCE_LEN);
 		memcpy(hello->node, b + HRP_HDR_LEN + HRP_NONCE_LEN,
 		       HRP_NODE_LEN);
-		hello->flags =
-			get32(b + HRP_HDR_LEN + HRP_NONCE_LEN + HRP_NODE_LEN);
+		hello->flags = hsb_get32(b + HRP_HDR_LEN + HRP_NONCE_LEN +
+					 HRP_NODE_LEN);
 		key_directions(c, hello->nonce);
 	} else {
 		if (!rx->hello_seen)
 			return fail(rx, HRP_FE_HELLO);
-		if (get64(b + 16) != rx->seq + 1)
+		if (hsb_get64(b + 16) != rx->seq + 1)
 			return fail(rx, HRP_FE_SEQ);
 		rx->seq++;
 	}
 	f->type = (enum hrp_frame_type)b[3];
-	f->flags = get16(b + 4);
-	f->seq = get64(b + 16);
-	f->count = get32(b + 24);
+	f->flags = hsb_get16(b + 4);
+	f->seq = hsb_get64(b + 16);
+	f->count = hsb_get32(b + 24);
 	f->payload = b + HRP_HDR_LEN;
 	f->payload_len = body - HRP_HDR_LEN;
 	rx->frames++;

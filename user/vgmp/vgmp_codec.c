@@ -3,10 +3,9 @@
 #include <errno.h>
 #include <string.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "vgmp_codec.h"
+#include "wire.h"
 
 static const char *const rx_names[VGMP_RX__COUNT] = {
 	[VGMP_RX_OK] = "ok",
@@ -29,52 +28,6 @@ const char *vgmp_rx_reason_name(enum vgmp_rx_reason r)
 	return rx_names[r];
 }
 
-/* --- big-endian helpers ----------------------------------------------- */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-static void hmac(const uint8_t *key, size_t keylen, const uint8_t *data,
-		 size_t len, uint8_t out[VGMP_HMAC_LEN])
-{
-	static const uint8_t empty[1];
-	unsigned int n = VGMP_HMAC_LEN;
-
-	/* an empty key is a key: integrity without authentication */
-	HMAC(EVP_sha256(), keylen ? key : empty, (int)keylen, data, len, out,
-	     &n);
-}
-
 /* --- encode ------------------------------------------------------------ */
 
 static size_t encode_group(const struct vgmp_wire_group *g, uint8_t *p)
@@ -93,8 +46,8 @@ static size_t encode_group(const struct vgmp_wire_group *g, uint8_t *p)
 		flags |= VGMP_GF_PREEMPT;
 	p[33] = flags;
 	p[34] = (uint8_t)g->n_members;
-	put32(p + 36, g->g.priority);
-	put32(p + 40, g->g.penalty);
+	hsb_put32(p + 36, g->g.priority);
+	hsb_put32(p + 40, g->g.penalty);
 	p += VGMP_GROUP_LEN;
 	for (i = 0; i < g->n_members; i++, p += VGMP_MEMBER_LEN) {
 		p[0] = g->members[i].vrid;
@@ -117,21 +70,22 @@ int vgmp_encode(const struct vgmp_msg *m, const uint8_t *key, size_t keylen,
 		if (m->groups[i].n_members > VGMP_MAX_MEMBERS)
 			return -EINVAL;
 	memset(buf, 0, VGMP_HDR_LEN);
-	put16(buf, VGMP_MAGIC);
+	hsb_put16(buf, VGMP_MAGIC);
 	buf[2] = VGMP_VERSION;
 	buf[3] = (uint8_t)m->type;
-	put16(buf + 4, m->flags);
-	put64(buf + 8, m->epoch);
-	put64(buf + 16, m->seq);
-	put64(buf + 24, m->ack);
+	hsb_put16(buf + 4, m->flags);
+	hsb_put64(buf + 8, m->epoch);
+	hsb_put64(buf + 16, m->seq);
+	hsb_put64(buf + 24, m->ack);
 	memcpy(buf + 32, m->node, VGMP_NODE_ID_SIZE);
-	put16(buf + 48, m->hello_ms);
+	hsb_put16(buf + 48, m->hello_ms);
 	buf[50] = (uint8_t)m->n_groups;
 	for (i = 0; i < m->n_groups; i++)
 		len += encode_group(&m->groups[i], buf + len);
 	len += VGMP_HMAC_LEN;
-	put16(buf + 6, (uint16_t)len);
-	hmac(key, keylen, buf, len - VGMP_HMAC_LEN, buf + len - VGMP_HMAC_LEN);
+	hsb_put16(buf + 6, (uint16_t)len);
+	hsb_hmac_sha256(key, keylen, buf, len - VGMP_HMAC_LEN,
+			buf + len - VGMP_HMAC_LEN);
 	return (int)len;
 }
 
@@ -171,8 +125,8 @@ static enum vgmp_rx_reason decode_group(const uint8_t *p, size_t left,
 	g->g.handover = p[33] & VGMP_GF_HANDOVER;
 	g->preempt = p[33] & VGMP_GF_PREEMPT;
 	g->n_members = p[34];
-	g->g.priority = get32(p + 36);
-	g->g.penalty = get32(p + 40);
+	g->g.priority = hsb_get32(p + 36);
+	g->g.penalty = hsb_get32(p + 40);
 	if (g->n_members > VGMP_MAX_MEMBERS)
 		return VGMP_RX_BOUNDS;
 	if (left < VGMP_GROUP_LEN + g->n_members * VGMP_MEMBER_LEN)
@@ -202,25 +156,25 @@ enum vgmp_rx_reason vgmp_decode(const uint8_t *buf, size_t len,
 	memset(m, 0, sizeof(*m));
 	if (len < VGMP_HDR_LEN + VGMP_HMAC_LEN)
 		return VGMP_RX_SHORT;
-	if (get16(buf) != VGMP_MAGIC)
+	if (hsb_get16(buf) != VGMP_MAGIC)
 		return VGMP_RX_MAGIC;
 	if (buf[2] != VGMP_VERSION)
 		return VGMP_RX_VERSION;
-	if (get16(buf + 6) != len || len > VGMP_MAX_MSG)
+	if (hsb_get16(buf + 6) != len || len > VGMP_MAX_MSG)
 		return VGMP_RX_LENGTH;
 	/* authenticated before any other field is believed */
-	hmac(key, keylen, buf, len - VGMP_HMAC_LEN, mac);
+	hsb_hmac_sha256(key, keylen, buf, len - VGMP_HMAC_LEN, mac);
 	if (CRYPTO_memcmp(mac, buf + len - VGMP_HMAC_LEN, VGMP_HMAC_LEN))
 		return VGMP_RX_AUTH;
 	if (buf[3] != VGMP_MSG_HELLO && buf[3] != VGMP_MSG_ACK)
 		return VGMP_RX_TYPE;
 	m->type = (enum vgmp_msg_type)buf[3];
-	m->flags = get16(buf + 4);
-	m->epoch = get64(buf + 8);
-	m->seq = get64(buf + 16);
-	m->ack = get64(buf + 24);
+	m->flags = hsb_get16(buf + 4);
+	m->epoch = hsb_get64(buf + 8);
+	m->seq = hsb_get64(buf + 16);
+	m->ack = hsb_get64(buf + 24);
 	memcpy(m->node, buf + 32, VGMP_NODE_ID_SIZE);
-	m->hello_ms = get16(buf + 48);
+	m->hello_ms = hsb_get16(buf + 48);
 	m->n_groups = buf[50];
 	if (m->n_groups > VGMP_MAX_GROUPS)
 		return VGMP_RX_BOUNDS;
