@@ -20,33 +20,23 @@ static struct json_object *jstr(const char *s)
 	return json_object_new_string(s);
 }
 
-struct roles {
-	bool active, standby;
-};
-
-static void role_of(const struct vgmp_grp *g, void *ctx)
-{
-	struct roles *r = ctx;
-
-	r->active |= g->fsm.state == VGMP_STATE_ACTIVE;
-	r->standby |= g->fsm.state != VGMP_STATE_ACTIVE;
-}
-
 /* Name and the host's VGMP role: "[fw-a]" without groups, else
  * "[fw-a:active]", "[fw-a:standby]", or "[fw-a:active/standby]" when
  * groups differ (load balancing); HRP will add "HRP_M" in front. */
 static void prompt(const struct hsbd *d, char *buf, size_t len)
 {
-	struct roles r = { false, false };
+	struct hsb_vgmp_roles r;
+	unsigned int standby;
 
-	hsb_vgmp_foreach(d->vgmp, role_of, &r);
-	if (!r.active && !r.standby)
+	hsb_vgmp_roles(d->vgmp, &r);
+	standby = r.standby + r.init; /* not carrying the traffic */
+	if (!r.active && !standby)
 		snprintf(buf, len, "[%s]", d->cfg->sysname);
 	else
 		snprintf(buf, len, "[%s:%s]", d->cfg->sysname,
-			 r.active && r.standby ? "active/standby" :
-			 r.active	       ? "active" :
-						 "standby");
+			 r.active && standby ? "active/standby" :
+			 r.active	     ? "active" :
+					       "standby");
 }
 
 static int cmd_status(struct hsbd *d, const struct hsb_ctl_request *req,

@@ -30,7 +30,7 @@ static void to_sockaddr(const struct hsb_cfg_addr *a, uint16_t port,
 	}
 }
 
-static void node_of(const struct sockaddr_storage *ss, uint8_t *node)
+void hsb_node_of(const struct sockaddr_storage *ss, uint8_t *node)
 {
 	memset(node, 0, HSB_NODE_ID_SIZE);
 	if (ss->ss_family == AF_INET) {
@@ -138,6 +138,6 @@ int hsb_hb_resolve(const struct hsb_cfg_hrp *h, struct hsb_hb_addr *out,
 			((struct sockaddr_in6 *)&out->local)->sin6_port =
 				htons(h->port);
 	}
-	node_of(&out->local, out->node);
+	hsb_node_of(&out->local, out->node);
 	return 0;
 }

@@ -27,6 +27,9 @@ struct hsb_hb_addr {
 int hsb_hb_resolve(const struct hsb_cfg_hrp *h, struct hsb_hb_addr *out,
 		   char *err, size_t errlen);
 
+/* The node id of address ss (IPv4 as IPv4-mapped IPv6). */
+void hsb_node_of(const struct sockaddr_storage *ss, uint8_t *node);
+
 /* "a.b.c.d:port" / "[v6]:port"; "" for AF_UNSPEC. */
 const char *hsb_sa_fmt(const struct sockaddr_storage *ss, char *buf,
 		       size_t len);

@@ -483,27 +483,13 @@ static void on_ready_timeout(struct hsb_loop *loop, struct hsb_timer *t,
 	hsb_vgmp_set_ready(h->d->vgmp, true);
 }
 
-struct roles {
-	unsigned int active, standby;
-};
-
-static void role_of(const struct vgmp_grp *g, void *ctx)
-{
-	struct roles *r = ctx;
-
-	if (g->fsm.state == VGMP_STATE_ACTIVE)
-		r->active++;
-	else if (g->fsm.state == VGMP_STATE_STANDBY)
-		r->standby++;
-}
-
 /* Ownership follows the side this host is on for every group. */
 static void owner_eval(struct hsb_hrp *h)
 {
-	struct roles r = { 0, 0 };
+	struct hsb_vgmp_roles r;
 	int want;
 
-	hsb_vgmp_foreach(h->d->vgmp, role_of, &r);
+	hsb_vgmp_roles(h->d->vgmp, &r);
 	if (r.active && !r.standby)
 		want = 1;
 	else if (r.standby && !r.active)

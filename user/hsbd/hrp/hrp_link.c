@@ -496,19 +496,7 @@ struct hrp_link *hrp_link_new(struct hsb_loop *loop,
 	l->lfd = -1;
 	l->backoff_ms = BACKOFF_MIN_MS;
 	/* the peer's node id is its heartbeat address, as ours is ours */
-	memset(peer, 0, sizeof(peer));
-	if (cfg->addr.remote.ss_family == AF_INET) {
-		peer[10] = peer[11] = 0xff;
-		memcpy(peer + 12,
-		       &((const struct sockaddr_in *)&cfg->addr.remote)
-				->sin_addr,
-		       4);
-	} else {
-		memcpy(peer,
-		       &((const struct sockaddr_in6 *)&cfg->addr.remote)
-				->sin6_addr,
-		       16);
-	}
+	hsb_node_of(&cfg->addr.remote, peer);
 	l->connector = memcmp(cfg->addr.node, peer, HSB_NODE_ID_SIZE) < 0;
 	l->retry_t = hsb_timer_new(loop, try_connect, l);
 	l->tick_t = hsb_timer_new(loop, on_tick, l);

@@ -705,6 +705,26 @@ void hsb_vgmp_foreach(const struct hsb_vgmp *v, vgmp_grp_fn fn, void *ctx)
 		fn(v->grp[i], ctx);
 }
 
+void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; v && i < v->n; i++) {
+		switch (v->grp[i]->fsm.state) {
+		case VGMP_STATE_ACTIVE:
+			out->active++;
+			break;
+		case VGMP_STATE_STANDBY:
+			out->standby++;
+			break;
+		case VGMP_STATE_INIT:
+			out->init++;
+			break;
+		}
+	}
+}
+
 void hsb_vgmp_set_ready(struct hsb_vgmp *v, bool ready)
 {
 	struct vgmp_actions out;

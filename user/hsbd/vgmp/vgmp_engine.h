@@ -90,6 +90,13 @@ void hsb_vgmp_heartbeat(const struct hsb_vgmp *v, struct vgmp_hb_info *out);
 int hsb_vgmp_switchover(struct hsb_vgmp *v, const char *name, char *err,
 			size_t errlen);
 
+/* How many groups this host is active, standby and not yet started
+ * (Initialize) for; all 0 when v is NULL. */
+struct hsb_vgmp_roles {
+	unsigned int active, standby, init;
+};
+void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out);
+
 /* HRP's preemption hook: the state backup from the peer is complete
  * (true), so every group may preempt; v may be NULL. A group created
  * while HRP runs and has not completed starts not ready. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "ha/heartbeat_addr.h"
 #include "vgmp/vgmp_socket.h"
 #include "vgmp_codec.h"
 
@@ -23,33 +24,6 @@ struct vgmp_sock {
 	void *ctx;
 	struct vgmp_sock_stats st;
 };
-
-static socklen_t sa_len(const struct sockaddr_storage *sa)
-{
-	return sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-					   sizeof(struct sockaddr_in);
-}
-
-/* Same address and port as the remote. */
-static bool from_remote(const struct vgmp_sock *s,
-			const struct sockaddr_storage *from)
-{
-	if (from->ss_family != s->remote.ss_family)
-		return false;
-	if (from->ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)from;
-		const struct sockaddr_in *b = (const void *)&s->remote;
-
-		return a->sin_port == b->sin_port &&
-		       a->sin_addr.s_addr == b->sin_addr.s_addr;
-	} else {
-		const struct sockaddr_in6 *a = (const void *)from;
-		const struct sockaddr_in6 *b = (const void *)&s->remote;
-
-		return a->sin6_port == b->sin6_port &&
-		       !memcmp(&a->sin6_addr, &b->sin6_addr, 16);
-	}
-}
 
 static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
 {
@@ -74,7 +48,8 @@ static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
 			return;
 		}
 		s->st.rx_packets++;
-		if (!from_remote(s, &from)) {
+		/* the remote address and port only */
+		if (!hsb_sa_equal(&from, &s->remote, 1)) {
 			s->st.rx_foreign++;
 			continue;
 		}
@@ -101,7 +76,7 @@ struct vgmp_sock *vgmp_sock_open(struct hsb_loop *loop, const char *ifname,
 		return NULL;
 	}
 	s->remote = *remote;
-	s->remote_len = sa_len(remote);
+	s->remote_len = hsb_sa_len(remote);
 	s->fn = fn;
 	s->ctx = ctx;
 	s->fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -117,7 +92,7 @@ struct vgmp_sock *vgmp_sock_open(struct hsb_loop *loop, const char *ifname,
 	else
 		setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 	setsockopt(s->fd, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio));
-	if (bind(s->fd, (const struct sockaddr *)local, sa_len(local)))
+	if (bind(s->fd, (const struct sockaddr *)local, hsb_sa_len(local)))
 		goto fail;
 	s->w = hsb_loop_watch(loop, s->fd, EPOLLIN, readable, s);
 	if (!s->w) {
