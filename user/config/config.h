@@ -98,4 +98,33 @@ int hsb_config_save(const struct hsb_config *cfg, const char *path,
  */
 int hsb_config_check_ha(const struct hsb_config *cfg, char *err, size_t errlen);
 
+/*
+ * Configuration backup (docs/hrp.md, "Configuration backup"): the
+ * backed-up part of a model is the shared policy HRP replicates from
+ * HRP_M to HRP_S; the local part describes the host and never travels.
+ */
+bool hsb_config_backed_up_equal(const struct hsb_config *a,
+				const struct hsb_config *b);
+/* Replaces dst's backed-up part with src's; dst's local part stays. */
+void hsb_config_copy_backed_up(struct hsb_config *dst,
+			       const struct hsb_config *src);
+/* The canonical lines of one scope only (malloc()ed; NULL: no memory). */
+char *hsb_config_render_scope(const struct hsb_config *cfg,
+			      enum hsb_cmd_scope scope);
+/*
+ * The configuration a host runs after adopting its peer's backed-up
+ * part: own's local part with the backed-up commands of peer_text (the
+ * peer's hsb_config_render_scope(..., HSB_SCOPE_BACKED_UP)). The peer
+ * text is checked line by line against own's local objects (a `nat
+ * address-group ... vrrp vrid N` needs this host's VRID N); a local
+ * command in it is an error (the peer may not set this host's
+ * interfaces). The result is then printed and parsed again, which checks
+ * what no single line can: a local `interface ... zone Z` whose zone the
+ * peer no longer defines. Returns 0 with *out set (malloc()ed), or -1
+ * with err (its file is "peer") and *out NULL.
+ */
+int hsb_config_adopt_backed_up(const struct hsb_config *own,
+			       const char *peer_text, struct hsb_config **out,
+			       struct hsb_cfg_error *err);
+
 #endif /* HSB_CONFIG_H */

@@ -438,6 +438,7 @@ int hsb_config_foreach(const struct hsb_config *cfg, hsb_config_line_fn fn,
 struct text {
 	char *s;
 	size_t len, cap;
+	int scope; /* -1: every line */
 };
 
 static int append_line(const char *line, enum hsb_cmd_scope scope, void *ctx)
@@ -445,7 +446,8 @@ static int append_line(const char *line, enum hsb_cmd_scope scope, void *ctx)
 	struct text *t = ctx;
 	size_t n = strlen(line);
 
-	(void)scope;
+	if (t->scope >= 0 && (int)scope != t->scope)
+		return 0;
 	if (t->len + n + 2 > t->cap) {
 		size_t cap = (t->cap + n + 2) * 2;
 		char *s = realloc(t->s, cap);
@@ -462,13 +464,24 @@ static int append_line(const char *line, enum hsb_cmd_scope scope, void *ctx)
 	return 0;
 }
 
-char *hsb_config_render(const struct hsb_config *cfg)
+static char *render(const struct hsb_config *cfg, int scope)
 {
-	struct text t = { .s = calloc(1, 1), .cap = 1 };
+	struct text t = { .s = calloc(1, 1), .cap = 1, .scope = scope };
 
 	if (!t.s || hsb_config_foreach(cfg, append_line, &t)) {
 		free(t.s);
 		return NULL;
 	}
 	return t.s;
+}
+
+char *hsb_config_render(const struct hsb_config *cfg)
+{
+	return render(cfg, -1);
+}
+
+char *hsb_config_render_scope(const struct hsb_config *cfg,
+			      enum hsb_cmd_scope scope)
+{
+	return render(cfg, (int)scope);
 }
