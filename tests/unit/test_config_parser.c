@@ -1248,10 +1248,8 @@ static void test_not_implemented(void **state)
 		const char *name;
 	} refused[] = {
 		{ "hrp mirror session enable", "'hrp mirror session enable'" },
-		{ "  hrp auto-sync state", "'hrp auto-sync'" },
-		{ "hrp standby-config enable", "'hrp standby-config enable'" },
-		{ "undo hrp standby-config enable",
-		  "'undo hrp standby-config enable'" },
+		{ "  undo hrp mirror session enable",
+		  "'undo hrp mirror session enable'" },
 	};
 	char msg[200];
 	size_t i;
@@ -1269,6 +1267,10 @@ static void test_not_implemented(void **state)
 		check_bad(&b, HSB_CFG_IMPLEMENTED);
 	}
 	/* The implemented ones. */
+	assert_int_equal(apply("hrp auto-sync state", HSB_CFG_IMPLEMENTED), 0);
+	assert_int_equal(apply("undo hrp standby-config enable",
+			       HSB_CFG_IMPLEMENTED),
+			 0);
 	assert_int_equal(apply("sysname fw", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("log level debug", HSB_CFG_IMPLEMENTED), 0);
 	assert_int_equal(apply("firewall zone z", HSB_CFG_IMPLEMENTED), 0);
@@ -1370,10 +1372,10 @@ static void test_apply_text_atomic(void **state)
 	/* Refusal under HSB_CFG_IMPLEMENTED is atomic too. */
 	hsb_config_free(before);
 	before = hsb_config_clone(cfg);
-	assert_int_equal(
-		hsb_config_apply_text(cfg, "sysname a\nhrp auto-sync state\n",
-				      HSB_CFG_IMPLEMENTED, NULL, &err),
-		-1);
+	assert_int_equal(hsb_config_apply_text(
+				 cfg, "sysname a\nhrp mirror session enable\n",
+				 HSB_CFG_IMPLEMENTED, NULL, &err),
+			 -1);
 	assert_int_equal(err.line, 2);
 	assert_true(hsb_config_equal(before, cfg));
 	hsb_config_free(before);

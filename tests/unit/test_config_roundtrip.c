@@ -241,7 +241,8 @@ static void mutate(char **lines, size_t n_lines, char *out, size_t len)
 static void test_fuzz(void **state)
 {
 	struct hsb_config *cfg = parse_or_fail(hsb_test_rich_config), *before;
-	char text[sizeof(hsb_test_rich_config)], *lines[128], *save, *l, line[1200];
+	char text[sizeof(hsb_test_rich_config)], *lines[128], *save, *l,
+		line[1200];
 	struct hsb_cfg_error err;
 	size_t n_lines = 0;
 	unsigned int i, applied = 0;

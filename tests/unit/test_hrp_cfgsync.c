@@ -53,7 +53,8 @@ static void feed_all(struct hrp_cfg_rx *rx, uint8_t out[][ROOM],
 	int i;
 
 	for (i = 0; i < k; i++) {
-		assert_int_equal(hrp_cfg_decode(out[i], lens[i], &m), HRP_CE_OK);
+		assert_int_equal(hrp_cfg_decode(out[i], lens[i], &m),
+				 HRP_CE_OK);
 		assert_int_equal(hrp_cfg_rx_add(rx, &m, &complete), HRP_CE_OK);
 		assert_int_equal(complete, i == k - 1 && expect_complete);
 	}
@@ -215,9 +216,11 @@ static enum hrp_cfg_status judge(enum hrp_cfg_role role, bool standby,
 				 uint64_t gen, uint8_t flags, uint64_t ogen,
 				 bool same, bool wins)
 {
-	struct hrp_cfg_state s = { .role = role, .standby_config = standby,
+	struct hrp_cfg_state s = { .role = role,
+				   .standby_config = standby,
 				   .gen = gen };
-	struct hrp_cfg_msg o = { .kind = HRP_CFG_OFFER, .flags = flags,
+	struct hrp_cfg_msg o = { .kind = HRP_CFG_OFFER,
+				 .flags = flags,
 				 .gen = ogen };
 
 	memset(s.digest, 1, sizeof(s.digest));
@@ -244,8 +247,7 @@ static void test_who_wins(void **state)
 	/* HRP_S does not change HRP_M... */
 	assert_int_equal(judge(M, false, 1, 0, 9, false, true), HRP_CFG_KEPT);
 	/* ...unless standby-config is on and the change is newer */
-	assert_int_equal(judge(M, true, 1, 0, 9, false, true),
-			 HRP_CFG_APPLIED);
+	assert_int_equal(judge(M, true, 1, 0, 9, false, true), HRP_CFG_APPLIED);
 	assert_int_equal(judge(M, true, 9, 0, 9, false, true), HRP_CFG_KEPT);
 	/* two HRP_M for a moment: newer first, then host order */
 	assert_int_equal(judge(M, false, 3, FM, 4, false, false),
@@ -253,8 +255,7 @@ static void test_who_wins(void **state)
 	assert_int_equal(judge(M, false, 4, FM, 3, false, true), HRP_CFG_KEPT);
 	assert_int_equal(judge(M, false, 4, FM, 4, false, true),
 			 HRP_CFG_APPLIED);
-	assert_int_equal(judge(M, false, 4, FM, 4, false, false),
-			 HRP_CFG_KEPT);
+	assert_int_equal(judge(M, false, 4, FM, 4, false, false), HRP_CFG_KEPT);
 	/* two HRP_S: only with standby-config */
 	assert_int_equal(judge(S, false, 1, 0, 9, false, true), HRP_CFG_KEPT);
 	assert_int_equal(judge(S, true, 1, 0, 9, false, false),

@@ -238,10 +238,10 @@ bool hsb_config_backed_up_equal(const struct hsb_config *a,
 	       ARR_EQ(nat_servers, n_nat_servers, nat_server_eq);
 }
 
-#define COPY_ARR(arr, n)                                          \
-	do {                                                      \
-		memcpy(dst->arr, src->arr, sizeof(dst->arr));     \
-		dst->n = src->n;                                  \
+#define COPY_ARR(arr, n)                                      \
+	do {                                                  \
+		memcpy(dst->arr, src->arr, sizeof(dst->arr)); \
+		dst->n = src->n;                              \
 	} while (0)
 
 void hsb_config_copy_backed_up(struct hsb_config *dst,

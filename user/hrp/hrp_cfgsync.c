@@ -27,9 +27,9 @@
 	(HRP_CFG_F_FIRST | HRP_CFG_F_LAST | HRP_CFG_F_MASTER | HRP_CFG_F_PUSHED)
 
 static const char *const err_names[HRP_CE__COUNT] = {
-	[HRP_CE_OK] = "ok",	  [HRP_CE_SHORT] = "short",
-	[HRP_CE_KIND] = "kind",	  [HRP_CE_ORDER] = "order",
-	[HRP_CE_SIZE] = "size",	  [HRP_CE_DIGEST] = "digest",
+	[HRP_CE_OK] = "ok",	[HRP_CE_SHORT] = "short",
+	[HRP_CE_KIND] = "kind", [HRP_CE_ORDER] = "order",
+	[HRP_CE_SIZE] = "size", [HRP_CE_DIGEST] = "digest",
 	[HRP_CE_TEXT] = "text",
 };
 
@@ -47,8 +47,7 @@ const char *hrp_cfg_err_name(enum hrp_cfg_err e)
 
 const char *hrp_cfg_status_name(enum hrp_cfg_status s)
 {
-	return (unsigned int)s < HRP_CFG__STATUS_COUNT ? status_names[s] :
-							 "?";
+	return (unsigned int)s < HRP_CFG__STATUS_COUNT ? status_names[s] : "?";
 }
 
 const char *hrp_cfg_role_name(enum hrp_cfg_role r)
@@ -112,9 +111,10 @@ size_t hrp_cfg_result_encode(uint64_t gen,
 	put_hdr(out, HRP_CFG_RESULT, (uint8_t)st, gen, digest, 0, 0);
 	/* the reason is for people: printable only, whatever it held */
 	for (i = 0; i < n; i++)
-		out[HRP_CFG_HDR_LEN + i] =
-			reason[i] >= 0x20 && reason[i] < 0x7f ? (uint8_t)reason[i] :
-								'?';
+		out[HRP_CFG_HDR_LEN + i] = reason[i] >= 0x20 &&
+							   reason[i] < 0x7f ?
+						   (uint8_t)reason[i] :
+						   '?';
 	return HRP_CFG_HDR_LEN + n;
 }
 

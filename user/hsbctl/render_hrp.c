@@ -23,6 +23,42 @@ static void nonzero(FILE *out, const char *what, struct json_object *o)
 	fprintf(out, "%s\n", any ? "" : " none");
 }
 
+/* The configuration backup: role, generation, whether the peer runs the
+ * same, the last refusal either way. */
+static void render_hrp_config(FILE *out, struct json_object *c)
+{
+	if (!c)
+		return;
+	fprintf(out,
+		"configuration: %s, generation %" PRIu64 ", digest %.12s, %s\n",
+		str(c, "role"), u64(c, "generation"), str(c, "digest"),
+		json_object_get_boolean(member(c, "in_sync")) ?
+			"same as the peer" :
+		member(c, "peer_digest") ? "differs from the peer's" :
+					   "the peer's not known yet");
+	fprintf(out,
+		"  offers       %" PRIu64 " sent, %" PRIu64 " received%s%s%s\n",
+		u64(c, "offers_sent"), u64(c, "offers_received"),
+		json_object_get_boolean(member(c, "auto_sync")) ?
+			"" :
+			"; automatic sync off",
+		json_object_get_boolean(member(c, "standby_config")) ?
+			"; standby-config on" :
+			"",
+		json_object_get_boolean(member(c, "sending")) ? "; sending" :
+								"");
+	nonzero(out, "results", member(c, "results_sent"));
+	nonzero(out, "peer said", member(c, "results_received"));
+	if (member(c, "peer_refusal"))
+		fprintf(out, "  peer refused: %s\n", str(c, "peer_refusal"));
+	if (member(c, "our_refusal"))
+		fprintf(out, "  refused here: %s\n", str(c, "our_refusal"));
+	if (u64(c, "edits_refused"))
+		fprintf(out, "  edits refused here (HRP_S): %" PRIu64 "\n",
+			u64(c, "edits_refused"));
+	nonzero(out, "bad frames", member(c, "frames_dropped"));
+}
+
 int render_hrp(FILE *out, struct json_object *r)
 {
 	struct json_object *c = member(r, "connection");
@@ -67,5 +103,6 @@ int render_hrp(FILE *out, struct json_object *r)
 	nonzero(out, "refused", member(in, "refused"));
 	nonzero(out, "bad frames", member(c, "frames_refused"));
 	nonzero(out, "bad records", member(r, "record_frames_refused"));
+	render_hrp_config(out, member(r, "configuration"));
 	return 0;
 }

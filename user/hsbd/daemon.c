@@ -8,6 +8,7 @@
 #include "hsbd.h"
 #include "log.h"
 #include "datapath/route_watch.h"
+#include "hrp/hrp_engine.h"
 #include "netlink/link_events.h"
 
 /* Host settings that need no engine of their own. */
@@ -134,25 +135,39 @@ void hsbd_engine_counters(struct hsbd *d, struct json_object *out)
 	}
 }
 
-int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
-		      size_t errlen)
+int hsbd_apply_config_from(struct hsbd *d, struct hsb_config *next,
+			   enum hsbd_origin origin, char *err, size_t errlen)
 {
+	struct hsb_config *prev = d->cfg;
 	size_t i;
 	int ret;
 
+	d->origin = origin;
 	for (i = 0; i < N_ENGINES; i++) {
 		ret = engines[i]->reconcile(d, next, err, errlen);
 		if (ret) {
 			/* The failing engine may be half-way: include it. */
 			roll_back(d, i + 1, d->cfg);
 			d->stats.config_refused++;
+			d->origin = HSBD_ORIGIN_OPERATOR;
 			return ret;
 		}
 	}
-	hsb_config_free(d->cfg);
 	d->cfg = next;
 	d->stats.config_applied++;
+	for (i = 0; i < N_ENGINES; i++)
+		if (engines[i]->applied)
+			engines[i]->applied(d, prev);
+	hsb_config_free(prev);
+	d->origin = HSBD_ORIGIN_OPERATOR;
 	return 0;
+}
+
+int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
+		      size_t errlen)
+{
+	return hsbd_apply_config_from(d, next, HSBD_ORIGIN_OPERATOR, err,
+				      errlen);
 }
 
 int hsbd_reload(struct hsbd *d)
@@ -173,6 +188,10 @@ int hsbd_reload(struct hsbd *d)
 		d->stats.reload_failures++;
 		return -EINVAL;
 	}
+	/* on HRP_S the shared policy is the peer's, whatever the file
+	 * says: a reload re-reads this host's own lines */
+	if (hsb_hrp_config_from_peer(d->hrp))
+		hsb_config_copy_backed_up(next, d->cfg);
 	ret = hsbd_apply_config(d, next, msg, sizeof(msg));
 	if (ret) {
 		hsb_err("reload: %s; keeping the running configuration", msg);

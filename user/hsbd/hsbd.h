@@ -34,6 +34,15 @@ struct hsb_switchover;
 struct hsb_link_events;
 struct hsb_metrics;
 
+/* Where a configuration change comes from: HRP's configuration backup
+ * replicates an operator's change, never one it applied from the peer,
+ * and refuses an operator's change of the backed-up part on HRP_S. */
+enum hsbd_origin {
+	HSBD_ORIGIN_OPERATOR = 0, /* hsbctl config, a reload */
+	HSBD_ORIGIN_PEER, /* HRP configuration backup */
+	HSBD_ORIGIN_EXPIRY, /* a blacklist entry's expire */
+};
+
 struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
 	const char *sock_path; /* /run/hsb/hsbd.sock */
@@ -50,6 +59,8 @@ struct hsbd {
 	 * them (netlink/link_events.h) */
 	struct hsb_link_events *links;
 	struct hsb_config *cfg; /* the running configuration */
+	/* of the change being applied (valid during reconcile/applied) */
+	enum hsbd_origin origin;
 	uint64_t started_ms;
 	struct hsb_datapath *dp;
 	struct hsb_policy_state *policy;
@@ -82,6 +93,9 @@ struct hsb_engine {
 	void (*stop)(struct hsbd *d);
 	/* Adds this engine's counters to a JSON object. */
 	void (*counters)(struct hsbd *d, struct json_object *out);
+	/* Optional: a change was committed (d->cfg is the new one, prev
+	 * the old; d->origin says whose). Not called on a rollback. */
+	void (*applied)(struct hsbd *d, const struct hsb_config *prev);
 };
 
 extern const struct hsb_engine hsb_datapath_engine;
@@ -99,6 +113,9 @@ extern const struct hsb_engine hsb_metrics_engine;
  * daemon takes ownership of next and frees the previous configuration. */
 int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
 		      size_t errlen);
+/* The same for a change that is not an operator's. */
+int hsbd_apply_config_from(struct hsbd *d, struct hsb_config *next,
+			   enum hsbd_origin origin, char *err, size_t errlen);
 
 /* Re-read the configuration file (SIGHUP). Keeps the running config when
  * the file is invalid or cannot be applied. */

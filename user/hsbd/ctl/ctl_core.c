@@ -11,6 +11,8 @@
 #include "ctl/ctl_server.h"
 #include "datapath/datapath.h"
 #include "hsbd.h"
+#include "hrp/hrp_config.h"
+#include "hrp/hrp_engine.h"
 #include "log.h"
 #include "version.h"
 #include "vgmp/vgmp_engine.h"
@@ -22,18 +24,24 @@ static struct json_object *jstr(const char *s)
 
 /* Name and the host's VGMP role: "[fw-a]" without groups, else
  * "[fw-a:active]", "[fw-a:standby]", or "[fw-a:active/standby]" when
- * groups differ (load balancing); HRP will add "HRP_M" in front. */
+ * groups differ (load balancing); with HRP's configuration role decided,
+ * "HRP_M" or "HRP_S" in front: "HRP_M[fw-a:active]". */
 static void prompt(const struct hsbd *d, char *buf, size_t len)
 {
+	struct hrp_config_info ci = { .role = HRP_CFG_ROLE_NONE };
 	struct hsb_vgmp_roles r;
 	unsigned int standby;
+	const char *hrp;
 
+	if (d->hrp)
+		hsb_hrp_config_info(d->hrp, &ci);
+	hrp = ci.role == HRP_CFG_ROLE_NONE ? "" : hrp_cfg_role_name(ci.role);
 	hsb_vgmp_roles(d->vgmp, &r);
 	standby = r.standby + r.init; /* not carrying the traffic */
 	if (!r.active && !standby)
-		snprintf(buf, len, "[%s]", d->cfg->sysname);
+		snprintf(buf, len, "%s[%s]", hrp, d->cfg->sysname);
 	else
-		snprintf(buf, len, "[%s:%s]", d->cfg->sysname,
+		snprintf(buf, len, "%s[%s:%s]", hrp, d->cfg->sysname,
 			 r.active && standby ? "active/standby" :
 			 r.active	     ? "active" :
 					       "standby");
@@ -44,7 +52,7 @@ static int cmd_status(struct hsbd *d, const struct hsb_ctl_request *req,
 		      size_t errlen)
 {
 	struct json_object *o = json_object_new_object();
-	char p[HSB_CFG_SYSNAME_SIZE + 24];
+	char p[HSB_CFG_SYSNAME_SIZE + 32];
 
 	(void)req;
 	(void)words;

@@ -10,6 +10,7 @@
 #include "ctl/ctl_cmd.h"
 #include "hsbd.h"
 #include "datapath/install_prep.h"
+#include "hrp/hrp_config.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
 
@@ -77,6 +78,81 @@ static struct json_object *install(const struct hsb_install_stats *s)
 	return o;
 }
 
+static struct json_object *hexstr(const uint8_t *p, size_t n)
+{
+	char s[2 * HRP_CFG_DIGEST_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < n && i < HRP_CFG_DIGEST_LEN; i++)
+		snprintf(s + 2 * i, 3, "%02x", p[i]);
+	return json_object_new_string(s);
+}
+
+static struct json_object *status_counts(const uint64_t *v)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int s;
+
+	for (s = 0; s < HRP_CFG__STATUS_COUNT; s++)
+		add_u64(o, hrp_cfg_status_name((enum hrp_cfg_status)s), v[s]);
+	return o;
+}
+
+/* The configuration backup: who is HRP_M, whether both run the same. */
+static struct json_object *configuration(const struct hsb_hrp *h)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *rej = json_object_new_object();
+	struct hrp_config_info c;
+	unsigned int e;
+
+	hsb_hrp_config_info(h, &c);
+	json_object_object_add(
+		o, "role", json_object_new_string(hrp_cfg_role_name(c.role)));
+	json_object_object_add(o, "auto_sync",
+			       json_object_new_boolean(c.auto_sync));
+	json_object_object_add(o, "standby_config",
+			       json_object_new_boolean(c.standby_config));
+	add_u64(o, "generation", c.gen);
+	json_object_object_add(o, "digest",
+			       hexstr(c.digest, HRP_CFG_DIGEST_LEN));
+	json_object_object_add(
+		o, "in_sync",
+		json_object_new_boolean(
+			c.peer_known &&
+			!memcmp(c.digest, c.peer_digest, sizeof(c.digest))));
+	if (c.peer_known) {
+		add_u64(o, "peer_generation", c.peer_gen);
+		json_object_object_add(o, "peer_digest",
+				       hexstr(c.peer_digest,
+					      HRP_CFG_DIGEST_LEN));
+	}
+	json_object_object_add(o, "sending",
+			       json_object_new_boolean(c.sending));
+	add_u64(o, "last_applied_ms", c.last_applied_ms);
+	add_u64(o, "last_offer_ms", c.last_offer_ms);
+	add_u64(o, "last_apply_took_ms", c.last_apply_took_ms);
+	add_u64(o, "offers_sent", c.st->offers_sent);
+	add_u64(o, "offers_received", c.st->offers_received);
+	json_object_object_add(o, "results_sent", status_counts(c.st->results));
+	json_object_object_add(o, "results_received",
+			       status_counts(c.st->peer_results));
+	if (c.peer_reason[0])
+		json_object_object_add(o, "peer_refusal",
+				       json_object_new_string(c.peer_reason));
+	if (c.refused_reason[0])
+		json_object_object_add(
+			o, "our_refusal",
+			json_object_new_string(c.refused_reason));
+	add_u64(o, "edits_refused", c.st->edits_refused);
+	add_u64(o, "persist_failures", c.st->persist_failures);
+	for (e = 1; e < HRP_CE__COUNT; e++)
+		add_u64(rej, hrp_cfg_err_name((enum hrp_cfg_err)e),
+			c.st->refused_payloads[e]);
+	json_object_object_add(o, "frames_dropped", rej);
+	return o;
+}
+
 static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 		    int words, struct json_object **reply, char *err,
 		    size_t errlen)
@@ -130,6 +206,7 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "mappings_changed", in.owner->mappings);
 	add_u64(o, "errors", in.owner->errors);
 	json_object_object_add(*reply, "ownership", o);
+	json_object_object_add(*reply, "configuration", configuration(d->hrp));
 	return 0;
 }
 
@@ -137,12 +214,15 @@ static int hrp_sync(struct hsbd *d, const struct hsb_ctl_request *req,
 		    int words, struct json_object **reply, char *err,
 		    size_t errlen)
 {
+	const char *what = req->argc == words + 1 ? req->argv[words] : "state";
+
 	if (req->argc > words + 1 ||
-	    (req->argc == words + 1 && strcmp(req->argv[words], "state"))) {
-		snprintf(err, errlen, "usage: hrp sync [state]");
+	    (strcmp(what, "state") && strcmp(what, "config"))) {
+		snprintf(err, errlen, "usage: hrp sync [state|config]");
 		return -1;
 	}
-	if (hsb_hrp_sync(d->hrp, err, errlen))
+	if (!strcmp(what, "config") ? hsb_hrp_sync_config(d->hrp, err, errlen) :
+				      hsb_hrp_sync(d->hrp, err, errlen))
 		return -1;
 	*reply = NULL;
 	return 0;

@@ -287,7 +287,8 @@ static void expire_entries(struct hsb_loop *loop, struct hsb_timer *tm,
 		}
 	}
 	if (expired && !ret)
-		ret = hsbd_apply_config(d, next, msg, sizeof(msg));
+		ret = hsbd_apply_config_from(d, next, HSBD_ORIGIN_EXPIRY, msg,
+					     sizeof(msg));
 	else if (ret)
 		hsb_cfg_error_format(&cerr, msg, sizeof(msg));
 	if (ret) {

@@ -15,6 +15,7 @@
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
 #include "hrp/hrp_coalesce.h"
+#include "hrp/hrp_config.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
 #include "ha/switchover.h"
@@ -68,6 +69,7 @@ struct hsb_hrp {
 	int owned; /* -1 unknown, 0 yielded, 1 claimed */
 	struct hsb_timer *owner_t;
 	struct hrp_owner_stats owner;
+	struct hrp_config *cfgsync; /* configuration backup */
 	struct hsb_hrp_stats st;
 };
 
@@ -194,6 +196,9 @@ static void on_records(const struct hsb_bus_batch *b, void *ctx)
 	struct hrp_rec r;
 	size_t i;
 
+	/* undo hrp auto-sync state: by hand only (hrp sync state) */
+	if (!h->d->cfg->hrp.auto_sync_state)
+		return;
 	for (i = 0; i < b->n; i++) {
 		if (!to_rec(&b->recs[i], b->now_ns, &r)) {
 			h->st.tx_skipped_peer++;
@@ -387,6 +392,9 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 			hsb_vgmp_set_ready(h->d->vgmp, true);
 		}
 		return;
+	case HRP_FT_CONFIG:
+		hrp_config_rx(h->cfgsync, f->payload, f->payload_len);
+		return;
 	case HRP_FT_RECORDS:
 	case HRP_FT_BULK_CHUNK:
 		break;
@@ -445,9 +453,12 @@ static void on_up(void *ctx, const struct hrp_hello *peer)
 	 * earlier run before the peer's batch backup arrives: the active
 	 * peer's records must replace them, not be refused as local */
 	owner_eval(h);
+	/* the policy first: the entries of the batch backup may need it */
+	hrp_config_link_up(h->cfgsync);
 	/* what the peer missed while we were apart */
 	bulk_stop(h);
-	bulk_start(h);
+	if (h->d->cfg->hrp.auto_sync_state)
+		bulk_start(h);
 }
 
 static void on_down(void *ctx, const char *why)
@@ -456,6 +467,7 @@ static void on_down(void *ctx, const char *why)
 
 	(void)why;
 	bulk_stop(h);
+	hrp_config_link_down(h->cfgsync);
 	h->st.tx_down += h->out_count;
 	h->out_len = 0;
 	h->out_count = 0;
@@ -503,7 +515,7 @@ static void owner_eval(struct hsb_hrp *h)
 	hsb_log(HSB_LOG_INFO, "hrp: %s the backed-up state",
 		want ? "active: claimed" : "standby: yielded");
 	/* the peer gets what is ours now */
-	if (want && hrp_link_is_up(h->link))
+	if (want && hrp_link_is_up(h->link) && h->d->cfg->hrp.auto_sync_state)
 		bulk_start(h);
 }
 
@@ -511,9 +523,12 @@ static void owner_eval(struct hsb_hrp *h)
  * once at start, when the groups have started. */
 static void on_owner(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 {
+	struct hsb_hrp *h = ctx;
+
 	(void)loop;
 	(void)t;
-	owner_eval(ctx);
+	owner_eval(h);
+	hrp_config_roles(h->cfgsync);
 }
 
 static void on_ha(const struct hsb_ha_event *ev, void *ctx)
@@ -531,6 +546,7 @@ static void engine_free(struct hsb_hrp *h)
 	if (!h)
 		return;
 	hrp_link_free(h->link);
+	hrp_config_free(h->cfgsync);
 	if (h->sub)
 		hsb_bus_unsubscribe(h->d->bus, h->sub);
 	if (h->observing)
@@ -578,6 +594,7 @@ static int open_link(struct hsb_hrp *h, const struct hsb_cfg_hrp *c, char *err,
 		return -1;
 	hrp_link_free(h->link);
 	h->link = l;
+	hrp_config_set_link(h->cfgsync, l);
 	h->cfg = *c;
 	bulk_stop(h);
 	return 0;
@@ -595,10 +612,11 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->bulk_t = hsb_timer_new(d->loop, on_bulk, h);
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
+	h->cfgsync = hrp_config_new(d);
 	h->owned = -1;
 	hrp_coalesce_init(&h->co);
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
-	    !h->owner_t)
+	    !h->owner_t || !h->cfgsync)
 		goto nomem;
 	hsb_timer_arm(h->ready_t, HRP_READY_TIMEOUT_MS, 0);
 	hsb_timer_arm(h->owner_t, 1, 0);
@@ -637,6 +655,9 @@ static int hrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		snprintf(err, errlen, "hrp: the datapath is not running");
 		return -1;
 	}
+	/* an operator's change of the policy on HRP_S is refused whole */
+	if (h && hrp_config_check(h->cfgsync, cfg, err, errlen))
+		return -1;
 	if (!h) {
 		h = engine_new(d, err, errlen);
 		if (!h)
@@ -714,9 +735,35 @@ int hsb_hrp_sync(struct hsb_hrp *v, char *err, size_t errlen)
 	return 0;
 }
 
+static void hrp_applied(struct hsbd *d, const struct hsb_config *prev)
+{
+	if (d->hrp)
+		hrp_config_applied(d->hrp->cfgsync, prev);
+}
+
+void hsb_hrp_config_info(const struct hsb_hrp *v, struct hrp_config_info *out)
+{
+	hrp_config_info(v->cfgsync, out);
+}
+
+int hsb_hrp_sync_config(struct hsb_hrp *v, char *err, size_t errlen)
+{
+	if (!v) {
+		snprintf(err, errlen, "hrp is not enabled");
+		return -1;
+	}
+	return hrp_config_push(v->cfgsync, err, errlen);
+}
+
+bool hsb_hrp_config_from_peer(const struct hsb_hrp *v)
+{
+	return v && hrp_config_from_peer(v->cfgsync);
+}
+
 const struct hsb_engine hsb_hrp_engine = {
 	.name = "hrp",
 	.reconcile = hrp_reconcile,
 	.stop = hrp_stop,
 	.counters = hrp_counters,
+	.applied = hrp_applied,
 };

@@ -73,4 +73,13 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out);
 /* hsbctl hrp sync: a batch backup now. -1 with err when down. */
 int hsb_hrp_sync(struct hsb_hrp *v, char *err, size_t errlen);
 
+/* Configuration backup (hrp_config.h); v not NULL for the info. */
+struct hrp_config_info;
+void hsb_hrp_config_info(const struct hsb_hrp *v, struct hrp_config_info *out);
+/* hsbctl hrp sync config. -1 with err. */
+int hsb_hrp_sync_config(struct hsb_hrp *v, char *err, size_t errlen);
+/* This host is HRP_S: its backed-up part is the peer's (a reload keeps
+ * it rather than the file's). v may be NULL. */
+bool hsb_hrp_config_from_peer(const struct hsb_hrp *v);
+
 #endif /* HSBD_HRP_ENGINE_H */

@@ -710,6 +710,8 @@ void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out)
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
+	if (v && v->n)
+		out->first = v->grp[0]->fsm.state;
 	for (i = 0; v && i < v->n; i++) {
 		switch (v->grp[i]->fsm.state) {
 		case VGMP_STATE_ACTIVE:

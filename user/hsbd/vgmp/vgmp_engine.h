@@ -94,6 +94,7 @@ int hsb_vgmp_switchover(struct hsb_vgmp *v, const char *name, char *err,
  * (Initialize) for; all 0 when v is NULL. */
 struct hsb_vgmp_roles {
 	unsigned int active, standby, init;
+	enum vgmp_state first; /* the first group in configuration order */
 };
 void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out);
 
