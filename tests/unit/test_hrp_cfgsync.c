@@ -289,6 +289,39 @@ static void test_roles(void **state)
 	assert_string_equal(hrp_cfg_role_name(M), "HRP_M");
 }
 
+/* docs/hrp.md, "CONFIG payload": the bytes of the worked example. */
+static void test_worked_example(void **state)
+{
+	static const uint8_t offer[] = {
+		0x01, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x03, 0x0c, 0x83, 0x4d, 0xd0, 0x1c, 0x62,
+		0x8e, 0x4b, 0xbf, 0xb5, 0x15, 0x73, 0xf8, 0xa7, 0x72,
+		0x96, 0x70, 0xcb, 0x2f, 0xc7, 0xe8, 0xda, 0x43, 0xf3,
+		0x99, 0x44, 0x41, 0xa4, 0x44, 0x3b, 0x5a, 0x55, 0x00,
+		0x00, 0x00, 0x13, 0x00, 0x00, 0x00, 0x00, 'f',	'i',
+		'r',  'e',  'w',  'a',	'l',  'l',  ' ',  'z',	'o',
+		'n',  'e',  ' ',  'd',	'm',  'z',  '9',  '\n',
+	};
+	const char *line = "firewall zone dmz9\n";
+	uint8_t out[200], d[HRP_CFG_DIGEST_LEN];
+	uint32_t n;
+	size_t len;
+
+	(void)state;
+	hrp_cfg_digest(line, strlen(line), d);
+	len = hrp_cfg_offer_encode(HRP_CFG_F_MASTER, 3, d, line,
+				   (uint32_t)strlen(line), 0, out, sizeof(out),
+				   &n);
+	assert_int_equal(len, sizeof(offer));
+	assert_memory_equal(out, offer, sizeof(offer));
+	len = hrp_cfg_result_encode(3, d, HRP_CFG_APPLIED, NULL, out,
+				    sizeof(out));
+	assert_int_equal(len, HRP_CFG_HDR_LEN);
+	assert_int_equal(out[0], HRP_CFG_RESULT);
+	assert_int_equal(out[1], HRP_CFG_APPLIED);
+	assert_memory_equal(out + 2, offer + 2, 42); /* gen and digest */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_result),
 		cmocka_unit_test(test_who_wins),
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_worked_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
