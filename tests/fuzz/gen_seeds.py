@@ -161,6 +161,51 @@ def seeds_hrp():
     write("fuzz_hrp", b"\x11" + hello + bytes(72))
 
 
+# --- HRP configuration backup (fuzz_hrp_cfg.c) -------------------------------
+def cfg_offer(flags, gen, text, chunk):
+    digest = hashlib.sha256(text).digest()
+    out = []
+    for off in range(0, max(len(text), 1), chunk):
+        part = text[off:off + chunk]
+        f = flags | (1 if off == 0 else 0) | \
+            (2 if off + len(part) == len(text) else 0)
+        out.append(struct.pack("!BBHQ", 1, f, 0, gen) + digest +
+                   struct.pack("!II", len(text), off) + part)
+    return out
+
+
+def cfg_result(status, gen, text, reason=b""):
+    return struct.pack("!BBHQ", 2, status, 0, gen) + \
+        hashlib.sha256(text).digest() + bytes(8) + reason
+
+
+def seeds_hrp_cfg():
+    texts = [b"firewall zone dmz9\n",
+             b"firewall zone z9\nfirewall session timeout udp 30\n"
+             b"firewall blacklist 198.51.100.0/24 expire 60\n"
+             b"firewall whitelist 2001:db8::42\n"
+             b"security-policy rule web from untrust to mgmt destination "
+             b"10.0.2.0/24 protocol tcp destination-port 80-443 action permit\n"
+             b"nat address-group pool1 mode pat port-range 2048 60000\n"
+             b"nat address-group pool1 section 192.168.20.50 192.168.20.52\n"
+             b"nat policy rule out from trust to untrust source "
+             b"192.168.10.0/24 action source-nat address-group pool1\n"
+             b"nat server web protocol tcp global 192.168.20.60 8080 inside "
+             b"192.168.10.100 8080 zone untrust\n"
+             b"nat address-group pool1 vrrp vrid 20\n",
+             b"interface eth9\n", b"undo firewall zone mgmt\n", b""]
+    for state in (0x02, 0x00, 0x05, 0x0d):
+        for t in texts:
+            for chunk in (4096, 40):
+                body = b"".join(struct.pack("!H", len(p)) + p
+                                for p in cfg_offer(4, 3, t, chunk))
+                write("fuzz_hrp_cfg", bytes([state]) + body)
+    r = cfg_result(3, 7, texts[1], b"zone 'z9' is not defined")
+    write("fuzz_hrp_cfg", b"\x01" + struct.pack("!H", len(r)) + r)
+    r = cfg_result(0, 7, texts[1])
+    write("fuzz_hrp_cfg", b"\x01" + struct.pack("!H", len(r)) + r)
+
+
 # --- control protocol (fuzz_ctl_proto.c) -------------------------------------
 def seeds_ctl_proto():
     reqs = [b"status\n", b"show running-config\n", b"show sessions zone trust\n",
@@ -205,6 +250,7 @@ def seeds_event_check():
 
 
 ALL = {"fuzz_vrrp": seeds_vrrp, "fuzz_vgmp": seeds_vgmp, "fuzz_hrp": seeds_hrp,
+       "fuzz_hrp_cfg": seeds_hrp_cfg,
        "fuzz_ctl_proto": seeds_ctl_proto,
        "fuzz_ctl_request": seeds_ctl_request,
        "fuzz_event_check": seeds_event_check}
