@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Load balancing with HRP both ways (ha_lib.sh, ha_conf_vgmp_lb): group g1
+# (VRIDs 10/20) is active on fwA, g2 (VRIDs 11/21) on fwB. Client 1
+# (192.168.10.100) routes through g1's inside VIP and leaves translated to
+# pool1 (.50, bound to VRID 20); client 2 (.101) through g2's VIP .254 and
+# pool2 (.51, VRID 21). Both hosts carry traffic and back their sessions
+# up to each other; kill -9 fwA and every connection of both groups goes
+# on through fwB with the same public address and port. Before that, 10k
+# UDP flows through a pool both hosts share (pool3, .52) with `nat
+# port-partition lower` on fwA and `upper` on fwB: no two live sessions
+# of the two hosts hold the same public address and port.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ha_lib.sh"
+hsb_test_init hrplb
+
+N_CONN=${HRP_LB_CONNS:-20}
+N_FLOWS=${HRP_LB_FLOWS:-5000} # per client
+# the default hello: 10k flows in a burst keep a 2-vCPU machine busy for
+# longer than 3 x 100 ms, and a peer declared dead by a starved loop is not
+# what this test is about (tests/integration/test_vgmp.sh is)
+HELLO=${HRP_LB_HELLO:-1000}
+CONN=$(realpath "$(dirname "$0")/hrp_conn.py")
+CL2=192.168.10.101
+SV2=192.168.20.101
+
+ha_topology || exit 1
+ha_endhost cl2 "$HA_IN" "$CL2" 02:00:00:10:00:65 || exit 1
+HA_CL2=$NS
+ip -n "$HA_CL2" route add default via 192.168.10.254
+ip -n "$HA_SV" addr add "$SV2/24" dev eth0
+for n in A B; do
+	part=lower
+	[ "$n" = B ] && part=upper
+	{
+		ha_conf_vgmp_lb "$n" "$HELLO"
+		cat <<-EOF
+			hrp enable
+			nat port-partition $part
+			nat address-group pool2 mode pat
+			nat address-group pool2 section 192.168.20.51 192.168.20.51
+			nat address-group pool2 vrrp vrid 21
+			nat address-group pool3 mode pat port-range 20000 39999
+			nat address-group pool3 section 192.168.20.52 192.168.20.52
+			nat policy rule out2 from trust to untrust source $CL2 action source-nat address-group pool2
+			nat policy rule out2 move before out
+			nat policy rule shared from trust to untrust destination $SV2 protocol udp action source-nat address-group pool3
+			nat policy rule shared move before out2
+		EOF
+	} >"$T_DIR/$n.conf"
+done
+
+ctl() { "$HSBCTL" -s "$(ha_sock "$1")" "${@:2}"; }
+lb_is() { ha_vgmp_is "$1" g1 "$2" && ha_vgmp_is "$1" g2 "$3"; }
+installed() { [ "$(ctl "$1" -j show hrp | json_get 'd["install"]["sessions"]')" -ge "$2" ]; }
+
+check "config is valid" "$HSBD" --check-config "$T_DIR/A.conf"
+ha_start A "$T_DIR/A.conf" || exit 1
+ha_start B "$T_DIR/B.conf" || exit 1
+check "fwA active for g1, standby for g2" wait_for 5 lb_is A active standby
+check "fwB active for g2, standby for g1" wait_for 5 lb_is B standby active
+check "fwA is HRP_M (active for the first group)" wait_for 3 sh -c "'$HSBCTL' -s '$(ha_sock A)' status | grep -q '^HRP_M\[fw-a:active/standby\]'"
+check "fwB is HRP_S" wait_for 3 sh -c "'$HSBCTL' -s '$(ha_sock B)' status | grep -q '^HRP_S\[fw-b:active/standby\]'"
+check "the hrp connection is up" wait_for 5 sh -c "[ \"\$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"connection\"][\"up\"])')\" = True ]"
+
+echo "-- 10k UDP flows through the shared pool, half through each host"
+flows() {
+	ip netns exec "$1" "$HA_PY" - "$SV2" "$N_FLOWS" <<-'EOF'
+		import socket, sys
+		# one flow per source port, each a session of its own
+		for i in range(int(sys.argv[2])):
+		    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		    s.bind(("", 10000 + i))
+		    s.sendto(b"x", (sys.argv[1], 9999))
+		    s.close()
+	EOF
+}
+flows "$HA_CL" &
+F1=$!
+flows "$HA_CL2" &
+F2=$!
+wait "$F1" "$F2"
+# pool3's live mappings each host made itself (not backed up from the peer)
+own_pat() {
+	ctl "$1" -j show nat pat | json_get '"\n".join("%s:%d" % (m["pool_addr"], m["pool_port"]) for m in d["entries"] if m["pool_addr"] == "192.168.20.52" and "from-peer" not in m["flags"])' | sort
+}
+own_pat A >"$T_DIR/pat.A"
+own_pat B >"$T_DIR/pat.B"
+NA=$(grep -c . "$T_DIR/pat.A")
+NB=$(grep -c . "$T_DIR/pat.B")
+echo "   own mappings of pool3: fwA $NA, fwB $NB"
+check "each host translated its $N_FLOWS flows" sh -c "[ $NA -eq $N_FLOWS ] && [ $NB -eq $N_FLOWS ]"
+check "no public address:port held by both hosts" test "$(comm -12 "$T_DIR/pat.A" "$T_DIR/pat.B" | wc -l)" = 0
+check "fwA allocated from the lower half (20000-29999)" sh -c "! cut -d: -f2 '$T_DIR/pat.A' | awk '\$1 < 20000 || \$1 > 29999' | grep -q ."
+check "fwB allocated from the upper half (30000-39999)" sh -c "! cut -d: -f2 '$T_DIR/pat.B' | awk '\$1 < 30000 || \$1 > 39999' | grep -q ."
+check "each host holds the other's mappings too" sh -c "[ \$('$HSBCTL' -s '$(ha_sock A)' -j show nat pat | python3 -c 'import json,sys; print(sum(\"from-peer\" in m[\"flags\"] for m in json.load(sys.stdin)[\"entries\"]))') -ge $((NB * 9 / 10)) ]"
+
+echo "-- $N_CONN TCP connections per group, each through its own host"
+ip netns exec "$HA_SV" "$HA_PY" "$CONN" server 9000 "$T_DIR/accepts" &
+T_PIDS+=("$!")
+check "the server listens" wait_for 10 sh -c "ip netns exec '$HA_SV' ss -Hltn 'sport = :9000' | grep -q ."
+for c in 1 2; do
+	ns=$HA_CL
+	[ "$c" = 2 ] && ns=$HA_CL2
+	ip netns exec "$ns" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 60 \
+		"$T_DIR/client$c.json" "$T_DIR/stop" >/dev/null 2>&1 &
+	eval "CLIENT$c=\$!"
+done
+check "the server sees $((2 * N_CONN)) connections" wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $((2 * N_CONN)) ]"
+check "client 1's from pool1 (fwA)" test "$(grep -c '^accept 192.168.20.50:' "$T_DIR/accepts")" = "$N_CONN"
+check "client 2's from pool2 (fwB)" test "$(grep -c '^accept 192.168.20.51:' "$T_DIR/accepts")" = "$N_CONN"
+check "fwA has fwB's connections" wait_for 5 installed A "$N_CONN"
+check "fwB has fwA's connections" wait_for 5 installed B "$N_CONN"
+
+echo "-- kill -9 fwA: both groups' connections go on through fwB"
+sleep 1
+ha_kill A
+check "fwB active for both groups" wait_for 3 lb_is B active active
+check "fwB claims what fwA owned" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"sessions_changed\"])') -ge $N_CONN ]"
+sleep 3
+touch "$T_DIR/stop"
+wait "$CLIENT1"
+RC1=$?
+wait "$CLIENT2"
+RC2=$?
+cat "$T_DIR/client1.json" "$T_DIR/client2.json"
+echo
+check "no connection of g1 was reset" test "$RC1" = 0
+check "no connection of g2 was reset" test "$RC2" = 0
+check "no new connection at the server (same public address and port)" \
+	test "$(wc -l <"$T_DIR/accepts")" = "$((2 * N_CONN))"
+for c in 1 2; do
+	GAP=$(json_get 'd["max_gap_ms"]' <"$T_DIR/client$c.json")
+	echo "   longest stall, client $c: $GAP ms (peer death $((3 * HELLO)) ms)"
+	check "no connection of client $c stalled longer than peer death + 1 s" \
+		test "$GAP" -lt $((3 * HELLO + 1000))
+done
+
+hsb_test_done
