@@ -20,6 +20,8 @@ N_FLOWS=${HRP_LB_FLOWS:-5000} # per client
 # what this test is about (tests/integration/test_vgmp.sh is)
 HELLO=${HRP_LB_HELLO:-1000}
 CONN=$(realpath "$(dirname "$0")/hrp_conn.py")
+# short enough that a copy nobody forwards on expires within the test
+EST_S=8
 CL2=192.168.10.101
 SV2=192.168.20.101
 
@@ -45,6 +47,7 @@ for n in A B; do
 			nat policy rule out2 move before out
 			nat policy rule shared from trust to untrust destination $SV2 protocol udp action source-nat address-group pool3
 			nat policy rule shared move before out2
+			firewall session timeout tcp-established $EST_S
 		EOF
 	} >"$T_DIR/$n.conf"
 done
@@ -101,7 +104,7 @@ check "the server listens" wait_for 10 sh -c "ip netns exec '$HA_SV' ss -Hltn 's
 for c in 1 2; do
 	ns=$HA_CL
 	[ "$c" = 2 ] && ns=$HA_CL2
-	ip netns exec "$ns" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 60 \
+	ip netns exec "$ns" "$HA_PY" "$CONN" client "$HA_SERVER" 9000 "$N_CONN" 90 \
 		"$T_DIR/client$c.json" "$T_DIR/stop" >/dev/null 2>&1 &
 	eval "CLIENT$c=\$!"
 done
@@ -116,7 +119,17 @@ sleep 1
 ha_kill A
 check "fwB active for both groups" wait_for 3 lb_is B active active
 check "fwB claims what fwA owned" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"sessions_changed\"])') -ge $N_CONN ]"
-sleep 3
+sleep 2
+
+echo "-- fwA comes back and takes g1 back; fwB's copies of g1 idle out"
+ha_revive A "$T_DIR/A.conf" || exit 1
+check "fwA active for g1 again (after the batch backup)" wait_for 15 lb_is A active standby
+check "fwB active for g2 only" wait_for 3 lb_is B standby active
+# the connections of g1 now pass fwA on entries fwB made or claimed; fwB
+# no longer sees their packets and its copies expire after EST_S: their
+# deletes must not take the live sessions from fwA
+sleep $((EST_S + 4))
+check "fwA kept the live sessions fwB let go" sh -c "[ \$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"deletes_kept_live\"])') -ge 1 ]"
 touch "$T_DIR/stop"
 wait "$CLIENT1"
 RC1=$?

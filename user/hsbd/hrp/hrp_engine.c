@@ -365,6 +365,16 @@ static void remove_peer_session(struct hsb_hrp *h,
 		h->st.rx_deletes_ignored++;
 		return;
 	}
+	/* The peer's copy ended, but packets pass here: the traffic moved
+	 * to this host (load balancing: a group taken back) and the peer's
+	 * idle copy expired. The session is this host's now - the next
+	 * refresh record tells the peer - rather than cut. */
+	if (now > s.last_seen_ns && now - s.last_seen_ns < HRP_LIVE_NS) {
+		s.flags &= ~HSB_SESS_F_FROM_PEER;
+		if (!bpf_map_update_elem(m->sessions, key, &s, BPF_EXIST))
+			h->st.rx_deletes_kept_live++;
+		return;
+	}
 	/* through the bus like every delete: the NAT engine releases what
 	 * the session held (the HRP sender skips it: FROM_PEER) */
 	hsb_session_remove(m->sessions, h->deletes, key, &s, now);

@@ -33,6 +33,9 @@ struct hsb_hrp;
 struct hrp_link_stats;
 
 #define HRP_FLUSH_MS 1
+/* A session from the peer that had a packet here this recently is not
+ * removed by the peer's delete, but taken over (hrp_engine.c). */
+#define HRP_LIVE_NS (2ull * 1000 * 1000 * 1000)
 #define HRP_FRAME_PAYLOAD (60u * 1024u) /* records per frame, bytes */
 
 struct hsb_hrp_stats {
@@ -45,6 +48,7 @@ struct hsb_hrp_stats {
 	uint64_t rx_unknown; /* record types this host does not know */
 	uint64_t rx_refused_frames[HRP_RE__COUNT];
 	uint64_t rx_deletes_ignored; /* not a session from the peer */
+	uint64_t rx_deletes_kept_live; /* packets passed here: claimed */
 	uint64_t bulk_started, bulk_sent_entries, bulk_done;
 	uint64_t bulk_received; /* BULK_END from the peer */
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
