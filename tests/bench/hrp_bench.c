@@ -19,6 +19,8 @@
  *            time = the record's scheduled time; presence = installed)
  *   -m bulk  N sessions in the sender's map, one batch backup: time until
  *            the N are installed, bytes on the wire per session
+ *   -z LEVEL bulk: BULK_CHUNK frames zlib-compressed at LEVEL (1..9, as
+ *            hrp_engine.c does at HRP_BULK_ZLIB_LEVEL); 0: uncompressed
  *   -1       install one by one (hsb_install_session() per record, as
  *            before the batched install) instead of hsb_install_sessions()
  *
@@ -48,6 +50,7 @@
 #include "datapath/datapath.h"
 #include "datapath/install.h"
 #include "datapath/map_walk.h"
+#include "hrp_chunk.h"
 #include "hrp/hrp_link.h"
 #include "hrp/hrp_record.h"
 #include "records/xfer.h"
@@ -63,6 +66,9 @@ static const char *mode = "live";
 static uint64_t n_total = 1000000;
 static uint64_t rate = 100000;
 static bool one_by_one; /* -1: hsb_install_session() per record */
+static int zlevel; /* -z: compressed BULK_CHUNK frames */
+static struct hrp_deflater zip;
+static uint8_t zout[HRP_MAX_PAYLOAD];
 static struct hsb_loop *loop;
 static struct hrp_link *la, *lb;
 static struct hsb_xdp_bpf *skel_a, *skel_b;
@@ -134,9 +140,18 @@ static void flush(void)
 	uint64_t t0 = now_ns();
 	int ret;
 
+	size_t z = 0;
+
 	if (!out_count)
 		return;
-	ret = hrp_link_send(la, out_type, 0, out_count, out, out_len);
+	/* as hrp_engine.c's send_out() */
+	if (zlevel && out_type == HRP_FT_BULK_CHUNK)
+		z = hrp_chunk_deflate(&zip, out, out_len, zout, sizeof(zout));
+	if (z)
+		ret = hrp_link_send(la, out_type, HRP_FF_ZLIB, out_count, zout,
+				    z);
+	else
+		ret = hrp_link_send(la, out_type, 0, out_count, out, out_len);
 	if (ret)
 		send_fail++;
 	out_len = 0;
@@ -436,8 +451,16 @@ int main(int argc, char **argv)
 	double secs;
 	int c;
 
-	while ((c = getopt(argc, argv, "1m:n:r:")) != -1) {
+	while ((c = getopt(argc, argv, "1m:n:r:z:")) != -1) {
 		switch (c) {
+		case 'z':
+			zlevel = atoi(optarg);
+			if (zlevel < 0 || zlevel > 9 ||
+			    (zlevel && hrp_deflater_init(&zip, zlevel))) {
+				fprintf(stderr, "hrp_bench: bad -z\n");
+				return 2;
+			}
+			break;
 		case '1':
 			one_by_one = true;
 			break;
@@ -452,7 +475,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: hrp_bench [-1] [-m live|lag|bulk] [-n N] [-r RATE]\n");
+				"usage: hrp_bench [-1] [-m live|lag|bulk] [-n N] [-r RATE] [-z LEVEL]\n");
 			return 2;
 		}
 	}
@@ -561,6 +584,7 @@ int main(int argc, char **argv)
 		       lag_us[lag_n * 99 / 100] / 1000.0,
 		       lag_us[lag_n - 1] / 1000.0);
 	}
+	printf(", \"zlib_level\": %d", zlevel);
 	printf(", \"install_batches\": %llu}\n",
 	       (unsigned long long)inst.stats.batches);
 	return 0;

@@ -60,6 +60,12 @@ int render_hrp(FILE *out, struct json_object *r)
 		json_object_get_boolean(member(b, "running")) ? "running" :
 								"idle",
 		u64(b, "done"), u64(b, "entries_sent"), u64(b, "received"));
+	if (u64(b, "compressed_bytes"))
+		fprintf(out,
+			"  compressed   %" PRIu64
+			" bytes of records sent as %" PRIu64 " (zlib)\n",
+			u64(b, "compressed_record_bytes"),
+			u64(b, "compressed_bytes"));
 	fprintf(out,
 		"  installed    %" PRIu64 " sessions, %" PRIu64
 		" mappings, %" PRIu64 " servers\n",

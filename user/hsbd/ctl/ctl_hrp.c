@@ -116,6 +116,8 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "started", in.st->bulk_started);
 	add_u64(o, "done", in.st->bulk_done);
 	add_u64(o, "entries_sent", in.st->bulk_sent_entries);
+	add_u64(o, "compressed_record_bytes", in.st->bulk_raw_bytes);
+	add_u64(o, "compressed_bytes", in.st->bulk_zlib_bytes);
 	add_u64(o, "last_done_ms", in.st->last_bulk_ms);
 	add_u64(o, "received", in.st->bulk_received);
 	json_object_object_add(*reply, "batch_backup", o);

@@ -14,6 +14,7 @@
 #include "hsbd.h"
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
+#include "hrp_chunk.h"
 #include "hrp/hrp_coalesce.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
@@ -54,6 +55,8 @@ struct hsb_hrp {
 	uint32_t out_count;
 	enum hrp_frame_type out_type;
 	struct hrp_coalesce co; /* the frame's sessions, by key */
+	struct hrp_deflater zip; /* BULK_CHUNK frames */
+	uint8_t zout[HRP_MAX_PAYLOAD];
 	struct hsb_timer *flush_t;
 	/* the batch backup */
 	enum bulk_phase bulk;
@@ -78,14 +81,30 @@ static uint64_t now_ns(void)
 
 /* --- sending ------------------------------------------------------------ */
 
+/* A batch backup's records go compressed when that is shorter. */
+static int send_out(struct hsb_hrp *h)
+{
+	size_t z = 0;
+
+	if (h->out_type == HRP_FT_BULK_CHUNK)
+		z = hrp_chunk_deflate(&h->zip, h->out, h->out_len, h->zout,
+				      sizeof(h->zout));
+	if (!z)
+		return hrp_link_send(h->link, h->out_type, 0, h->out_count,
+				     h->out, h->out_len);
+	h->st.bulk_raw_bytes += h->out_len;
+	h->st.bulk_zlib_bytes += z;
+	return hrp_link_send(h->link, h->out_type, HRP_FF_ZLIB, h->out_count,
+			     h->zout, z);
+}
+
 static void flush(struct hsb_hrp *h)
 {
 	int ret;
 
 	if (!h->out_count)
 		return;
-	ret = hrp_link_send(h->link, h->out_type, 0, h->out_count, h->out,
-			    h->out_len);
+	ret = send_out(h);
 	if (ret == -ENOBUFS) {
 		/* the peer does not keep up: drop, and catch up with a
 		 * batch backup once the buffer drained */
@@ -540,6 +559,7 @@ static void engine_free(struct hsb_hrp *h)
 	hsb_map_walk_free(h->walk);
 	hsb_timer_free(h->flush_t);
 	hsb_timer_free(h->bulk_t);
+	hrp_deflater_release(&h->zip);
 	free(h->deletes);
 	free(h);
 }
@@ -597,6 +617,8 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
 	h->owned = -1;
 	hrp_coalesce_init(&h->co);
+	if (hrp_deflater_init(&h->zip, HRP_BULK_ZLIB_LEVEL))
+		goto nomem;
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
 	    !h->owner_t)
 		goto nomem;
@@ -676,6 +698,8 @@ static void hrp_counters(struct hsbd *d, struct json_object *o)
 	add_u64(o, "tx_dropped", h->st.tx_dropped);
 	add_u64(o, "tx_coalesced", h->st.tx_coalesced);
 	add_u64(o, "bulk_done", h->st.bulk_done);
+	add_u64(o, "bulk_raw_bytes", h->st.bulk_raw_bytes);
+	add_u64(o, "bulk_zlib_bytes", h->st.bulk_zlib_bytes);
 	add_u64(o, "install_sessions", h->inst.stats.sessions);
 }
 

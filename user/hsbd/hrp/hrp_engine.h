@@ -34,6 +34,8 @@ struct hrp_link_stats;
 
 #define HRP_FLUSH_MS 1
 #define HRP_FRAME_PAYLOAD (60u * 1024u) /* records per frame, bytes */
+/* zlib level of BULK_CHUNK frames: measured (docs/benchmarks.md, 6) */
+#define HRP_BULK_ZLIB_LEVEL 1
 
 struct hsb_hrp_stats {
 	uint64_t tx_records[HRP_REC__MAX];
@@ -47,6 +49,8 @@ struct hsb_hrp_stats {
 	uint64_t rx_deletes_ignored; /* not a session from the peer */
 	uint64_t bulk_started, bulk_sent_entries, bulk_done;
 	uint64_t bulk_received; /* BULK_END from the peer */
+	/* compressed BULK_CHUNK frames: their records, and on the wire */
+	uint64_t bulk_raw_bytes, bulk_zlib_bytes;
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
 	uint64_t ready_timeouts; /* preemption allowed without a backup */
 };

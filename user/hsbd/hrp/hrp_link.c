@@ -246,7 +246,7 @@ static bool consume(struct hrp_link *l, struct hrp_sock *s, const uint8_t *b,
 			continue;
 		}
 		l->st.frames_rx++;
-		l->st.bytes_rx += HRP_HDR_LEN + f.payload_len + HRP_HMAC_LEN;
+		l->st.bytes_rx += f.wire_len;
 		if (f.type != HRP_FT_KEEPALIVE && s == l->cur)
 			l->ops.frame(l->ctx, &f);
 		if (s != l->cur && s != l->pending)

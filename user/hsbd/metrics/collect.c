@@ -845,6 +845,12 @@ static void collect_hrp(struct hsbd *d, struct hsb_expo *e)
 		"Batch backups sent completely.", in.st->bulk_done);
 	one_u64(e, "hsb_hrp_batch_entries_sent_total", HSB_EXPO_COUNTER,
 		"Entries sent by batch backups.", in.st->bulk_sent_entries);
+	one_u64(e, "hsb_hrp_batch_record_bytes_total", HSB_EXPO_COUNTER,
+		"Bytes of records batch backups sent zlib-compressed.",
+		in.st->bulk_raw_bytes);
+	one_u64(e, "hsb_hrp_batch_compressed_bytes_total", HSB_EXPO_COUNTER,
+		"What those records took compressed (payload bytes).",
+		in.st->bulk_zlib_bytes);
 	one_u64(e, "hsb_hrp_batch_received_total", HSB_EXPO_COUNTER,
 		"Complete batch backups received from the peer.",
 		in.st->bulk_received);
