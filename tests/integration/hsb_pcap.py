@@ -21,6 +21,8 @@ of the docs (the bytes the unit tests assert), stdlib only.
                     frames 34-40: the HELLO and a zlib-compressed
                     BULK_CHUNK of the same records (frame 37), then a
                     chunk that does not inflate (frame 39);
+                    frames 41-45: the HELLO and an ACK of sequence 7
+                    (frame 44);
   reasons.txt       "FRAME REASON" for frames 11-18, 22 and 27: the
                     reason hsbd counts each under.
 """
@@ -245,6 +247,9 @@ def main():
     chunk_stream = tcp_stream(40200, [hrp_hello + good, bad])
     reasons.append((len(frames) + 6, "chunk-corrupt"))
     frames += chunk_stream
+    ack = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 8, 0, 32 + 8 + 32, 1, 0)
+    frames += tcp_stream(40300, [hrp_hello + ack + struct.pack("!Q", 7) +
+                                 bytes(32)])
     write_pcap(os.path.join(out, "examples.pcap"), frames)
     with open(os.path.join(out, "reasons.txt"), "w") as f:
         f.write("".join(f"{n} {r}\n" for n, r in reasons))

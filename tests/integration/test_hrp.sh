@@ -62,6 +62,9 @@ check "fwB installed the sessions" wait_for 5 installed B "$N_CONN"
 check "fwA installed none of its own back" test "$(hrp A 'd["install"]["sessions"]')" = 0
 check "fwA sent session records" test "$(hrp A 'd["records_sent"]["session"]')" -ge "$N_CONN"
 check "fwB refused nothing" test "$(hrp B 'sum(d["install"]["refused"].values())')" = 0
+check "fwA measures the applied lag (fwB's ACKs)" test "$(hrp A 'd["applied_lag"]["frames"]')" -gt 0
+check "the lag is under a second" test "$(hrp A 'int(d["applied_lag"]["p99_ms"])')" -lt 1000
+check "show hrp renders the lag" sh -c "'$HSBCTL' -s '$(ha_sock A)' show hrp | grep -q '^  lag          p50 '"
 check "fwB's copies are marked from the peer" test "$("$HSBCTL" -s "$(ha_sock B)" -j show sessions | json_get 'sum("from-peer" in s["flags"] for s in d["sessions"])')" -ge "$N_CONN"
 
 echo "-- kill -9 fwA: the connections go on through fwB"

@@ -450,7 +450,7 @@ local HRP_HELLO_LEN = 40
 
 local hrp_types = {
 	[1] = "HELLO", [2] = "RECORDS", [3] = "BULK_BEGIN", [4] = "BULK_CHUNK",
-	[5] = "BULK_END", [6] = "KEEPALIVE", [7] = "CONFIG",
+	[5] = "BULK_END", [6] = "KEEPALIVE", [7] = "CONFIG", [8] = "ACK",
 }
 
 local hrp = Proto("hrp", "hsb HRP (hot-standby state backup)")
@@ -463,6 +463,8 @@ local hf = {
 	flag_zlib = ProtoField.bool("hrp.flags.zlib", "zlib-compressed chunk",
 		16, nil, 0x0001),
 	reserved = ProtoField.bytes("hrp.reserved", "Reserved"),
+	ack_seq = ProtoField.uint64("hrp.ack.seq", "Applied up to sequence",
+		base.DEC, nil, nil, "the last RECORDS frame the peer applied"),
 	chunk_raw = ProtoField.uint32("hrp.chunk.raw_length",
 		"Records length, inflated", base.DEC),
 	chunk_zlib = ProtoField.bytes("hrp.chunk.zlib", "zlib stream"),
@@ -712,7 +714,7 @@ local function hrp_pdu(tvb, pinfo, tree)
 				"version " .. tvb(2, 1):uint())
 		elseif not hrp_types[ftype] then
 			hrp_close(type_i, he.unknown_type, "unknown-type",
-				"type " .. ftype .. " (1..7)")
+				"type " .. ftype .. " (1..8)")
 		else
 			hrp_close(len_i, he.bad_length, "bad-length", string.format(
 				"%d bytes, %d..%d", total, HRP_HDR_LEN + HRP_HMAC_LEN,
@@ -757,6 +759,10 @@ local function hrp_pdu(tvb, pinfo, tree)
 			end
 			summary = string.format("%s seq %s count %d", hrp_types[ftype],
 				tostring(seq), count)
+			if ftype == 8 and plen == 8 then
+				t:add(hf.ack_seq, pr(0, 8))
+				summary = summary .. " applied " .. tostring(pr(0, 8):uint64())
+			end
 		end
 		t:add(hf.hmac, tvb(len - HRP_HMAC_LEN, HRP_HMAC_LEN))
 			:append_text(" [not verified: no key]")

@@ -35,6 +35,8 @@
 #define HRP_MAX_PAYLOAD (HRP_MAX_FRAME - HRP_HDR_LEN - HRP_HMAC_LEN)
 /* HELLO payload: nonce, node id, flags (4), reserved (4) */
 #define HRP_HELLO_LEN (HRP_NONCE_LEN + HRP_NODE_LEN + 8)
+/* ACK payload: the sequence of the last RECORDS frame applied (8) */
+#define HRP_ACK_LEN 8
 
 enum hrp_frame_type {
 	HRP_FT_HELLO = 1, /* nonce and node id; seq 0 */
@@ -44,6 +46,7 @@ enum hrp_frame_type {
 	HRP_FT_BULK_END = 5, /* a batch backup is complete */
 	HRP_FT_KEEPALIVE = 6, /* nothing to send for a while */
 	HRP_FT_CONFIG = 7, /* configuration commands */
+	HRP_FT_ACK = 8, /* RECORDS frames applied, up to a sequence */
 	HRP_FT__MAX,
 };
 

@@ -77,6 +77,27 @@ static struct json_object *install(const struct hsb_install_stats *s)
 	return o;
 }
 
+/* p50/p99 of the last minute, from the peer's ACKs (hrp_lag.h). */
+static struct json_object *applied_lag(const struct hsb_hrp_info *in)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u64(o, "window_s", HRP_LAG_SLOTS * HRP_LAG_SLOT_NS / 1000000000ull);
+	add_u64(o, "frames", in->lag.n);
+	json_object_object_add(o, "p50_ms",
+			       json_object_new_double(in->lag.p50_us / 1e3));
+	json_object_object_add(o, "p99_ms",
+			       json_object_new_double(in->lag.p99_us / 1e3));
+	json_object_object_add(o, "max_ms",
+			       json_object_new_double(in->lag.max_us / 1e3));
+	add_u64(o, "frames_acknowledged", in->lag_stats->samples);
+	add_u64(o, "frames_unmeasured", in->lag_stats->forgotten);
+	add_u64(o, "acks_unexpected", in->lag_stats->unexpected);
+	add_u64(o, "acks_bad", in->st->rx_bad_acks);
+	add_u64(o, "acks_not_sent", in->st->tx_acks_lost);
+	return o;
+}
+
 static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 		    int words, struct json_object **reply, char *err,
 		    size_t errlen)
@@ -122,6 +143,7 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "received", in.st->bulk_received);
 	json_object_object_add(*reply, "batch_backup", o);
 	json_object_object_add(*reply, "install", install(in.install));
+	json_object_object_add(*reply, "applied_lag", applied_lag(&in));
 	o = json_object_new_object();
 	json_object_object_add(o, "backup_from_peer_complete",
 			       json_object_new_boolean(in.backup_complete));

@@ -11,12 +11,14 @@
 #include "clock.h"
 #include "evloop.h"
 #include "log.h"
+#include "wire.h"
 #include "hsbd.h"
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
 #include "hrp_chunk.h"
 #include "hrp/hrp_coalesce.h"
 #include "hrp/hrp_engine.h"
+#include "hrp/hrp_lag.h"
 #include "hrp/hrp_link.h"
 #include "ha/switchover.h"
 #include "vgmp/vgmp_engine.h"
@@ -54,6 +56,8 @@ struct hsb_hrp {
 	size_t out_len;
 	uint32_t out_count;
 	enum hrp_frame_type out_type;
+	uint64_t out_t0; /* the frame's oldest record emitted (lag) */
+	struct hrp_lag lag; /* applied lag, from the peer's ACKs */
 	struct hrp_coalesce co; /* the frame's sessions, by key */
 	struct hrp_deflater zip; /* BULK_CHUNK frames */
 	uint8_t zout[HRP_MAX_PAYLOAD];
@@ -105,6 +109,8 @@ static void flush(struct hsb_hrp *h)
 	if (!h->out_count)
 		return;
 	ret = send_out(h);
+	if (!ret && h->out_type == HRP_FT_RECORDS)
+		hrp_lag_sent(&h->lag, hrp_link_tx_seq(h->link), h->out_t0);
 	if (ret == -ENOBUFS) {
 		/* the peer does not keep up: drop, and catch up with a
 		 * batch backup once the buffer drained */
@@ -130,8 +136,9 @@ static void on_flush(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	flush(ctx);
 }
 
+/* t_ns: when the record was emitted (the applied lag starts there). */
 static void add(struct hsb_hrp *h, const struct hrp_rec *r,
-		enum hrp_frame_type type)
+		enum hrp_frame_type type, uint64_t t_ns)
 {
 	uint32_t off;
 	size_t n;
@@ -144,6 +151,7 @@ static void add(struct hsb_hrp *h, const struct hrp_rec *r,
 		if (off != HRP_COALESCE_NONE &&
 		    hrp_rec_encode(r, h->out + off, HRP_REC_SESSION_LEN) ==
 			    HRP_REC_SESSION_LEN) {
+			/* the frame's oldest record is still its first */
 			h->st.tx_coalesced++;
 			return;
 		}
@@ -157,6 +165,8 @@ static void add(struct hsb_hrp *h, const struct hrp_rec *r,
 		hrp_coalesce_put(&h->co, &r->s.key, (uint32_t)h->out_len);
 	else if (r->type == HRP_REC_SESSION_DEL)
 		hrp_coalesce_forget(&h->co, &r->key);
+	if (!h->out_count || t_ns < h->out_t0)
+		h->out_t0 = t_ns;
 	if (!h->out_count) {
 		h->out_type = type;
 		if (type == HRP_FT_RECORDS)
@@ -214,6 +224,8 @@ static void on_records(const struct hsb_bus_batch *b, void *ctx)
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
+		uint64_t t = b->recs[i].hdr.ts_ns;
+
 		if (!to_rec(&b->recs[i], b->now_ns, &r)) {
 			h->st.tx_skipped_peer++;
 			continue;
@@ -223,7 +235,9 @@ static void on_records(const struct hsb_bus_batch *b, void *ctx)
 			h->st.tx_down++;
 			continue;
 		}
-		add(h, &r, HRP_FT_RECORDS);
+		/* XDP's emission time (the same clock); the bus's for a
+		 * record hsbd made itself */
+		add(h, &r, HRP_FT_RECORDS, t && t <= b->now_ns ? t : b->now_ns);
 	}
 }
 
@@ -309,7 +323,7 @@ static void bulk_entries(struct hsb_hrp *h, const void *keys, const void *vals,
 		}
 		if (!to_rec(&u, now, &r))
 			continue;
-		add(h, &r, HRP_FT_BULK_CHUNK);
+		add(h, &r, HRP_FT_BULK_CHUNK, now);
 		h->st.bulk_sent_entries++;
 	}
 	flush(h);
@@ -384,6 +398,17 @@ static void remove_peer_session(struct hsb_hrp *h,
 	hsb_session_remove(m->sessions, h->deletes, key, &s, now);
 }
 
+/* Tells the peer its RECORDS frame seq is applied: its lag ends here. A
+ * full send buffer loses the ACK; the next one covers it. */
+static void ack(struct hsb_hrp *h, uint64_t seq)
+{
+	uint8_t p[HRP_ACK_LEN];
+
+	hsb_put64(p, seq);
+	if (hrp_link_send(h->link, HRP_FT_ACK, 0, 0, p, sizeof(p)))
+		h->st.tx_acks_lost++;
+}
+
 static void on_frame(void *ctx, const struct hrp_frame *f)
 {
 	struct hsb_hrp *h = ctx;
@@ -396,6 +421,13 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 
 	switch (f->type) {
 	case HRP_FT_BULK_BEGIN:
+		return;
+	case HRP_FT_ACK:
+		if (f->payload_len != HRP_ACK_LEN) {
+			h->st.rx_bad_acks++;
+			return;
+		}
+		hrp_lag_acked(&h->lag, hsb_get64(f->payload), now);
 		return;
 	case HRP_FT_BULK_END:
 		h->st.bulk_received++;
@@ -451,6 +483,8 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	}
 	hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
 	hsb_record_buf_flush(h->deletes);
+	if (f->type == HRP_FT_RECORDS)
+		ack(h, f->seq);
 }
 
 static void owner_eval(struct hsb_hrp *h);
@@ -475,6 +509,7 @@ static void on_down(void *ctx, const char *why)
 
 	(void)why;
 	bulk_stop(h);
+	hrp_lag_cut(&h->lag);
 	h->st.tx_down += h->out_count;
 	h->out_len = 0;
 	h->out_count = 0;
@@ -616,6 +651,7 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
 	h->owned = -1;
+	hrp_lag_init(&h->lag);
 	hrp_coalesce_init(&h->co);
 	if (hrp_deflater_init(&h->zip, HRP_BULK_ZLIB_LEVEL))
 		goto nomem;
@@ -717,6 +753,8 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->install = &v->inst.stats;
 	out->owner = &v->owner;
 	out->backup_complete = v->backup_complete;
+	hrp_lag_quantiles(&v->lag, now_ns(), &out->lag);
+	out->lag_stats = &v->lag;
 }
 
 bool hsb_hrp_backup_complete(const struct hsb_hrp *v)

@@ -18,6 +18,8 @@
  * Receiver: a frame's records are checked whole (a bad one refuses the
  * frame, counted), then installed one by one; refusals are counted by
  * reason. Session deletes remove only sessions installed from the peer.
+ * Each RECORDS frame applied is acknowledged (an ACK frame with its
+ * sequence): the sender's applied lag (hrp_lag.h) ends there.
  */
 #ifndef HSBD_HRP_ENGINE_H
 #define HSBD_HRP_ENGINE_H
@@ -27,6 +29,7 @@
 
 #include "hrp/hrp_record.h"
 #include "datapath/install.h"
+#include "hrp/hrp_lag.h"
 #include "hrp/hrp_owner.h"
 
 struct hsb_hrp;
@@ -53,6 +56,8 @@ struct hsb_hrp_stats {
 	uint64_t bulk_raw_bytes, bulk_zlib_bytes;
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
 	uint64_t ready_timeouts; /* preemption allowed without a backup */
+	uint64_t rx_bad_acks; /* ACK frames of another length: ignored */
+	uint64_t tx_acks_lost; /* ACKs not sent: send buffer full, or down */
 };
 
 struct hsb_hrp_info {
@@ -65,6 +70,8 @@ struct hsb_hrp_info {
 	const struct hsb_install_stats *install;
 	const struct hrp_owner_stats *owner;
 	bool backup_complete;
+	struct hrp_lag_q lag; /* applied lag, the last minute */
+	const struct hrp_lag *lag_stats;
 };
 
 /* VGMP's preemption hook: the batch backup from the peer has arrived

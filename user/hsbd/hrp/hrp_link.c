@@ -183,6 +183,11 @@ int hrp_link_send(struct hrp_link *l, enum hrp_frame_type type, uint16_t flags,
 	return 0;
 }
 
+uint64_t hrp_link_tx_seq(const struct hrp_link *l)
+{
+	return l->cur ? l->cur->k.tx.seq : 0;
+}
+
 /* --- receiving --------------------------------------------------------------- */
 
 static void came_up(struct hrp_link *l, struct hrp_sock *s,
