@@ -153,6 +153,15 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "sessions_changed", in.owner->sessions);
 	add_u64(o, "mappings_changed", in.owner->mappings);
 	add_u64(o, "errors", in.owner->errors);
+	json_object_object_add(o, "pass_running",
+			       json_object_new_boolean(in.owner_pass_running));
+	add_u64(o, "passes_done", in.owner->passes_done);
+	add_u64(o, "passes_replaced", in.owner->passes_replaced);
+	add_u64(o, "pass_ticks", in.owner->steps);
+	json_object_object_add(
+		o, "longest_tick_ms",
+		json_object_new_double((double)in.owner->longest_step_ns /
+				       1e6));
 	json_object_object_add(*reply, "ownership", o);
 	return 0;
 }

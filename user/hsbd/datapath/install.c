@@ -60,7 +60,7 @@ enum hsb_install_fault hsb_install_session(struct hsb_install *in,
 	if (f)
 		return hsb_install_refuse(in, f, "session");
 	had = !bpf_map_lookup_elem(in->sessions, &p.key, &old);
-	if (had && !(old.flags & HSB_SESS_F_FROM_PEER))
+	if (had && !(old.flags & HSB_SESS_F_FROM_PEER) && !in->adopt_local)
 		return hsb_install_refuse(in, HSB_INSF_LOCAL, "session");
 	/* an update of an installed session keeps the reference it holds
 	 * when the translation is the same */

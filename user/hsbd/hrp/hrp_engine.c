@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The HRP engine: state backup to the peer. See hrp_engine.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,9 @@ struct hsb_hrp {
 	int owned; /* -1 unknown, 0 yielded, 1 claimed */
 	struct hsb_timer *owner_t;
 	struct hrp_owner_stats owner;
+	struct hrp_owner_pass *pass; /* a claim or yield under way */
+	struct hsb_timer *pass_t;
+	bool bulk_after_pass; /* a batch backup waits for it */
 	struct hsb_hrp_stats st;
 };
 
@@ -253,6 +257,11 @@ static void bulk_stop(struct hsb_hrp *h)
 
 static void bulk_start(struct hsb_hrp *h)
 {
+	if (h->pass) {
+		/* it sends this host's entries: once they are settled */
+		h->bulk_after_pass = true;
+		return;
+	}
 	if (h->bulk != BULK_IDLE) {
 		h->bulk_again = true;
 		return;
@@ -553,12 +562,54 @@ static void owner_eval(struct hsb_hrp *h)
 	if (want == h->owned)
 		return;
 	h->owned = want;
-	hrp_owner_set(hsb_datapath_maps(h->d->dp), want, &h->owner);
+	if (h->pass) {
+		/* the opposite pass: what it did so far is undone by this */
+		h->owner.passes_replaced++;
+		hrp_owner_free(h->pass);
+	}
+	h->pass = hrp_owner_start(hsb_datapath_maps(h->d->dp), want, &h->owner);
+	if (!h->pass) {
+		h->owner.errors++;
+		hsb_log(HSB_LOG_ERR, "hrp: cannot %s the state: out of memory",
+			want ? "claim" : "yield");
+		return;
+	}
+	/* while yielding, the peer's records replace what is not yielded
+	 * yet: it is about to be the peer's anyway */
+	h->inst.adopt_local = !want;
+	hsb_timer_arm(h->pass_t, 1, 1);
 	hsb_log(HSB_LOG_INFO, "hrp: %s the backed-up state",
-		want ? "active: claimed" : "standby: yielded");
-	/* the peer gets what is ours now */
+		want ? "active: claiming" : "standby: yielding");
+	/* the peer gets what is ours now (once the claim is done) */
 	if (want && hrp_link_is_up(h->link))
 		bulk_start(h);
+}
+
+/* A slice of the claim or yield per loop tick (hrp_owner.h). */
+static void on_pass(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_hrp *h = ctx;
+	bool claimed;
+
+	(void)loop;
+	(void)t;
+	if (!h->pass || !hrp_owner_step(h->pass, HRP_OWNER_STEP_NS))
+		return;
+	claimed = hrp_owner_claiming(h->pass);
+	hrp_owner_free(h->pass);
+	h->pass = NULL;
+	h->inst.adopt_local = false;
+	hsb_timer_arm(h->pass_t, 0, 0);
+	hsb_log(HSB_LOG_INFO,
+		"hrp: %s the backed-up state (%" PRIu64 " sessions and %" PRIu64
+		" mappings changed so far)",
+		claimed ? "claimed" : "yielded", h->owner.sessions,
+		h->owner.mappings);
+	if (h->bulk_after_pass) {
+		h->bulk_after_pass = false;
+		if (hrp_link_is_up(h->link))
+			bulk_start(h);
+	}
 }
 
 /* After a group changed side (deferred: not inside the switchover), and
@@ -591,6 +642,8 @@ static void engine_free(struct hsb_hrp *h)
 		hsb_switchover_unobserve(h->d->ha, on_ha, h);
 	hsb_timer_free(h->ready_t);
 	hsb_timer_free(h->owner_t);
+	hsb_timer_free(h->pass_t);
+	hrp_owner_free(h->pass);
 	hsb_map_walk_free(h->walk);
 	hsb_timer_free(h->flush_t);
 	hsb_timer_free(h->bulk_t);
@@ -650,13 +703,14 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->bulk_t = hsb_timer_new(d->loop, on_bulk, h);
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
+	h->pass_t = hsb_timer_new(d->loop, on_pass, h);
 	h->owned = -1;
 	hrp_lag_init(&h->lag);
 	hrp_coalesce_init(&h->co);
 	if (hrp_deflater_init(&h->zip, HRP_BULK_ZLIB_LEVEL))
 		goto nomem;
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
-	    !h->owner_t)
+	    !h->owner_t || !h->pass_t)
 		goto nomem;
 	hsb_timer_arm(h->ready_t, HRP_READY_TIMEOUT_MS, 0);
 	hsb_timer_arm(h->owner_t, 1, 0);
@@ -752,6 +806,7 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->st = &v->st;
 	out->install = &v->inst.stats;
 	out->owner = &v->owner;
+	out->owner_pass_running = v->pass != NULL;
 	out->backup_complete = v->backup_complete;
 	hrp_lag_quantiles(&v->lag, now_ns(), &out->lag);
 	out->lag_stats = &v->lag;

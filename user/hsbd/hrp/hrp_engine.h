@@ -69,6 +69,7 @@ struct hsb_hrp_info {
 	const struct hsb_hrp_stats *st;
 	const struct hsb_install_stats *install;
 	const struct hrp_owner_stats *owner;
+	bool owner_pass_running; /* a claim or yield under way */
 	bool backup_complete;
 	struct hrp_lag_q lag; /* applied lag, the last minute */
 	const struct hrp_lag *lag_stats;
