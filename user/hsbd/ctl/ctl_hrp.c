@@ -124,6 +124,8 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "records_dropped", in.st->tx_dropped);
 	add_u64(o, "records_while_down", in.st->tx_down);
 	add_u64(o, "records_of_peer_entries", in.st->tx_skipped_peer);
+	add_u64(o, "records_freshened", in.st->tx_freshened);
+	add_u64(o, "records_stale_dropped", in.st->tx_stale_dropped);
 	add_u64(o, "records_unknown", in.st->rx_unknown);
 	add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
 	rej = json_object_new_object();

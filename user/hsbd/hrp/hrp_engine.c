@@ -19,6 +19,7 @@
 #include "hrp_chunk.h"
 #include "hrp/hrp_coalesce.h"
 #include "hrp/hrp_engine.h"
+#include "hrp/hrp_fresh.h"
 #include "hrp/hrp_lag.h"
 #include "hrp/hrp_link.h"
 #include "ha/switchover.h"
@@ -66,6 +67,7 @@ struct hsb_hrp {
 	/* the batch backup */
 	enum bulk_phase bulk;
 	bool bulk_again; /* asked for while one runs */
+	uint64_t fresh_until_ns; /* session records from the table (hrp_fresh.h) */
 	struct hsb_map_walk *walk;
 	struct hsb_timer *bulk_t;
 	/* VGMP's preemption hook */
@@ -221,16 +223,51 @@ static bool to_rec(const union hsb_record *u, uint64_t now, struct hrp_rec *r)
 	return false;
 }
 
+/* A session upsert while a batch backup runs or just ran: the table's
+ * value, never older than the snapshot it follows (hrp_fresh.h). NULL:
+ * not to be sent. */
+static const union hsb_record *fresh(struct hsb_hrp *h,
+				     const union hsb_record *u, uint64_t now,
+				     union hsb_record *buf)
+{
+	switch (u->hdr.type) {
+	case HSB_EV_SESSION_NEW:
+	case HSB_EV_SESSION_UPDATE:
+	case HSB_EV_SESSION_REFRESH:
+	case HSB_EV_SESSION_RESYNC:
+		break;
+	default:
+		return u;
+	}
+	if (h->bulk == BULK_IDLE && now >= h->fresh_until_ns)
+		return u;
+	if (u->sess.sess.flags & HSB_SESS_F_FROM_PEER)
+		return u; /* to_rec() skips it */
+	buf->sess = u->sess;
+	if (hrp_fresh_session(hsb_datapath_maps(h->d->dp)->sessions, buf) ==
+	    HRP_FRESH_SEND) {
+		h->st.tx_freshened++;
+		return buf;
+	}
+	h->st.tx_stale_dropped++;
+	return NULL;
+}
+
 static void on_records(const struct hsb_bus_batch *b, void *ctx)
 {
 	struct hsb_hrp *h = ctx;
+	const union hsb_record *u;
+	union hsb_record buf;
 	struct hrp_rec r;
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
 		uint64_t t = b->recs[i].hdr.ts_ns;
 
-		if (!to_rec(&b->recs[i], b->now_ns, &r)) {
+		u = fresh(h, &b->recs[i], b->now_ns, &buf);
+		if (!u)
+			continue;
+		if (!to_rec(u, b->now_ns, &r)) {
 			h->st.tx_skipped_peer++;
 			continue;
 		}
@@ -359,6 +396,9 @@ static void on_bulk(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 				return; /* buffer full: next tick */
 			h->st.bulk_done++;
 			h->st.last_bulk_ms = (uint64_t)time(NULL) * 1000;
+			/* records emitted before its last read may still be
+			 * in the ring */
+			h->fresh_until_ns = now_ns() + HRP_FRESH_GRACE_NS;
 			bulk_stop(h);
 			if (h->bulk_again)
 				bulk_start(h);

@@ -56,6 +56,8 @@ struct hsb_hrp_stats {
 	uint64_t bulk_raw_bytes, bulk_zlib_bytes;
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
 	uint64_t ready_timeouts; /* preemption allowed without a backup */
+	uint64_t tx_freshened; /* session records sent with the table's value */
+	uint64_t tx_stale_dropped; /* ... not sent: gone, or the peer's now */
 	uint64_t rx_bad_acks; /* ACK frames of another length: ignored */
 	uint64_t tx_acks_lost; /* ACKs not sent: send buffer full, or down */
 };
