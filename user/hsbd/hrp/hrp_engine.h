@@ -13,7 +13,9 @@
  * (hrp_coalesce.h): one flush carries a session's latest state once. On (re)connection, and
  * when the connection's send buffer overflowed (records dropped, counted),
  * a batch backup walks the session and NAT tables in slices, paced by the
- * send buffer, between BULK_BEGIN and BULK_END.
+ * send buffer, between BULK_BEGIN and BULK_END, in zlib-compressed
+ * BULK_CHUNK frames (hrp_chunk.h); meanwhile and just after, live session
+ * records carry the table's value (hrp_fresh.h).
  *
  * Receiver: a frame's records are checked whole (a bad one refuses the
  * frame, counted), then installed one by one; refusals are counted by
