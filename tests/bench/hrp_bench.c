@@ -19,6 +19,13 @@
  *            time = the record's scheduled time; presence = installed)
  *   -m bulk  N sessions in the sender's map, one batch backup: time until
  *            the N are installed, bytes on the wire per session
+ *   -m owner N sessions from the peer in a map: the ownership claim of a
+ *            takeover as one loop iteration (the whole table at once,
+ *            as before it was sliced), then a yield and a claim sliced
+ *            as hrp_engine.c runs them (hrp_owner_step() per 1 ms tick):
+ *            the longest iteration of each (no link, no receiver)
+ *   -z LEVEL bulk: BULK_CHUNK frames zlib-compressed at LEVEL (1..9, as
+ *            hrp_engine.c does at HRP_BULK_ZLIB_LEVEL); 0: uncompressed
  *   -1       install one by one (hsb_install_session() per record, as
  *            before the batched install) instead of hsb_install_sessions()
  *
@@ -48,7 +55,9 @@
 #include "datapath/datapath.h"
 #include "datapath/install.h"
 #include "datapath/map_walk.h"
+#include "hrp_chunk.h"
 #include "hrp/hrp_link.h"
+#include "hrp/hrp_owner.h"
 #include "hrp/hrp_record.h"
 #include "records/xfer.h"
 
@@ -63,6 +72,9 @@ static const char *mode = "live";
 static uint64_t n_total = 1000000;
 static uint64_t rate = 100000;
 static bool one_by_one; /* -1: hsb_install_session() per record */
+static int zlevel; /* -z: compressed BULK_CHUNK frames */
+static struct hrp_deflater zip;
+static uint8_t zout[HRP_MAX_PAYLOAD];
 static struct hsb_loop *loop;
 static struct hrp_link *la, *lb;
 static struct hsb_xdp_bpf *skel_a, *skel_b;
@@ -134,9 +146,18 @@ static void flush(void)
 	uint64_t t0 = now_ns();
 	int ret;
 
+	size_t z = 0;
+
 	if (!out_count)
 		return;
-	ret = hrp_link_send(la, out_type, 0, out_count, out, out_len);
+	/* as hrp_engine.c's send_out() */
+	if (zlevel && out_type == HRP_FT_BULK_CHUNK)
+		z = hrp_chunk_deflate(&zip, out, out_len, zout, sizeof(zout));
+	if (z)
+		ret = hrp_link_send(la, out_type, HRP_FF_ZLIB, out_count, zout,
+				    z);
+	else
+		ret = hrp_link_send(la, out_type, 0, out_count, out, out_len);
 	if (ret)
 		send_fail++;
 	out_len = 0;
@@ -404,6 +425,8 @@ static int fill_a(void)
 			make_event(i, now, &ev);
 			keys[j] = ev.key;
 			vals[j] = ev.sess;
+			if (!strcmp(mode, "owner"))
+				vals[j].flags |= HSB_SESS_F_FROM_PEER;
 		}
 		cnt = j;
 		if (bpf_map_update_batch(fd, keys, vals, &cnt, NULL))
@@ -412,18 +435,68 @@ static int fill_a(void)
 	return 0;
 }
 
-static void on_poke(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
-{
-	(void)t;
-	(void)ctx;
-	hsb_loop_stop(l);
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* owner: one pass, stepped with budget_ns per tick; the longest tick */
+static void owner_pass(const struct hsb_dp_maps *m, bool claim,
+		       uint64_t budget_ns, const char *name)
+{
+	struct hrp_owner_stats st = { 0 };
+	struct hrp_owner_pass *p = hrp_owner_start(m, claim, &st);
+	static uint32_t tick_us[1 << 20];
+	uint64_t t0 = now_ns(), t, n = 0;
+	bool done = !p;
+
+	/* the ticks' lengths: the longest is the VM's scheduling as much as
+	 * ours, the p99 shows what a tick costs */
+	while (!done) {
+		t = now_ns();
+		done = hrp_owner_step(p, budget_ns);
+		if (n < sizeof(tick_us) / sizeof(tick_us[0]))
+			tick_us[n++] = (uint32_t)((now_ns() - t) / 1000);
+	}
+	qsort(tick_us, n, sizeof(*tick_us), cmp_u32);
+	printf("%s\"%s\": {\"seconds\": %.4f, \"ticks\": %llu, "
+	       "\"tick_p50_ms\": %.3f, \"tick_p99_ms\": %.3f, "
+	       "\"longest_tick_ms\": %.3f, \"sessions\": %llu, "
+	       "\"errors\": %llu}",
+	       claim && budget_ns == UINT64_MAX ? "" : ", ", name,
+	       (double)(now_ns() - t0) / 1e9, (unsigned long long)st.steps,
+	       n ? tick_us[n / 2] / 1e3 : 0,
+	       n ? tick_us[n * 99 / 100] / 1e3 : 0,
+	       (double)st.longest_step_ns / 1e6,
+	       (unsigned long long)st.sessions, (unsigned long long)st.errors);
+	hrp_owner_free(p);
+}
+
+static int owner_mode(void)
+{
+	struct hsb_dp_maps m;
+
+	memset(&m, 0, sizeof(m));
+	m.sessions = bpf_map__fd(skel_a->maps.hsb_sessions);
+	m.nat_pat = bpf_map__fd(skel_a->maps.hsb_nat_pat);
+	m.nat_nopat = bpf_map__fd(skel_a->maps.hsb_nat_nopat);
+	m.nat_srv = bpf_map__fd(skel_a->maps.hsb_nat_srv);
+	printf("{\"mode\": \"owner\", \"n\": %llu, ",
+	       (unsigned long long)n_total);
+	owner_pass(&m, true, UINT64_MAX, "claim_whole");
+	owner_pass(&m, false, HRP_OWNER_STEP_NS, "yield_sliced");
+	owner_pass(&m, true, HRP_OWNER_STEP_NS, "claim_sliced");
+	printf("}\n");
+	return 0;
+}
+
+static void on_poke(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
+{
+	(void)t;
+	(void)ctx;
+	hsb_loop_stop(l);
 }
 
 int main(int argc, char **argv)
@@ -436,8 +509,16 @@ int main(int argc, char **argv)
 	double secs;
 	int c;
 
-	while ((c = getopt(argc, argv, "1m:n:r:")) != -1) {
+	while ((c = getopt(argc, argv, "1m:n:r:z:")) != -1) {
 		switch (c) {
+		case 'z':
+			zlevel = atoi(optarg);
+			if (zlevel < 0 || zlevel > 9 ||
+			    (zlevel && hrp_deflater_init(&zip, zlevel))) {
+				fprintf(stderr, "hrp_bench: bad -z\n");
+				return 2;
+			}
+			break;
 		case '1':
 			one_by_one = true;
 			break;
@@ -452,7 +533,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: hrp_bench [-1] [-m live|lag|bulk] [-n N] [-r RATE]\n");
+				"usage: hrp_bench [-1] [-m live|lag|bulk|owner] [-n N] [-r RATE] [-z LEVEL]\n");
 			return 2;
 		}
 	}
@@ -481,7 +562,7 @@ int main(int argc, char **argv)
 		if (!lag_us)
 			return 1;
 	}
-	if (!strcmp(mode, "bulk")) {
+	if (!strcmp(mode, "bulk") || !strcmp(mode, "owner")) {
 		skel_a = load((uint32_t)(n_total + n_total / 4 + 1024));
 		uint64_t tf = now_ns();
 
@@ -492,6 +573,8 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"hrp_bench: filled A: %.1f ns/entry (batch update)\n",
 			(double)(now_ns() - tf) / (double)n_total);
+		if (!strcmp(mode, "owner"))
+			return owner_mode();
 		walk = hsb_map_walk_new(bpf_map__fd(skel_a->maps.hsb_sessions),
 					sizeof(struct hsb_flow_key),
 					sizeof(struct hsb_session), BULK_BATCH);
@@ -561,6 +644,7 @@ int main(int argc, char **argv)
 		       lag_us[lag_n * 99 / 100] / 1000.0,
 		       lag_us[lag_n - 1] / 1000.0);
 	}
+	printf(", \"zlib_level\": %d", zlevel);
 	printf(", \"install_batches\": %llu}\n",
 	       (unsigned long long)inst.stats.batches);
 	return 0;

@@ -15,7 +15,9 @@
 #   lag   new sessions at BENCH_HRP_RATE (100000)/s for 2 s, and at the
 #         rate the conntrackd generator reached (same-rate comparison)
 #   bulk  BENCH_HRP_BULK_N (1000000) sessions in the sender's map, one
-#         batch backup: seconds until all are installed, wire bytes each
+#         batch backup: seconds until all are installed, wire bytes each;
+#         with BULK_CHUNK frames zlib-compressed at the engine's level
+#         (hrp_bench -z 1, HRP_BULK_ZLIB_LEVEL) and uncompressed (-z 0)
 # conntrackd (tests/bench/ct_bench.py): fwA and fwB namespaces joined by a
 # veth, a conntrackd each; new UDP flows from fwA through nftables
 # masquerade to a sink namespace create the conntrack entries.
@@ -251,7 +253,8 @@ print(int(r["r"].get("generator_rate", 0)) if r["impl"] == "conntrackd" else "")
 	if [ -n "$CT_GOT_RATE" ] && [ "$CT_GOT_RATE" -gt 0 ]; then
 		hsb "$run" -m lag -n "$CT_N" -r "$CT_GOT_RATE"
 	fi
-	hsb "$run" -m bulk -n "$HRP_BULK_N"
+	hsb "$run" -m bulk -n "$HRP_BULK_N" -z 1
+	hsb "$run" -m bulk -n "$HRP_BULK_N" -z 0
 	if [ "$HAVE_CT" = 1 ]; then
 		ct_bulk "$run" || echo "hrp_bench: conntrackd bulk run $run failed" >&2
 	fi
@@ -278,7 +281,8 @@ hl = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" not in r["args"])
 h1 = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" in r["args"])
 hlag = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] == rate)
 hlag_same = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] != rate)
-hb = sel("hsb", lambda r: r["r"]["mode"] == "bulk")
+hb = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and r["r"]["zlib_level"])
+hb0 = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and not r["r"]["zlib_level"])
 cl = sel("conntrackd", lambda r: r["args"].startswith("live"))
 cb = sel("conntrackd", lambda r: r["args"].startswith("bulk"))
 
@@ -333,12 +337,16 @@ bulk = {
             "cache has them)",
     "hsb": {"n": hb[0]["r"]["n"] if hb else None, "seconds": med(hb, "seconds"),
             "records_per_s": med(hb, "records_per_s"),
-            "bytes_per_session": med(hb, "bytes_per_session")},
+            "bytes_per_session": med(hb, "bytes_per_session"),
+            "zlib_level": hb[0]["r"]["zlib_level"] if hb else None},
+    "hsb_uncompressed": {"seconds": med(hb0, "seconds"),
+                         "records_per_s": med(hb0, "records_per_s"),
+                         "bytes_per_session": med(hb0, "bytes_per_session")},
     "conntrackd": {"n": cb[0]["r"]["n"] if cb else None,
                    "seconds": med(cb, "seconds"),
                    "records_per_s": med(cb, "records_per_s")},
     "target_seconds_1M": 2,
-    "runs": [r for r in res if r in hb or r in cb],
+    "runs": [r for r in res if r in hb or r in hb0 or r in cb],
 }
 bulk["ratio_hsb_over_conntrackd"] = ratio(bulk["hsb"]["records_per_s"],
                                           bulk["conntrackd"]["records_per_s"])
@@ -375,6 +383,9 @@ print(f"{'bulk: seconds (n)':<40} "
 print(f"{'bulk: sessions/s':<40} {f(B['records_per_s']):>14} "
       f"{f(CB['records_per_s']):>14} {f(bulk['ratio_hsb_over_conntrackd'], '{:.1f}x'):>8}")
 print(f"{'bulk: wire bytes per session':<40} {f(B['bytes_per_session'], '{:.1f}'):>14}")
+B0 = bulk["hsb_uncompressed"]
+print(f"{'  uncompressed: seconds, bytes/session':<40} "
+      f"{f(B0['seconds'], '{:.2f}') + ', ' + f(B0['bytes_per_session'], '{:.1f}'):>14}")
 print(f"targets: live >= 1,000,000/s; lag p99 <= 5 ms at {rate}/s; 1M bulk <= 2 s; live ratio >= 10x")
 print(f"JSON: {outdir}/hrp_live.json hrp_lag.json hrp_bulk.json")
 EOF

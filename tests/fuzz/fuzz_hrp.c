@@ -16,12 +16,17 @@
  *     a test-only switch in the product. It also writes the true length
  *     into the header unless bit 1 is set, and the next sequence number
  *     when bit 2 is set.
+ * A BULK_CHUNK with HRP_FF_ZLIB is inflated by the frame layer (bounded,
+ * hrp_chunk.h) and its records go the same record path as RECORDS: the
+ * seeds carry real compressed chunks, so the fuzzer reaches inflate and
+ * what comes out of it.
  * The stream is fed in pieces of 1..16 bytes (bits 4..7 of the mode byte;
  * 0: all at once), as TCP may deliver it.
  *
  * Invariants: a feed never takes more than it was given, and makes
  * progress; an accepted frame's payload lies in the receive buffer with
- * the length the header gave; sequence numbers of accepted frames go up
+ * the length the header gave, or (an inflated chunk) in the inflate
+ * buffer within its limit; sequence numbers of accepted frames go up
  * by one.
  */
 #include <stdint.h>
@@ -31,6 +36,7 @@
 #include <openssl/hmac.h>
 
 #include "fuzz_common.h"
+#include "hrp_chunk.h"
 #include "hrp_frame.h"
 #include "hrp/hrp_record.h"
 
@@ -102,8 +108,19 @@ static int feed(struct hrp_conn_keys *c, const uint8_t *data, size_t len,
 		FUZZ_ASSERT(used > 0 || complete);
 		if (complete) {
 			FUZZ_ASSERT(f.type > 0 && f.type < HRP_FT__MAX);
-			FUZZ_ASSERT(f.payload == c->rx.buf + HRP_HDR_LEN);
-			FUZZ_ASSERT(f.payload_len <= HRP_MAX_PAYLOAD);
+			if (f.type == HRP_FT_BULK_CHUNK &&
+			    (f.flags & HRP_FF_ZLIB)) {
+				FUZZ_ASSERT(f.payload == c->rx.inf->buf);
+				FUZZ_ASSERT(f.payload_len > 0 &&
+					    f.payload_len <= HRP_CHUNK_RAW_MAX);
+			} else {
+				FUZZ_ASSERT(f.payload ==
+					    c->rx.buf + HRP_HDR_LEN);
+				FUZZ_ASSERT(f.payload_len <= HRP_MAX_PAYLOAD);
+				FUZZ_ASSERT(f.wire_len ==
+					    HRP_HDR_LEN + f.payload_len +
+						    HRP_HMAC_LEN);
+			}
 			if (f.type == HRP_FT_HELLO) {
 				FUZZ_ASSERT(f.seq == 0 && c->rx.keyed);
 			} else {

@@ -115,11 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 2;
 		if (len > size)
 			len = size;
-		if (hrp_cfg_decode(data, len, &m) == HRP_CE_OK) {
+		if (hrp_cfg_decode(data, len, &m) == HRP_CFE_OK) {
 			if (m.kind == HRP_CFG_RESULT) {
 				check_result(data, len, &m);
 			} else if (hrp_cfg_rx_add(&rx, &m, &complete) ==
-					   HRP_CE_OK &&
+					   HRP_CFE_OK &&
 				   complete) {
 				FUZZ_ASSERT(strlen(rx.text) == rx.total);
 				hrp_cfg_digest(rx.text, rx.total, d);

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import struct
 import sys
+import zlib
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
@@ -154,6 +155,15 @@ def seeds_hrp():
     body = sess + sdel + nat + ndel + unknown
     write("fuzz_hrp", b"\x04" + hrp_spec(2, 1, 5, body))
     write("fuzz_hrp", b"\x04" + hrp_spec(4, 1, 4, sess + sdel + nat + ndel))
+    # compressed chunks (flag 1, docs/hrp.md "Compressed chunks"): the
+    # records above; many sessions; one declaring less than it inflates to
+    def zchunk(raw, declared=None):
+        n = len(raw) if declared is None else declared
+        return struct.pack("!I", n) + zlib.compress(raw, 1)
+    recs4 = sess + sdel + nat + ndel
+    write("fuzz_hrp", b"\x04" + hrp_spec(4, 1, 4, zchunk(recs4), 1))
+    write("fuzz_hrp", b"\x04" + hrp_spec(4, 1, 40, zchunk(sess * 40), 1))
+    write("fuzz_hrp", b"\x04" + hrp_spec(4, 1, 4, zchunk(recs4, 100), 1))
     # raw: a header alone, a HELLO-shaped frame with a wrong HMAC
     write("fuzz_hrp", b"\x01" + frames[0][:32])
     hello = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 1, 0, 104, 0, 0)

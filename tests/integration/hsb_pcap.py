@@ -16,6 +16,13 @@ of the docs (the bytes the unit tests assert), stdlib only.
                     frames 19-28: two more TCP connections to port 18514,
                     each with one segment hsbd closes it for (bad_hrp():
                     frames 22 and 27);
+                    frames 29-33: the HELLO and a RECORDS frame with a
+                    session and a NAT entry (frame 32);
+                    frames 34-40: the HELLO and a zlib-compressed
+                    BULK_CHUNK of the same records (frame 37), then a
+                    chunk that does not inflate (frame 39);
+                    frames 41-45: the HELLO and an ACK of sequence 7
+                    (frame 44);
   reasons.txt       "FRAME REASON" for frames 11-18, 22 and 27: the
                     reason hsbd counts each under.
 """
@@ -23,6 +30,7 @@ import os
 import re
 import struct
 import sys
+import zlib
 
 PORT = 18514
 A, B = "10.255.0.1", "10.255.0.2"
@@ -159,6 +167,20 @@ def records_frame():
     return hdr + body + bytes(32)
 
 
+# docs/hrp.md "Compressed chunks": the same records as one chunk of a
+# batch backup (seq 1, count 2, flag zlib), then a chunk that is no zlib
+# stream (seq 2): hsbd refuses it as chunk-corrupt
+def chunk_frames():
+    body = REC_SESSION + REC_NAT
+    good = struct.pack("!I", len(body)) + zlib.compress(body, 1)
+    bad = struct.pack("!I", 1000) + b"this is not a zlib stream"
+    out = []
+    for seq, count, p in ((1, 2, good), (2, 1, bad)):
+        out.append(struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 4, 1,
+                               32 + len(p) + 32, seq, count) + p + bytes(32))
+    return out
+
+
 # streams hsbd closes at once, each with the reason it counts
 def bad_hrp(hello):
     short_len = bytearray(hello)
@@ -221,6 +243,13 @@ def main():
     # a stream carrying state records, after the worked HELLO
     rec_stream = tcp_stream(40100, [hrp_hello + records_frame()])
     frames += rec_stream
+    good, bad = chunk_frames()
+    chunk_stream = tcp_stream(40200, [hrp_hello + good, bad])
+    reasons.append((len(frames) + 6, "chunk-corrupt"))
+    frames += chunk_stream
+    ack = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 8, 0, 32 + 8 + 32, 1, 0)
+    frames += tcp_stream(40300, [hrp_hello + ack + struct.pack("!Q", 7) +
+                                 bytes(32)])
     write_pcap(os.path.join(out, "examples.pcap"), frames)
     with open(os.path.join(out, "reasons.txt"), "w") as f:
         f.write("".join(f"{n} {r}\n" for n, r in reasons))

@@ -209,6 +209,8 @@ check "HRP connected on A" wait_for 10 sample_is hsb_hrp_connected 1
 check "HRP connected on B" wait_for 10 bsample_is hsb_hrp_connected 1
 check "HRP bytes flow" sample_gt hsb_hrp_sent_bytes_total 0
 check "B received a complete batch backup" wait_for 10 bsample_is hsb_hrp_batch_received_total 1
+lag_exposed() { sample hsb_hrp_applied_lag_p99_seconds | grep -q '^[0-9]'; }
+check "the applied lag p99 is exposed" lag_exposed
 get /metrics >"$T_DIR/scrape3.txt"
 check "promtool silent with a connected peer" \
 	sh -c "promtool check metrics <'$T_DIR/scrape3.txt'"

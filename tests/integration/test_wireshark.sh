@@ -8,7 +8,8 @@
 # (b) examples.pcap (hsb_pcap.py): the HRP worked example of docs/hrp.md,
 #     a TCP stream cut at awkward places, is reassembled into its two
 #     frames with every field right; the VGMP worked example of
-#     docs/vgmp.md decodes field for field; datagrams and streams hsbd
+#     docs/vgmp.md decodes field for field; a zlib-compressed BULK_CHUNK
+#     is inflated into its records; datagrams, streams and chunks hsbd
 #     drops are flagged with the reason hsbd counts, without a Lua error;
 # (c) the port preferences move the dissectors.
 . "$(dirname "$0")/lib.sh"
@@ -222,7 +223,7 @@ check "tshark decodes it" ts -r "$T_DIR/examples.pcap" -T fields -E header=y \
 	-e vgmp.member.state -e vgmp.member.family -e vgmp.hmac \
 	-e hrp.rec.type -e hrp.rec.length -e hrp.rec.family -e hrp.rec.proto \
 	-e hrp.rec.a -e hrp.rec.b -e hrp.rec.state -e hrp.rec.age_ns \
-	-e hrp.rec.table -e hrp.rec.public -e hrp.rec.inside \
+	-e hrp.rec.table -e hrp.rec.public -e hrp.rec.inside -e hrp.flags.zlib -e hrp.chunk.raw_length -e hrp.ack.seq \
 	-e _ws.expert.message -e _ws.col.Info
 cp "$T_DIR/last.out" "$T_DIR/examples.tsv"
 check "tshark shows the detail view" ts -r "$T_DIR/examples.pcap" -V
@@ -259,7 +260,8 @@ same "HELLO reassembled from segments 4 and 6, every field" \
 same "RECORDS reassembled from segments 6 and 8, every field" \
 	"6,8 0x4852 1 2 68 1 1 4    deadbeef 837a226ecc9fd63d12956f9a5d9c578319e8af4b93997b2df5c677c2907b307e bad-length: record 1, type 222, length 48879 RECORDS seq 1 count 1" \
 	"$(ex 8 $HRP_F)"
-same "HRP in frames 6, 8, 32 (and 22, 27: bad ones)" "6 8 22 27 32 " \
+same "HRP in frames 6, 8, 32, 37, 44 (and 22, 27, 39: bad ones)" \
+	"6 8 22 27 32 37 39 44 " \
 	"$(frames_of HRP)"
 # shellcheck disable=SC2086
 same "state records (docs/hrp.md, Records): a session and a NAT entry" \
@@ -267,6 +269,15 @@ same "state records (docs/hrp.md, Records): a session and a NAT entry" \
 	"$(ex 32 hrp.rec.type hrp.rec.length hrp.rec.family hrp.rec.proto \
 		hrp.rec.a hrp.rec.b hrp.rec.state hrp.rec.age_ns hrp.rec.table \
 		hrp.rec.public hrp.rec.inside _ws.expert.message)"
+# shellcheck disable=SC2086
+same "a zlib-compressed BULK_CHUNK (docs/hrp.md): inflated, the same records" \
+	"1,4 1 180 1,3 124,56 4 6,6 192.168.10.10:54321 198.51.100.7:443 4 10000000000,5000000000 3 203.0.113.5:8080 192.168.10.100:80 " \
+	"$(ex 37 hrp.type hrp.flags.zlib hrp.chunk.raw_length hrp.rec.type \
+		hrp.rec.length hrp.rec.family hrp.rec.proto hrp.rec.a hrp.rec.b \
+		hrp.rec.state hrp.rec.age_ns hrp.rec.table hrp.rec.public \
+		hrp.rec.inside _ws.expert.message)"
+same "an ACK: the sequence the peer applied" "1,8 7 HELLO node 10.255.0.1, ACK seq 1 count 0 applied 7" \
+	"$(ex 44 hrp.type hrp.ack.seq _ws.col.Info)"
 same "the records are listed in the detail view" \
 	"Record: session 192.168.10.10:54321 <-> 198.51.100.7:443|Record: nat 203.0.113.5:8080" \
 	"$(awk '/^Frame [0-9]+:/ { f = $2 == "32:" } f' "$T_DIR/examples.txt" |

@@ -54,8 +54,8 @@ static void feed_all(struct hrp_cfg_rx *rx, uint8_t out[][ROOM],
 
 	for (i = 0; i < k; i++) {
 		assert_int_equal(hrp_cfg_decode(out[i], lens[i], &m),
-				 HRP_CE_OK);
-		assert_int_equal(hrp_cfg_rx_add(rx, &m, &complete), HRP_CE_OK);
+				 HRP_CFE_OK);
+		assert_int_equal(hrp_cfg_rx_add(rx, &m, &complete), HRP_CFE_OK);
 		assert_int_equal(complete, i == k - 1 && expect_complete);
 	}
 }
@@ -73,7 +73,7 @@ static void test_offer_round_trip(void **state)
 	k = offer_chunks(out, lens, HRP_CFG_F_MASTER, 7);
 	assert_int_equal(k, (699 + ROOM - HRP_CFG_HDR_LEN - 1) /
 				    (ROOM - HRP_CFG_HDR_LEN));
-	assert_int_equal(hrp_cfg_decode(out[0], lens[0], &m), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_decode(out[0], lens[0], &m), HRP_CFE_OK);
 	assert_int_equal(m.flags, HRP_CFG_F_MASTER | HRP_CFG_F_FIRST);
 	assert_int_equal(m.gen, 7);
 	feed_all(&rx, out, lens, k, true);
@@ -99,9 +99,9 @@ static void test_empty_offer(void **state)
 	hrp_cfg_digest("", 0, d);
 	len = hrp_cfg_offer_encode(0, 1, d, "", 0, 0, out, sizeof(out), &n);
 	assert_int_equal(len, HRP_CFG_HDR_LEN);
-	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CFE_OK);
 	assert_int_equal(m.flags, HRP_CFG_F_FIRST | HRP_CFG_F_LAST);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_OK);
 	assert_true(complete);
 	assert_string_equal(rx.text, "");
 	hrp_cfg_rx_reset(&rx);
@@ -118,25 +118,25 @@ static void test_decode_refusals(void **state)
 	make_text();
 	offer_chunks(out, lens, 0, 1);
 	for (i = 0; i < HRP_CFG_HDR_LEN; i++)
-		assert_int_equal(hrp_cfg_decode(out[0], i, &m), HRP_CE_SHORT);
+		assert_int_equal(hrp_cfg_decode(out[0], i, &m), HRP_CFE_SHORT);
 	memcpy(b, out[0], lens[0]);
 	b[0] = 9;
-	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CE_KIND);
+	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CFE_KIND);
 	memcpy(b, out[0], lens[0]);
 	b[2] = 1; /* reserved */
-	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CE_KIND);
+	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CFE_KIND);
 	memcpy(b, out[0], lens[0]);
 	b[1] |= 0x80; /* an unknown flag */
-	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CE_KIND);
+	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CFE_KIND);
 	memcpy(b, out[0], lens[0]);
 	b[44] = 0x7f; /* total over the limit */
-	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CE_SIZE);
+	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CFE_SIZE);
 	memcpy(b, out[0], lens[0]);
 	b[47] = 10; /* total shorter than this chunk */
 	b[46] = 0;
 	b[45] = 0;
 	b[44] = 0;
-	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CE_SIZE);
+	assert_int_equal(hrp_cfg_decode(b, lens[0], &m), HRP_CFE_SIZE);
 }
 
 static void test_reassembly_refusals(void **state)
@@ -154,21 +154,21 @@ static void test_reassembly_refusals(void **state)
 	assert_true(k >= 3);
 	/* a chunk without its FIRST */
 	hrp_cfg_decode(out[1], lens[1], &m);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_ORDER);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_ORDER);
 	/* a chunk skipped */
 	hrp_cfg_decode(out[0], lens[0], &m);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_OK);
 	hrp_cfg_decode(out[2], lens[2], &m);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_ORDER);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_ORDER);
 	assert_false(rx.busy);
 	/* a changed byte: the digest catches it at the end */
 	out[1][HRP_CFG_HDR_LEN + 3] ^= 1;
 	hrp_cfg_decode(out[0], lens[0], &m);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_OK);
 	for (int i = 1; i < k; i++) {
 		hrp_cfg_decode(out[i], lens[i], &m);
 		assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete),
-				 i == k - 1 ? HRP_CE_DIGEST : HRP_CE_OK);
+				 i == k - 1 ? HRP_CFE_DIGEST : HRP_CFE_OK);
 	}
 	assert_false(complete);
 	assert_null(rx.text);
@@ -178,7 +178,7 @@ static void test_reassembly_refusals(void **state)
 	hrp_cfg_decode(out[0], lens[0], &m);
 	hrp_cfg_rx_add(&rx, &m, &complete);
 	hrp_cfg_decode(out[1], lens[1], &m);
-	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CE_TEXT);
+	assert_int_equal(hrp_cfg_rx_add(&rx, &m, &complete), HRP_CFE_TEXT);
 	hrp_cfg_rx_reset(&rx);
 }
 
@@ -194,7 +194,7 @@ static void test_result(void **state)
 	len = hrp_cfg_result_encode(9, d, HRP_CFG_REFUSED,
 				    "zone 'x' is not defined\n\x01", out,
 				    sizeof(out));
-	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CFE_OK);
 	assert_int_equal(m.kind, HRP_CFG_RESULT);
 	assert_int_equal(m.status, HRP_CFG_REFUSED);
 	assert_int_equal(m.gen, 9);
@@ -204,12 +204,12 @@ static void test_result(void **state)
 	len = hrp_cfg_result_encode(9, d, HRP_CFG_KEPT, reason, out,
 				    sizeof(out));
 	assert_int_equal(len, HRP_CFG_HDR_LEN + HRP_CFG_MSG_MAX);
-	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CE_OK);
+	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CFE_OK);
 	out[1] = HRP_CFG__STATUS_COUNT;
-	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CE_KIND);
+	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CFE_KIND);
 	out[1] = HRP_CFG_KEPT;
 	out[HRP_CFG_HDR_LEN] = 0x7f;
-	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CE_TEXT);
+	assert_int_equal(hrp_cfg_decode(out, len, &m), HRP_CFE_TEXT);
 }
 
 static enum hrp_cfg_status judge(enum hrp_cfg_role role, bool standby,

@@ -450,7 +450,7 @@ local HRP_HELLO_LEN = 40
 
 local hrp_types = {
 	[1] = "HELLO", [2] = "RECORDS", [3] = "BULK_BEGIN", [4] = "BULK_CHUNK",
-	[5] = "BULK_END", [6] = "KEEPALIVE", [7] = "CONFIG",
+	[5] = "BULK_END", [6] = "KEEPALIVE", [7] = "CONFIG", [8] = "ACK",
 }
 
 local hrp = Proto("hrp", "hsb HRP (hot-standby state backup)")
@@ -460,7 +460,14 @@ local hf = {
 	version = ProtoField.uint8("hrp.version", "Version", base.DEC),
 	type = ProtoField.uint8("hrp.type", "Type", base.DEC, hrp_types),
 	flags = ProtoField.uint16("hrp.flags", "Flags", base.HEX),
+	flag_zlib = ProtoField.bool("hrp.flags.zlib", "zlib-compressed chunk",
+		16, nil, 0x0001),
 	reserved = ProtoField.bytes("hrp.reserved", "Reserved"),
+	ack_seq = ProtoField.uint64("hrp.ack.seq", "Applied up to sequence",
+		base.DEC, nil, nil, "the last RECORDS frame the peer applied"),
+	chunk_raw = ProtoField.uint32("hrp.chunk.raw_length",
+		"Records length, inflated", base.DEC),
+	chunk_zlib = ProtoField.bytes("hrp.chunk.zlib", "zlib stream"),
 	length = ProtoField.uint32("hrp.length", "Length", base.DEC, nil, nil,
 		"whole frame: header, payload, HMAC"),
 	seq = ProtoField.uint64("hrp.seq", "Sequence", base.DEC),
@@ -512,6 +519,10 @@ local he = {
 		expert.group.MALFORMED, expert.severity.ERROR),
 	hello = ProtoExpert.new("hrp.bad_hello", "hello",
 		expert.group.PROTOCOL, expert.severity.ERROR),
+	chunk_corrupt = ProtoExpert.new("hrp.chunk_corrupt", "chunk-corrupt",
+		expert.group.MALFORMED, expert.severity.ERROR),
+	chunk_size = ProtoExpert.new("hrp.chunk_too_large", "chunk-too-large",
+		expert.group.MALFORMED, expert.severity.ERROR),
 	-- hrp_rec_err_name(): a frame's records refused whole
 	bad_records = ProtoExpert.new("hrp.bad_records", "bad-records",
 		expert.group.MALFORMED, expert.severity.ERROR),
@@ -560,6 +571,8 @@ local function rec_addr(r, family)
 end
 
 local REC_LEN = { [1] = 124, [2] = 44, [3] = 56, [4] = 16 }
+local HRP_FF_ZLIB = 0x0001
+local HRP_CHUNK_RAW_MAX = HRP_MAX_FRAME - HRP_HDR_LEN - HRP_HMAC_LEN
 
 -- The records of a RECORDS / BULK_CHUNK payload, each a subtree; a length
 -- hsbd would refuse is flagged (the frame is refused whole there).
@@ -629,6 +642,44 @@ local function hrp_records(pr, t, count)
 	end
 end
 
+-- A compressed BULK_CHUNK payload (hrp_chunk.h): the inflated length,
+-- the zlib stream, and the records it inflates to (a tab of their own);
+-- what hsbd's bounded inflate refuses is flagged with its reason.
+local function hrp_chunk(pr, t, count)
+	local plen = pr:len()
+	if plen <= 4 then
+		hrp_close(t, he.chunk_corrupt, "chunk-corrupt",
+			"no zlib stream after the length")
+		return
+	end
+	local want = pr(0, 4):uint()
+	t:add(hf.chunk_raw, pr(0, 4))
+	local zi = t:add(hf.chunk_zlib, pr(4))
+	if want == 0 or want > HRP_CHUNK_RAW_MAX then
+		hrp_close(zi, he.chunk_size, "chunk-too-large", string.format(
+			"declares %d bytes, 1..%d", want, HRP_CHUNK_RAW_MAX))
+		return
+	end
+	local raw = pr(4):uncompress("Inflated records")
+	if raw == nil then
+		hrp_close(zi, he.chunk_corrupt, "chunk-corrupt",
+			"the zlib stream does not inflate")
+		return
+	end
+	if raw:len() > want then
+		hrp_close(zi, he.chunk_size, "chunk-too-large", string.format(
+			"inflates past the %d bytes it declares", want))
+		return
+	end
+	if raw:len() ~= want then
+		hrp_close(zi, he.chunk_corrupt, "chunk-corrupt", string.format(
+			"inflates to %d bytes, declares %d", raw:len(), want))
+		return
+	end
+	zi:append_text(string.format(" (%d bytes, inflated %d)", plen - 4, want))
+	hrp_records(raw(), t, count)
+end
+
 local function hrp_pdu(tvb, pinfo, tree)
 	local len = tvb:len()
 	pinfo.cols.protocol = "HRP"
@@ -643,7 +694,10 @@ local function hrp_pdu(tvb, pinfo, tree)
 	local magic_i = t:add(hf.magic, tvb(0, 2))
 	local ver_i = t:add(hf.version, tvb(2, 1))
 	local type_i = t:add(hf.type, tvb(3, 1))
-	t:add(hf.flags, tvb(4, 2))
+	local flags_i = t:add(hf.flags, tvb(4, 2))
+	if ftype == 4 then
+		flags_i:add(hf.flag_zlib, tvb(4, 2))
+	end
 	t:add(hf.reserved, tvb(6, 2))
 	local len_i = t:add(hf.length, tvb(8, 4))
 	t:add(hf.reserved, tvb(12, 4))
@@ -660,7 +714,7 @@ local function hrp_pdu(tvb, pinfo, tree)
 				"version " .. tvb(2, 1):uint())
 		elseif not hrp_types[ftype] then
 			hrp_close(type_i, he.unknown_type, "unknown-type",
-				"type " .. ftype .. " (1..7)")
+				"type " .. ftype .. " (1..8)")
 		else
 			hrp_close(len_i, he.bad_length, "bad-length", string.format(
 				"%d bytes, %d..%d", total, HRP_HDR_LEN + HRP_HMAC_LEN,
@@ -697,12 +751,18 @@ local function hrp_pdu(tvb, pinfo, tree)
 				local pt = t:add(hf.payload, pr):append_text(
 					string.format(" (%d bytes, %d record%s)", plen,
 						count, count == 1 and "" or "s"))
-				if ftype == 2 or ftype == 4 then
+				if ftype == 4 and has_bit(tvb(4, 2):uint(), HRP_FF_ZLIB) then
+					hrp_chunk(pr, pt, count)
+				elseif ftype == 2 or ftype == 4 then
 					hrp_records(pr, pt, count)
 				end
 			end
 			summary = string.format("%s seq %s count %d", hrp_types[ftype],
 				tostring(seq), count)
+			if ftype == 8 and plen == 8 then
+				t:add(hf.ack_seq, pr(0, 8))
+				summary = summary .. " applied " .. tostring(pr(0, 8):uint64())
+			end
 		end
 		t:add(hf.hmac, tvb(len - HRP_HMAC_LEN, HRP_HMAC_LEN))
 			:append_text(" [not verified: no key]")

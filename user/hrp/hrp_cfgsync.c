@@ -26,11 +26,11 @@
 #define OFFER_FLAGS \
 	(HRP_CFG_F_FIRST | HRP_CFG_F_LAST | HRP_CFG_F_MASTER | HRP_CFG_F_PUSHED)
 
-static const char *const err_names[HRP_CE__COUNT] = {
-	[HRP_CE_OK] = "ok",	[HRP_CE_SHORT] = "short",
-	[HRP_CE_KIND] = "kind", [HRP_CE_ORDER] = "order",
-	[HRP_CE_SIZE] = "size", [HRP_CE_DIGEST] = "digest",
-	[HRP_CE_TEXT] = "text",
+static const char *const err_names[HRP_CFE__COUNT] = {
+	[HRP_CFE_OK] = "ok",	 [HRP_CFE_SHORT] = "short",
+	[HRP_CFE_KIND] = "kind", [HRP_CFE_ORDER] = "order",
+	[HRP_CFE_SIZE] = "size", [HRP_CFE_DIGEST] = "digest",
+	[HRP_CFE_TEXT] = "text",
 };
 
 static const char *const status_names[HRP_CFG__STATUS_COUNT] = {
@@ -42,7 +42,7 @@ static const char *const status_names[HRP_CFG__STATUS_COUNT] = {
 
 const char *hrp_cfg_err_name(enum hrp_cfg_err e)
 {
-	return (unsigned int)e < HRP_CE__COUNT ? err_names[e] : "?";
+	return (unsigned int)e < HRP_CFE__COUNT ? err_names[e] : "?";
 }
 
 const char *hrp_cfg_status_name(enum hrp_cfg_status s)
@@ -125,9 +125,9 @@ enum hrp_cfg_err hrp_cfg_decode(const uint8_t *p, size_t len,
 
 	memset(m, 0, sizeof(*m));
 	if (len < HRP_CFG_HDR_LEN)
-		return HRP_CE_SHORT;
+		return HRP_CFE_SHORT;
 	if (hsb_get16(p + OFF_RSVD))
-		return HRP_CE_KIND;
+		return HRP_CFE_KIND;
 	m->kind = (enum hrp_cfg_kind)p[OFF_KIND];
 	m->gen = hsb_get64(p + OFF_GEN);
 	memcpy(m->digest, p + OFF_DIGEST, HRP_CFG_DIGEST_LEN);
@@ -139,24 +139,24 @@ enum hrp_cfg_err hrp_cfg_decode(const uint8_t *p, size_t len,
 	case HRP_CFG_OFFER:
 		m->flags = p[OFF_FLAGS];
 		if (m->flags & ~OFFER_FLAGS)
-			return HRP_CE_KIND;
+			return HRP_CFE_KIND;
 		if (m->total > HRP_CFG_MAX_TEXT || m->offset > m->total ||
 		    m->len > m->total - m->offset)
-			return HRP_CE_SIZE;
-		return HRP_CE_OK;
+			return HRP_CFE_SIZE;
+		return HRP_CFE_OK;
 	case HRP_CFG_RESULT:
 		if (p[OFF_FLAGS] >= HRP_CFG__STATUS_COUNT || m->total ||
 		    m->offset)
-			return HRP_CE_KIND;
+			return HRP_CFE_KIND;
 		m->status = (enum hrp_cfg_status)p[OFF_FLAGS];
 		if (m->len > HRP_CFG_MSG_MAX)
-			return HRP_CE_TEXT;
+			return HRP_CFE_TEXT;
 		for (i = 0; i < m->len; i++)
 			if (m->data[i] < 0x20 || m->data[i] >= 0x7f)
-				return HRP_CE_TEXT;
-		return HRP_CE_OK;
+				return HRP_CFE_TEXT;
+		return HRP_CFE_OK;
 	}
-	return HRP_CE_KIND;
+	return HRP_CFE_KIND;
 }
 
 void hrp_cfg_rx_reset(struct hrp_cfg_rx *rx)
@@ -178,14 +178,14 @@ enum hrp_cfg_err hrp_cfg_rx_add(struct hrp_cfg_rx *rx,
 
 	*complete = false;
 	if (m->kind != HRP_CFG_OFFER)
-		return HRP_CE_KIND;
+		return HRP_CFE_KIND;
 	if (m->flags & HRP_CFG_F_FIRST) {
 		hrp_cfg_rx_reset(rx);
 		if (m->offset)
-			return HRP_CE_ORDER;
+			return HRP_CFE_ORDER;
 		rx->text = malloc((size_t)m->total + 1);
 		if (!rx->text)
-			return HRP_CE_SIZE;
+			return HRP_CFE_SIZE;
 		rx->total = m->total;
 		rx->gen = m->gen;
 		rx->flags = m->flags;
@@ -194,25 +194,25 @@ enum hrp_cfg_err hrp_cfg_rx_add(struct hrp_cfg_rx *rx,
 	} else if (!rx->busy || m->offset != rx->have ||
 		   m->total != rx->total || m->gen != rx->gen ||
 		   memcmp(m->digest, rx->digest, sizeof(rx->digest))) {
-		return rx_fail(rx, HRP_CE_ORDER);
+		return rx_fail(rx, HRP_CFE_ORDER);
 	}
 	if (m->offset != rx->have || m->len > rx->total - rx->have)
-		return rx_fail(rx, HRP_CE_ORDER);
+		return rx_fail(rx, HRP_CFE_ORDER);
 	if (memchr(m->data, '\0', m->len))
-		return rx_fail(rx, HRP_CE_TEXT);
+		return rx_fail(rx, HRP_CFE_TEXT);
 	memcpy(rx->text + rx->have, m->data, m->len);
 	rx->have += (uint32_t)m->len;
 	if (!(m->flags & HRP_CFG_F_LAST))
-		return HRP_CE_OK;
+		return HRP_CFE_OK;
 	if (rx->have != rx->total)
-		return rx_fail(rx, HRP_CE_ORDER);
+		return rx_fail(rx, HRP_CFE_ORDER);
 	rx->text[rx->total] = '\0';
 	hrp_cfg_digest(rx->text, rx->total, d);
 	if (memcmp(d, rx->digest, sizeof(d)))
-		return rx_fail(rx, HRP_CE_DIGEST);
+		return rx_fail(rx, HRP_CFE_DIGEST);
 	rx->busy = false;
 	*complete = true;
-	return HRP_CE_OK;
+	return HRP_CFE_OK;
 }
 
 bool hrp_cfg_offers(const struct hrp_cfg_state *s)

@@ -49,14 +49,14 @@ enum hrp_cfg_status {
 
 /* Why a CONFIG payload was dropped (counted; the connection stays). */
 enum hrp_cfg_err {
-	HRP_CE_OK = 0,
-	HRP_CE_SHORT, /* shorter than its header */
-	HRP_CE_KIND, /* an unknown kind or status, reserved bits set */
-	HRP_CE_ORDER, /* a chunk not following the previous one */
-	HRP_CE_SIZE, /* over HRP_CFG_MAX_TEXT, or past its own total */
-	HRP_CE_DIGEST, /* the whole text does not hash to its digest */
-	HRP_CE_TEXT, /* a NUL byte, or a result reason too long */
-	HRP_CE__COUNT
+	HRP_CFE_OK = 0,
+	HRP_CFE_SHORT, /* shorter than its header */
+	HRP_CFE_KIND, /* an unknown kind or status, reserved bits set */
+	HRP_CFE_ORDER, /* a chunk not following the previous one */
+	HRP_CFE_SIZE, /* over HRP_CFG_MAX_TEXT, or past its own total */
+	HRP_CFE_DIGEST, /* the whole text does not hash to its digest */
+	HRP_CFE_TEXT, /* a NUL byte, or a result reason too long */
+	HRP_CFE__COUNT
 };
 
 const char *hrp_cfg_err_name(enum hrp_cfg_err e);
@@ -106,11 +106,11 @@ struct hrp_cfg_rx {
 };
 
 void hrp_cfg_rx_reset(struct hrp_cfg_rx *rx);
-/* Adds an OFFER chunk. Returns HRP_CE_OK with *complete set when the
+/* Adds an OFFER chunk. Returns HRP_CFE_OK with *complete set when the
  * whole text arrived and matches its digest (rx->text holds it until
  * the next call or reset); any error drops what was gathered. A FIRST
  * chunk starts over (a newer offer replaces an unfinished one). -ENOMEM
- * is reported as HRP_CE_SIZE. */
+ * is reported as HRP_CFE_SIZE. */
 enum hrp_cfg_err hrp_cfg_rx_add(struct hrp_cfg_rx *rx,
 				const struct hrp_cfg_msg *m, bool *complete);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#include "hrp_chunk.h"
 #include "hrp_frame.h"
 #include "wire.h"
 
@@ -17,6 +18,8 @@ static const char *const err_names[HRP_FE__COUNT] = {
 	[HRP_FE_AUTH] = "authentication",
 	[HRP_FE_SEQ] = "sequence",
 	[HRP_FE_HELLO] = "hello",
+	[HRP_FE_CHUNK_CORRUPT] = "chunk-corrupt",
+	[HRP_FE_CHUNK_SIZE] = "chunk-too-large",
 };
 
 const char *hrp_frame_err_name(enum hrp_frame_err e)
@@ -48,8 +51,14 @@ int hrp_conn_init(struct hrp_conn_keys *c, const uint8_t *auth_key,
 {
 	memset(c, 0, sizeof(*c));
 	c->rx.buf = malloc(HRP_MAX_FRAME);
-	if (!c->rx.buf)
+	c->rx.inf = malloc(sizeof(*c->rx.inf));
+	if (!c->rx.buf || !c->rx.inf || hrp_inflater_init(c->rx.inf)) {
+		free(c->rx.buf);
+		free(c->rx.inf);
+		c->rx.buf = NULL;
+		c->rx.inf = NULL;
 		return -ENOMEM;
+	}
 	derive(auth_key, keylen, "hsb-hrp-hello-v1", NULL, NULL,
 	       c->tx.hello_key);
 	memcpy(c->rx.hello_key, c->tx.hello_key, HRP_KEY_LEN);
@@ -66,6 +75,9 @@ int hrp_conn_init(struct hrp_conn_keys *c, const uint8_t *auth_key,
 void hrp_conn_release(struct hrp_conn_keys *c)
 {
 	free(c->rx.buf);
+	if (c->rx.inf)
+		hrp_inflater_release(c->rx.inf);
+	free(c->rx.inf);
 	OPENSSL_cleanse(c, sizeof(*c));
 }
 
@@ -167,6 +179,8 @@ static enum hrp_frame_err finish(struct hrp_conn_keys *c, uint32_t total,
 	size_t body = total - HRP_HMAC_LEN;
 	bool is_hello = b[3] == HRP_FT_HELLO;
 	uint8_t want[HRP_HMAC_LEN];
+	const uint8_t *payload;
+	size_t plen;
 
 	hsb_hmac_sha256(is_hello ? rx->hello_key : rx->key, HRP_KEY_LEN, b,
 			body, want);
@@ -192,12 +206,27 @@ static enum hrp_frame_err finish(struct hrp_conn_keys *c, uint32_t total,
 			return fail(rx, HRP_FE_SEQ);
 		rx->seq++;
 	}
+	payload = b + HRP_HDR_LEN;
+	plen = body - HRP_HDR_LEN;
+	if (b[3] == HRP_FT_BULK_CHUNK && (hsb_get16(b + 4) & HRP_FF_ZLIB)) {
+		/* authenticated first: only the peer's bytes are inflated */
+		switch (hrp_chunk_inflate(rx->inf, payload, plen, &payload,
+					  &plen)) {
+		case HRP_CE_OK:
+			break;
+		case HRP_CE_SIZE:
+			return fail(rx, HRP_FE_CHUNK_SIZE);
+		case HRP_CE_CORRUPT:
+			return fail(rx, HRP_FE_CHUNK_CORRUPT);
+		}
+	}
 	f->type = (enum hrp_frame_type)b[3];
 	f->flags = hsb_get16(b + 4);
 	f->seq = hsb_get64(b + 16);
 	f->count = hsb_get32(b + 24);
-	f->payload = b + HRP_HDR_LEN;
-	f->payload_len = body - HRP_HDR_LEN;
+	f->payload = payload;
+	f->payload_len = plen;
+	f->wire_len = total;
 	rx->frames++;
 	rx->bytes += total;
 	rx->have = 0;

@@ -35,6 +35,8 @@
 #define HRP_MAX_PAYLOAD (HRP_MAX_FRAME - HRP_HDR_LEN - HRP_HMAC_LEN)
 /* HELLO payload: nonce, node id, flags (4), reserved (4) */
 #define HRP_HELLO_LEN (HRP_NONCE_LEN + HRP_NODE_LEN + 8)
+/* ACK payload: the sequence of the last RECORDS frame applied (8) */
+#define HRP_ACK_LEN 8
 
 enum hrp_frame_type {
 	HRP_FT_HELLO = 1, /* nonce and node id; seq 0 */
@@ -44,6 +46,7 @@ enum hrp_frame_type {
 	HRP_FT_BULK_END = 5, /* a batch backup is complete */
 	HRP_FT_KEEPALIVE = 6, /* nothing to send for a while */
 	HRP_FT_CONFIG = 7, /* configuration commands */
+	HRP_FT_ACK = 8, /* RECORDS frames applied, up to a sequence */
 	HRP_FT__MAX,
 };
 
@@ -57,6 +60,8 @@ enum hrp_frame_err {
 	HRP_FE_AUTH, /* HMAC mismatch: wrong key, another connection, altered */
 	HRP_FE_SEQ, /* not the next sequence number: replayed or lost */
 	HRP_FE_HELLO, /* no HELLO first, a second HELLO, or a bad one */
+	HRP_FE_CHUNK_CORRUPT, /* a compressed chunk that does not inflate */
+	HRP_FE_CHUNK_SIZE, /* a compressed chunk over its size limit */
 	HRP_FE__COUNT
 };
 
@@ -67,8 +72,11 @@ struct hrp_frame {
 	uint16_t flags;
 	uint32_t count; /* records in the payload, as the sender says */
 	uint64_t seq;
-	const uint8_t *payload; /* valid until the next hrp_rx_feed() */
+	/* valid until the next hrp_rx_feed(); a compressed chunk
+	 * (HRP_FF_ZLIB, hrp_chunk.h) is handed up inflated */
+	const uint8_t *payload;
 	size_t payload_len;
+	uint32_t wire_len; /* the whole frame as received */
 };
 
 struct hrp_hello {
@@ -87,6 +95,8 @@ struct hrp_tx {
 	uint64_t seq; /* last sent */
 };
 
+struct hrp_inflater;
+
 /* The other direction, receiving: reassembles frames from the stream. */
 struct hrp_rx {
 	uint8_t hello_key[HRP_KEY_LEN];
@@ -95,6 +105,7 @@ struct hrp_rx {
 	bool hello_seen;
 	uint64_t seq; /* last accepted */
 	uint8_t *buf; /* HRP_MAX_FRAME bytes */
+	struct hrp_inflater *inf; /* compressed chunks */
 	size_t have; /* bytes of the frame in progress */
 	uint64_t frames, bytes;
 	uint64_t err[HRP_FE__COUNT];
@@ -106,7 +117,8 @@ struct hrp_conn_keys {
 	struct hrp_rx rx;
 };
 
-/* Sets up a connection's frame layer; rx.buf is allocated (-ENOMEM). */
+/* Sets up a connection's frame layer; rx.buf and rx.inf are allocated
+ * (-ENOMEM). */
 int hrp_conn_init(struct hrp_conn_keys *c, const uint8_t *auth_key,
 		  size_t keylen, const uint8_t nonce[HRP_NONCE_LEN]);
 void hrp_conn_release(struct hrp_conn_keys *c);

@@ -64,6 +64,7 @@ int render_hrp(FILE *out, struct json_object *r)
 	struct json_object *c = member(r, "connection");
 	struct json_object *b = member(r, "batch_backup");
 	struct json_object *in = member(r, "install");
+	struct json_object *lag;
 
 	if (!json_object_get_boolean(member(r, "enabled"))) {
 		fprintf(out, "hrp is not enabled\n");
@@ -96,10 +97,28 @@ int render_hrp(FILE *out, struct json_object *r)
 		json_object_get_boolean(member(b, "running")) ? "running" :
 								"idle",
 		u64(b, "done"), u64(b, "entries_sent"), u64(b, "received"));
+	if (u64(b, "compressed_bytes"))
+		fprintf(out,
+			"  compressed   %" PRIu64
+			" bytes of records sent as %" PRIu64 " (zlib)\n",
+			u64(b, "compressed_record_bytes"),
+			u64(b, "compressed_bytes"));
 	fprintf(out,
 		"  installed    %" PRIu64 " sessions, %" PRIu64
 		" mappings, %" PRIu64 " servers\n",
 		u64(in, "sessions"), u64(in, "mappings"), u64(in, "servers"));
+	lag = member(r, "applied_lag");
+	if (u64(lag, "frames"))
+		fprintf(out,
+			"  lag          p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+			" (last minute, %" PRIu64 " frames applied)\n",
+			json_object_get_double(member(lag, "p50_ms")),
+			json_object_get_double(member(lag, "p99_ms")),
+			json_object_get_double(member(lag, "max_ms")),
+			u64(lag, "frames"));
+	else
+		fprintf(out,
+			"  lag          none measured in the last minute\n");
 	nonzero(out, "refused", member(in, "refused"));
 	nonzero(out, "bad frames", member(c, "frames_refused"));
 	nonzero(out, "bad records", member(r, "record_frames_refused"));

@@ -146,10 +146,31 @@ static struct json_object *configuration(const struct hsb_hrp *h)
 			json_object_new_string(c.refused_reason));
 	add_u64(o, "edits_refused", c.st->edits_refused);
 	add_u64(o, "persist_failures", c.st->persist_failures);
-	for (e = 1; e < HRP_CE__COUNT; e++)
+	for (e = 1; e < HRP_CFE__COUNT; e++)
 		add_u64(rej, hrp_cfg_err_name((enum hrp_cfg_err)e),
 			c.st->refused_payloads[e]);
 	json_object_object_add(o, "frames_dropped", rej);
+	return o;
+}
+
+/* p50/p99 of the last minute, from the peer's ACKs (hrp_lag.h). */
+static struct json_object *applied_lag(const struct hsb_hrp_info *in)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u64(o, "window_s", HRP_LAG_SLOTS * HRP_LAG_SLOT_NS / 1000000000ull);
+	add_u64(o, "frames", in->lag.n);
+	json_object_object_add(o, "p50_ms",
+			       json_object_new_double(in->lag.p50_us / 1e3));
+	json_object_object_add(o, "p99_ms",
+			       json_object_new_double(in->lag.p99_us / 1e3));
+	json_object_object_add(o, "max_ms",
+			       json_object_new_double(in->lag.max_us / 1e3));
+	add_u64(o, "frames_acknowledged", in->lag_stats->samples);
+	add_u64(o, "frames_unmeasured", in->lag_stats->forgotten);
+	add_u64(o, "acks_unexpected", in->lag_stats->unexpected);
+	add_u64(o, "acks_bad", in->st->rx_bad_acks);
+	add_u64(o, "acks_not_sent", in->st->tx_acks_lost);
 	return o;
 }
 
@@ -179,6 +200,8 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "records_dropped", in.st->tx_dropped);
 	add_u64(o, "records_while_down", in.st->tx_down);
 	add_u64(o, "records_of_peer_entries", in.st->tx_skipped_peer);
+	add_u64(o, "records_freshened", in.st->tx_freshened);
+	add_u64(o, "records_stale_dropped", in.st->tx_stale_dropped);
 	add_u64(o, "records_unknown", in.st->rx_unknown);
 	add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
 	add_u64(o, "deletes_kept_live", in.st->rx_deletes_kept_live);
@@ -193,10 +216,13 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "started", in.st->bulk_started);
 	add_u64(o, "done", in.st->bulk_done);
 	add_u64(o, "entries_sent", in.st->bulk_sent_entries);
+	add_u64(o, "compressed_record_bytes", in.st->bulk_raw_bytes);
+	add_u64(o, "compressed_bytes", in.st->bulk_zlib_bytes);
 	add_u64(o, "last_done_ms", in.st->last_bulk_ms);
 	add_u64(o, "received", in.st->bulk_received);
 	json_object_object_add(*reply, "batch_backup", o);
 	json_object_object_add(*reply, "install", install(in.install));
+	json_object_object_add(*reply, "applied_lag", applied_lag(&in));
 	o = json_object_new_object();
 	json_object_object_add(o, "backup_from_peer_complete",
 			       json_object_new_boolean(in.backup_complete));
@@ -206,6 +232,15 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "sessions_changed", in.owner->sessions);
 	add_u64(o, "mappings_changed", in.owner->mappings);
 	add_u64(o, "errors", in.owner->errors);
+	json_object_object_add(o, "pass_running",
+			       json_object_new_boolean(in.owner_pass_running));
+	add_u64(o, "passes_done", in.owner->passes_done);
+	add_u64(o, "passes_replaced", in.owner->passes_replaced);
+	add_u64(o, "pass_ticks", in.owner->steps);
+	json_object_object_add(
+		o, "longest_tick_ms",
+		json_object_new_double((double)in.owner->longest_step_ns /
+				       1e6));
 	json_object_object_add(*reply, "ownership", o);
 	json_object_object_add(*reply, "configuration", configuration(d->hrp));
 	return 0;

@@ -63,6 +63,9 @@ struct hsb_install {
 	/* hsb_install_buf and hsb_install_batch; -1: none (one by one) */
 	int batch_buf;
 	int batch_prog;
+	/* a session of this host under the key is replaced as if it came
+	 * from the peer: set while HRP yields this host's state */
+	bool adopt_local;
 	struct hsb_install_stats stats;
 };
 

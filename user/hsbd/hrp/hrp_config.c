@@ -289,13 +289,13 @@ void hrp_config_rx(struct hrp_config *c, const uint8_t *p, size_t len)
 	bool complete;
 
 	e = hrp_cfg_decode(p, len, &m);
-	if (e == HRP_CE_OK && m.kind == HRP_CFG_RESULT) {
+	if (e == HRP_CFE_OK && m.kind == HRP_CFG_RESULT) {
 		on_result(c, &m);
 		return;
 	}
-	if (e == HRP_CE_OK)
+	if (e == HRP_CFE_OK)
 		e = hrp_cfg_rx_add(&c->rx, &m, &complete);
-	if (e != HRP_CE_OK) {
+	if (e != HRP_CFE_OK) {
 		c->stats.refused_payloads[e]++;
 		hsb_log_ratelimited(HSB_LOG_WARNING,
 				    "hrp: configuration frame dropped: %s",

@@ -31,7 +31,7 @@ struct hrp_config_stats {
 	uint64_t offers_sent, offers_received;
 	uint64_t results[HRP_CFG__STATUS_COUNT]; /* ours, for the peer */
 	uint64_t peer_results[HRP_CFG__STATUS_COUNT]; /* the peer's */
-	uint64_t refused_payloads[HRP_CE__COUNT];
+	uint64_t refused_payloads[HRP_CFE__COUNT];
 	uint64_t edits_refused; /* operator changes refused on HRP_S */
 	uint64_t persist_failures;
 };

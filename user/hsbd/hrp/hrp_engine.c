@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The HRP engine: state backup to the peer. See hrp_engine.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,16 @@
 #include "clock.h"
 #include "evloop.h"
 #include "log.h"
+#include "wire.h"
 #include "hsbd.h"
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
+#include "hrp_chunk.h"
 #include "hrp/hrp_coalesce.h"
 #include "hrp/hrp_config.h"
 #include "hrp/hrp_engine.h"
+#include "hrp/hrp_fresh.h"
+#include "hrp/hrp_lag.h"
 #include "hrp/hrp_link.h"
 #include "ha/switchover.h"
 #include "vgmp/vgmp_engine.h"
@@ -54,11 +59,16 @@ struct hsb_hrp {
 	size_t out_len;
 	uint32_t out_count;
 	enum hrp_frame_type out_type;
+	uint64_t out_t0; /* the frame's oldest record emitted (lag) */
+	struct hrp_lag lag; /* applied lag, from the peer's ACKs */
 	struct hrp_coalesce co; /* the frame's sessions, by key */
+	struct hrp_deflater zip; /* BULK_CHUNK frames */
+	uint8_t zout[HRP_MAX_PAYLOAD];
 	struct hsb_timer *flush_t;
 	/* the batch backup */
 	enum bulk_phase bulk;
 	bool bulk_again; /* asked for while one runs */
+	uint64_t fresh_until_ns; /* session records from the table (hrp_fresh.h) */
 	struct hsb_map_walk *walk;
 	struct hsb_timer *bulk_t;
 	/* VGMP's preemption hook */
@@ -69,6 +79,9 @@ struct hsb_hrp {
 	int owned; /* -1 unknown, 0 yielded, 1 claimed */
 	struct hsb_timer *owner_t;
 	struct hrp_owner_stats owner;
+	struct hrp_owner_pass *pass; /* a claim or yield under way */
+	struct hsb_timer *pass_t;
+	bool bulk_after_pass; /* a batch backup waits for it */
 	struct hrp_config *cfgsync; /* configuration backup */
 	struct hsb_hrp_stats st;
 };
@@ -80,14 +93,32 @@ static uint64_t now_ns(void)
 
 /* --- sending ------------------------------------------------------------ */
 
+/* A batch backup's records go compressed when that is shorter. */
+static int send_out(struct hsb_hrp *h)
+{
+	size_t z = 0;
+
+	if (h->out_type == HRP_FT_BULK_CHUNK)
+		z = hrp_chunk_deflate(&h->zip, h->out, h->out_len, h->zout,
+				      sizeof(h->zout));
+	if (!z)
+		return hrp_link_send(h->link, h->out_type, 0, h->out_count,
+				     h->out, h->out_len);
+	h->st.bulk_raw_bytes += h->out_len;
+	h->st.bulk_zlib_bytes += z;
+	return hrp_link_send(h->link, h->out_type, HRP_FF_ZLIB, h->out_count,
+			     h->zout, z);
+}
+
 static void flush(struct hsb_hrp *h)
 {
 	int ret;
 
 	if (!h->out_count)
 		return;
-	ret = hrp_link_send(h->link, h->out_type, 0, h->out_count, h->out,
-			    h->out_len);
+	ret = send_out(h);
+	if (!ret && h->out_type == HRP_FT_RECORDS)
+		hrp_lag_sent(&h->lag, hrp_link_tx_seq(h->link), h->out_t0);
 	if (ret == -ENOBUFS) {
 		/* the peer does not keep up: drop, and catch up with a
 		 * batch backup once the buffer drained */
@@ -113,8 +144,9 @@ static void on_flush(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 	flush(ctx);
 }
 
+/* t_ns: when the record was emitted (the applied lag starts there). */
 static void add(struct hsb_hrp *h, const struct hrp_rec *r,
-		enum hrp_frame_type type)
+		enum hrp_frame_type type, uint64_t t_ns)
 {
 	uint32_t off;
 	size_t n;
@@ -127,6 +159,7 @@ static void add(struct hsb_hrp *h, const struct hrp_rec *r,
 		if (off != HRP_COALESCE_NONE &&
 		    hrp_rec_encode(r, h->out + off, HRP_REC_SESSION_LEN) ==
 			    HRP_REC_SESSION_LEN) {
+			/* the frame's oldest record is still its first */
 			h->st.tx_coalesced++;
 			return;
 		}
@@ -140,6 +173,8 @@ static void add(struct hsb_hrp *h, const struct hrp_rec *r,
 		hrp_coalesce_put(&h->co, &r->s.key, (uint32_t)h->out_len);
 	else if (r->type == HRP_REC_SESSION_DEL)
 		hrp_coalesce_forget(&h->co, &r->key);
+	if (!h->out_count || t_ns < h->out_t0)
+		h->out_t0 = t_ns;
 	if (!h->out_count) {
 		h->out_type = type;
 		if (type == HRP_FT_RECORDS)
@@ -190,9 +225,41 @@ static bool to_rec(const union hsb_record *u, uint64_t now, struct hrp_rec *r)
 	return false;
 }
 
+/* A session upsert while a batch backup runs or just ran: the table's
+ * value, never older than the snapshot it follows (hrp_fresh.h). NULL:
+ * not to be sent. */
+static const union hsb_record *fresh(struct hsb_hrp *h,
+				     const union hsb_record *u, uint64_t now,
+				     union hsb_record *buf)
+{
+	switch (u->hdr.type) {
+	case HSB_EV_SESSION_NEW:
+	case HSB_EV_SESSION_UPDATE:
+	case HSB_EV_SESSION_REFRESH:
+	case HSB_EV_SESSION_RESYNC:
+		break;
+	default:
+		return u;
+	}
+	if (h->bulk == BULK_IDLE && now >= h->fresh_until_ns)
+		return u;
+	if (u->sess.sess.flags & HSB_SESS_F_FROM_PEER)
+		return u; /* to_rec() skips it */
+	buf->sess = u->sess;
+	if (hrp_fresh_session(hsb_datapath_maps(h->d->dp)->sessions, buf) ==
+	    HRP_FRESH_SEND) {
+		h->st.tx_freshened++;
+		return buf;
+	}
+	h->st.tx_stale_dropped++;
+	return NULL;
+}
+
 static void on_records(const struct hsb_bus_batch *b, void *ctx)
 {
 	struct hsb_hrp *h = ctx;
+	const union hsb_record *u;
+	union hsb_record buf;
 	struct hrp_rec r;
 	size_t i;
 
@@ -200,7 +267,12 @@ static void on_records(const struct hsb_bus_batch *b, void *ctx)
 	if (!h->d->cfg->hrp.auto_sync_state)
 		return;
 	for (i = 0; i < b->n; i++) {
-		if (!to_rec(&b->recs[i], b->now_ns, &r)) {
+		uint64_t t = b->recs[i].hdr.ts_ns;
+
+		u = fresh(h, &b->recs[i], b->now_ns, &buf);
+		if (!u)
+			continue;
+		if (!to_rec(u, b->now_ns, &r)) {
 			h->st.tx_skipped_peer++;
 			continue;
 		}
@@ -209,7 +281,9 @@ static void on_records(const struct hsb_bus_batch *b, void *ctx)
 			h->st.tx_down++;
 			continue;
 		}
-		add(h, &r, HRP_FT_RECORDS);
+		/* XDP's emission time (the same clock); the bus's for a
+		 * record hsbd made itself */
+		add(h, &r, HRP_FT_RECORDS, t && t <= b->now_ns ? t : b->now_ns);
 	}
 }
 
@@ -225,6 +299,11 @@ static void bulk_stop(struct hsb_hrp *h)
 
 static void bulk_start(struct hsb_hrp *h)
 {
+	if (h->pass) {
+		/* it sends this host's entries: once they are settled */
+		h->bulk_after_pass = true;
+		return;
+	}
 	if (h->bulk != BULK_IDLE) {
 		h->bulk_again = true;
 		return;
@@ -295,7 +374,7 @@ static void bulk_entries(struct hsb_hrp *h, const void *keys, const void *vals,
 		}
 		if (!to_rec(&u, now, &r))
 			continue;
-		add(h, &r, HRP_FT_BULK_CHUNK);
+		add(h, &r, HRP_FT_BULK_CHUNK, now);
 		h->st.bulk_sent_entries++;
 	}
 	flush(h);
@@ -322,6 +401,9 @@ static void on_bulk(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 				return; /* buffer full: next tick */
 			h->st.bulk_done++;
 			h->st.last_bulk_ms = (uint64_t)time(NULL) * 1000;
+			/* records emitted before its last read may still be
+			 * in the ring */
+			h->fresh_until_ns = now_ns() + HRP_FRESH_GRACE_NS;
 			bulk_stop(h);
 			if (h->bulk_again)
 				bulk_start(h);
@@ -380,6 +462,17 @@ static void remove_peer_session(struct hsb_hrp *h,
 	hsb_session_remove(m->sessions, h->deletes, key, &s, now);
 }
 
+/* Tells the peer its RECORDS frame seq is applied: its lag ends here. A
+ * full send buffer loses the ACK; the next one covers it. */
+static void ack(struct hsb_hrp *h, uint64_t seq)
+{
+	uint8_t p[HRP_ACK_LEN];
+
+	hsb_put64(p, seq);
+	if (hrp_link_send(h->link, HRP_FT_ACK, 0, 0, p, sizeof(p)))
+		h->st.tx_acks_lost++;
+}
+
 static void on_frame(void *ctx, const struct hrp_frame *f)
 {
 	struct hsb_hrp *h = ctx;
@@ -392,6 +485,13 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 
 	switch (f->type) {
 	case HRP_FT_BULK_BEGIN:
+		return;
+	case HRP_FT_ACK:
+		if (f->payload_len != HRP_ACK_LEN) {
+			h->st.rx_bad_acks++;
+			return;
+		}
+		hrp_lag_acked(&h->lag, hsb_get64(f->payload), now);
 		return;
 	case HRP_FT_BULK_END:
 		h->st.bulk_received++;
@@ -450,6 +550,8 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	}
 	hsb_install_sessions(&h->inst, h->rx_sess, ns, now);
 	hsb_record_buf_flush(h->deletes);
+	if (f->type == HRP_FT_RECORDS)
+		ack(h, f->seq);
 }
 
 static void owner_eval(struct hsb_hrp *h);
@@ -478,6 +580,7 @@ static void on_down(void *ctx, const char *why)
 	(void)why;
 	bulk_stop(h);
 	hrp_config_link_down(h->cfgsync);
+	hrp_lag_cut(&h->lag);
 	h->st.tx_down += h->out_count;
 	h->out_len = 0;
 	h->out_count = 0;
@@ -521,12 +624,54 @@ static void owner_eval(struct hsb_hrp *h)
 	if (want == h->owned)
 		return;
 	h->owned = want;
-	hrp_owner_set(hsb_datapath_maps(h->d->dp), want, &h->owner);
+	if (h->pass) {
+		/* the opposite pass: what it did so far is undone by this */
+		h->owner.passes_replaced++;
+		hrp_owner_free(h->pass);
+	}
+	h->pass = hrp_owner_start(hsb_datapath_maps(h->d->dp), want, &h->owner);
+	if (!h->pass) {
+		h->owner.errors++;
+		hsb_log(HSB_LOG_ERR, "hrp: cannot %s the state: out of memory",
+			want ? "claim" : "yield");
+		return;
+	}
+	/* while yielding, the peer's records replace what is not yielded
+	 * yet: it is about to be the peer's anyway */
+	h->inst.adopt_local = !want;
+	hsb_timer_arm(h->pass_t, 1, 1);
 	hsb_log(HSB_LOG_INFO, "hrp: %s the backed-up state",
-		want ? "active: claimed" : "standby: yielded");
-	/* the peer gets what is ours now */
+		want ? "active: claiming" : "standby: yielding");
+	/* the peer gets what is ours now (once the claim is done) */
 	if (want && hrp_link_is_up(h->link) && h->d->cfg->hrp.auto_sync_state)
 		bulk_start(h);
+}
+
+/* A slice of the claim or yield per loop tick (hrp_owner.h). */
+static void on_pass(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_hrp *h = ctx;
+	bool claimed;
+
+	(void)loop;
+	(void)t;
+	if (!h->pass || !hrp_owner_step(h->pass, HRP_OWNER_STEP_NS))
+		return;
+	claimed = hrp_owner_claiming(h->pass);
+	hrp_owner_free(h->pass);
+	h->pass = NULL;
+	h->inst.adopt_local = false;
+	hsb_timer_arm(h->pass_t, 0, 0);
+	hsb_log(HSB_LOG_INFO,
+		"hrp: %s the backed-up state (%" PRIu64 " sessions and %" PRIu64
+		" mappings changed so far)",
+		claimed ? "claimed" : "yielded", h->owner.sessions,
+		h->owner.mappings);
+	if (h->bulk_after_pass) {
+		h->bulk_after_pass = false;
+		if (hrp_link_is_up(h->link))
+			bulk_start(h);
+	}
 }
 
 /* After a group changed side (deferred: not inside the switchover), and
@@ -563,9 +708,12 @@ static void engine_free(struct hsb_hrp *h)
 		hsb_switchover_unobserve(h->d->ha, on_ha, h);
 	hsb_timer_free(h->ready_t);
 	hsb_timer_free(h->owner_t);
+	hsb_timer_free(h->pass_t);
+	hrp_owner_free(h->pass);
 	hsb_map_walk_free(h->walk);
 	hsb_timer_free(h->flush_t);
 	hsb_timer_free(h->bulk_t);
+	hrp_deflater_release(&h->zip);
 	free(h->deletes);
 	free(h);
 }
@@ -622,11 +770,15 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->bulk_t = hsb_timer_new(d->loop, on_bulk, h);
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
+	h->pass_t = hsb_timer_new(d->loop, on_pass, h);
 	h->cfgsync = hrp_config_new(d);
 	h->owned = -1;
+	hrp_lag_init(&h->lag);
 	hrp_coalesce_init(&h->co);
+	if (hrp_deflater_init(&h->zip, HRP_BULK_ZLIB_LEVEL))
+		goto nomem;
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
-	    !h->owner_t || !h->cfgsync)
+	    !h->owner_t || !h->pass_t || !h->cfgsync)
 		goto nomem;
 	hsb_timer_arm(h->ready_t, HRP_READY_TIMEOUT_MS, 0);
 	hsb_timer_arm(h->owner_t, 1, 0);
@@ -707,6 +859,8 @@ static void hrp_counters(struct hsbd *d, struct json_object *o)
 	add_u64(o, "tx_dropped", h->st.tx_dropped);
 	add_u64(o, "tx_coalesced", h->st.tx_coalesced);
 	add_u64(o, "bulk_done", h->st.bulk_done);
+	add_u64(o, "bulk_raw_bytes", h->st.bulk_raw_bytes);
+	add_u64(o, "bulk_zlib_bytes", h->st.bulk_zlib_bytes);
 	add_u64(o, "install_sessions", h->inst.stats.sessions);
 }
 
@@ -723,7 +877,10 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->st = &v->st;
 	out->install = &v->inst.stats;
 	out->owner = &v->owner;
+	out->owner_pass_running = v->pass != NULL;
 	out->backup_complete = v->backup_complete;
+	hrp_lag_quantiles(&v->lag, now_ns(), &out->lag);
+	out->lag_stats = &v->lag;
 }
 
 bool hsb_hrp_backup_complete(const struct hsb_hrp *v)

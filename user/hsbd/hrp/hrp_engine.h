@@ -13,11 +13,15 @@
  * (hrp_coalesce.h): one flush carries a session's latest state once. On (re)connection, and
  * when the connection's send buffer overflowed (records dropped, counted),
  * a batch backup walks the session and NAT tables in slices, paced by the
- * send buffer, between BULK_BEGIN and BULK_END.
+ * send buffer, between BULK_BEGIN and BULK_END, in zlib-compressed
+ * BULK_CHUNK frames (hrp_chunk.h); meanwhile and just after, live session
+ * records carry the table's value (hrp_fresh.h).
  *
  * Receiver: a frame's records are checked whole (a bad one refuses the
  * frame, counted), then installed one by one; refusals are counted by
  * reason. Session deletes remove only sessions installed from the peer.
+ * Each RECORDS frame applied is acknowledged (an ACK frame with its
+ * sequence): the sender's applied lag (hrp_lag.h) ends there.
  */
 #ifndef HSBD_HRP_ENGINE_H
 #define HSBD_HRP_ENGINE_H
@@ -27,6 +31,7 @@
 
 #include "hrp/hrp_record.h"
 #include "datapath/install.h"
+#include "hrp/hrp_lag.h"
 #include "hrp/hrp_owner.h"
 
 struct hsb_hrp;
@@ -37,6 +42,8 @@ struct hrp_link_stats;
  * removed by the peer's delete, but taken over (hrp_engine.c). */
 #define HRP_LIVE_NS (2ull * 1000 * 1000 * 1000)
 #define HRP_FRAME_PAYLOAD (60u * 1024u) /* records per frame, bytes */
+/* zlib level of BULK_CHUNK frames: measured (docs/benchmarks.md, 6) */
+#define HRP_BULK_ZLIB_LEVEL 1
 
 struct hsb_hrp_stats {
 	uint64_t tx_records[HRP_REC__MAX];
@@ -51,8 +58,14 @@ struct hsb_hrp_stats {
 	uint64_t rx_deletes_kept_live; /* packets passed here: claimed */
 	uint64_t bulk_started, bulk_sent_entries, bulk_done;
 	uint64_t bulk_received; /* BULK_END from the peer */
+	/* compressed BULK_CHUNK frames: their records, and on the wire */
+	uint64_t bulk_raw_bytes, bulk_zlib_bytes;
 	uint64_t last_bulk_ms; /* CLOCK_REALTIME of the last BULK_END sent */
 	uint64_t ready_timeouts; /* preemption allowed without a backup */
+	uint64_t tx_freshened; /* session records sent with the table's value */
+	uint64_t tx_stale_dropped; /* ... not sent: gone, or the peer's now */
+	uint64_t rx_bad_acks; /* ACK frames of another length: ignored */
+	uint64_t tx_acks_lost; /* ACKs not sent: send buffer full, or down */
 };
 
 struct hsb_hrp_info {
@@ -64,7 +77,10 @@ struct hsb_hrp_info {
 	const struct hsb_hrp_stats *st;
 	const struct hsb_install_stats *install;
 	const struct hrp_owner_stats *owner;
+	bool owner_pass_running; /* a claim or yield under way */
 	bool backup_complete;
+	struct hrp_lag_q lag; /* applied lag, the last minute */
+	const struct hrp_lag *lag_stats;
 };
 
 /* VGMP's preemption hook: the batch backup from the peer has arrived

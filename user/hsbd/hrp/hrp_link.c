@@ -183,6 +183,11 @@ int hrp_link_send(struct hrp_link *l, enum hrp_frame_type type, uint16_t flags,
 	return 0;
 }
 
+uint64_t hrp_link_tx_seq(const struct hrp_link *l)
+{
+	return l->cur ? l->cur->k.tx.seq : 0;
+}
+
 /* --- receiving --------------------------------------------------------------- */
 
 static void came_up(struct hrp_link *l, struct hrp_sock *s,
@@ -246,7 +251,7 @@ static bool consume(struct hrp_link *l, struct hrp_sock *s, const uint8_t *b,
 			continue;
 		}
 		l->st.frames_rx++;
-		l->st.bytes_rx += HRP_HDR_LEN + f.payload_len + HRP_HMAC_LEN;
+		l->st.bytes_rx += f.wire_len;
 		if (f.type != HRP_FT_KEEPALIVE && s == l->cur)
 			l->ops.frame(l->ctx, &f);
 		if (s != l->cur && s != l->pending)

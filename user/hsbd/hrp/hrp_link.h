@@ -85,5 +85,7 @@ size_t hrp_link_queued(const struct hrp_link *l);
 int hrp_link_send(struct hrp_link *l, enum hrp_frame_type type, uint16_t flags,
 		  uint32_t count, const uint8_t *payload, size_t len);
 const struct hrp_link_stats *hrp_link_stats(const struct hrp_link *l);
+/* The sequence number of the last frame queued on this connection. */
+uint64_t hrp_link_tx_seq(const struct hrp_link *l);
 
 #endif /* HSBD_HRP_LINK_H */

@@ -1,27 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Claiming and yielding the backed-up state. See hrp_owner.h. */
+#include <errno.h>
+#include <stdlib.h>
 #include <bpf/bpf.h>
 
+#include "clock.h"
 #include "datapath/datapath.h"
 #include "datapath/map_walk.h"
 #include "hrp/hrp_owner.h"
 #include "hsb/nat.h"
 #include "hsb/session.h"
 
-struct pass {
-	int fd;
+/* The tables of a pass, in order: sessions, then the NAT tables. */
+#define TABLES 4
+
+struct hrp_owner_pass {
+	int fds[TABLES];
+	unsigned int table; /* the one being walked; TABLES: done */
 	bool claim;
+	struct hsb_map_walk *walk;
+	/* the batch being rewritten: entries [i, n) are left */
+	const void *keys, *vals;
+	unsigned int batch_table; /* the table the batch in hand is of */
+	int i, n;
+	bool done_walk; /* the walker reached its end: free after the batch */
 	struct hrp_owner_stats *st;
 };
 
-static void sessions(const void *keys, const void *vals, uint32_t n, void *ctx)
-{
-	const struct hsb_flow_key *k = keys;
-	const struct hsb_session *v = vals;
-	struct pass *p = ctx;
-	uint32_t i;
+/* Entries rewritten between two looks at the clock. */
+#define CHUNK 32
 
-	for (i = 0; i < n; i++) {
+static void sessions(struct hrp_owner_pass *p, const struct hsb_flow_key *k,
+		     const struct hsb_session *v, int from, int to)
+{
+	int i;
+
+	for (i = from; i < to; i++) {
 		struct hsb_session s = v[i];
 		bool peer = s.flags & HSB_SESS_F_FROM_PEER;
 
@@ -32,21 +46,20 @@ static void sessions(const void *keys, const void *vals, uint32_t n, void *ctx)
 		else
 			s.flags |= HSB_SESS_F_FROM_PEER;
 		/* BPF_EXIST: an entry deleted meanwhile stays deleted */
-		if (bpf_map_update_elem(p->fd, &k[i], &s, BPF_EXIST))
+		if (bpf_map_update_elem(p->fds[0], &k[i], &s, BPF_EXIST))
 			p->st->errors++;
 		else
 			p->st->sessions++;
 	}
 }
 
-static void mappings(const void *keys, const void *vals, uint32_t n, void *ctx)
+static void mappings(struct hrp_owner_pass *p, int fd,
+		     const struct hsb_nat_key *k, const struct hsb_nat_entry *v,
+		     int from, int to)
 {
-	const struct hsb_nat_key *k = keys;
-	const struct hsb_nat_entry *v = vals;
-	struct pass *p = ctx;
-	uint32_t i;
+	int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		struct hsb_nat_entry e = v[i];
 		bool peer = e.flags & HSB_NAT_F_FROM_PEER;
 
@@ -57,33 +70,123 @@ static void mappings(const void *keys, const void *vals, uint32_t n, void *ctx)
 			e.flags &= (__u16)~HSB_NAT_F_FROM_PEER;
 		else
 			e.flags |= HSB_NAT_F_FROM_PEER;
-		if (bpf_map_update_elem(p->fd, &k[i], &e, BPF_EXIST))
+		if (bpf_map_update_elem(fd, &k[i], &e, BPF_EXIST))
 			p->st->errors++;
 		else
 			p->st->mappings++;
 	}
 }
 
-void hrp_owner_set(const struct hsb_dp_maps *m, bool claim,
-		   struct hrp_owner_stats *st)
+struct hrp_owner_pass *hrp_owner_start(const struct hsb_dp_maps *m, bool claim,
+				       struct hrp_owner_stats *st)
 {
-	struct pass p = { .claim = claim, .st = st };
-	const int nat[] = { m->nat_pat, m->nat_nopat, m->nat_srv };
-	unsigned int i;
+	struct hrp_owner_pass *p = calloc(1, sizeof(*p));
 
+	if (!p)
+		return NULL;
+	p->fds[0] = m->sessions;
+	p->fds[1] = m->nat_pat;
+	p->fds[2] = m->nat_nopat;
+	p->fds[3] = m->nat_srv;
+	p->claim = claim;
+	p->st = st;
 	if (claim)
 		st->claims++;
 	else
 		st->yields++;
-	p.fd = m->sessions;
-	if (hsb_map_walk_all(m->sessions, sizeof(struct hsb_flow_key),
-			     sizeof(struct hsb_session), sessions, &p))
-		st->errors++;
-	for (i = 0; i < sizeof(nat) / sizeof(nat[0]); i++) {
-		p.fd = nat[i];
-		if (hsb_map_walk_all(nat[i], sizeof(struct hsb_nat_key),
-				     sizeof(struct hsb_nat_entry), mappings,
-				     &p))
-			st->errors++;
+	return p;
+}
+
+/* Rewrites up to CHUNK entries of the batch in hand. */
+static void rewrite(struct hrp_owner_pass *p)
+{
+	int to = p->i + CHUNK < p->n ? p->i + CHUNK : p->n;
+
+	if (!p->batch_table)
+		sessions(p, p->keys, p->vals, p->i, to);
+	else
+		mappings(p, p->fds[p->batch_table], p->keys, p->vals, p->i, to);
+	p->i = to;
+}
+
+/* The next batch of the current table into hand, or on to the next
+ * table; false when the pass is complete. */
+static bool next_batch(struct hrp_owner_pass *p)
+{
+	int n;
+
+	if (p->table == TABLES)
+		return false;
+	if (!p->walk) {
+		p->walk = p->table ?
+				  hsb_map_walk_new(p->fds[p->table],
+						   sizeof(struct hsb_nat_key),
+						   sizeof(struct hsb_nat_entry),
+						   HRP_OWNER_SLICE) :
+				  hsb_map_walk_new(p->fds[0],
+						   sizeof(struct hsb_flow_key),
+						   sizeof(struct hsb_session),
+						   HRP_OWNER_SLICE);
+		if (!p->walk) {
+			/* no memory: this table is skipped, counted */
+			p->st->errors++;
+			p->table++;
+			return p->table < TABLES;
+		}
 	}
+	n = hsb_map_walk_next(p->walk, &p->keys, &p->vals);
+	p->batch_table = p->table;
+	p->i = 0;
+	p->n = n > 0 ? n : 0;
+	if (n < 0)
+		p->st->errors++;
+	if (n < 0 || !hsb_map_walk_in_pass(p->walk)) {
+		/* the batch in hand stays valid until the walker's next
+		 * read: keep the walker until it is rewritten */
+		p->table++;
+		p->done_walk = true;
+	}
+	return p->table < TABLES || p->n;
+}
+
+bool hrp_owner_step(struct hrp_owner_pass *p, uint64_t budget_ns)
+{
+	uint64_t t0 = hsb_now_ns(), dt;
+	bool more = true;
+
+	/* a system call per entry: the clock is read every CHUNK entries,
+	 * so a step stays near budget_ns however slow they are */
+	do {
+		if (p->i < p->n) {
+			rewrite(p);
+			continue;
+		}
+		if (p->done_walk) {
+			hsb_map_walk_free(p->walk);
+			p->walk = NULL;
+			p->done_walk = false;
+		}
+		more = next_batch(p);
+	} while (more && hsb_now_ns() - t0 < budget_ns);
+	more = more || p->i < p->n;
+	dt = hsb_now_ns() - t0;
+	p->st->steps++;
+	if (dt > p->st->longest_step_ns)
+		p->st->longest_step_ns = dt;
+	if (!more)
+		p->st->passes_done++;
+	return !more;
+}
+
+bool hrp_owner_claiming(const struct hrp_owner_pass *p)
+{
+	return p && p->claim;
+}
+
+void hrp_owner_free(struct hrp_owner_pass *p)
+{
+	if (!p)
+		return;
+	hsb_map_walk_free(p->walk);
+	free(p);
 }

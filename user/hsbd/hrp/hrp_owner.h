@@ -12,6 +12,14 @@
  * balancing) ownership stays with the creator (the load-balancing issue
  * refines it per group).
  *
+ * A pass is sliced (hrp_owner_step()): a few thousand entries per event
+ * loop tick, like the batch backup's walk, so that a takeover with a
+ * million sessions does not hold the loop - and VRRP/VGMP timers - for
+ * the seconds a whole pass takes. Until a claim is done, the batch
+ * backup that follows it waits (it sends only this host's entries);
+ * while a yield runs, the peer's records may replace the entries not yet
+ * yielded (the engine tells the install path, hsb_install.adopt_local).
+ *
  * The flags are rewritten from userspace, entry by entry, while XDP may
  * update the same entry in place; a change XDP makes between the read
  * and the write of one entry can be lost (a FIN flag, a state step). The
@@ -25,15 +33,29 @@
 #include <stdint.h>
 
 struct hsb_dp_maps;
+struct hrp_owner_pass;
+
+/* Entries per walker read; a step reads until HRP_OWNER_STEP_NS passed. */
+#define HRP_OWNER_SLICE 1024
+#define HRP_OWNER_STEP_NS 1000000ull
 
 struct hrp_owner_stats {
-	uint64_t claims, yields; /* passes */
+	uint64_t claims, yields; /* passes started */
 	uint64_t sessions, mappings; /* entries changed */
 	uint64_t errors;
+	uint64_t passes_done, passes_replaced; /* replaced: by the opposite */
+	uint64_t steps; /* event-loop ticks spent in passes */
+	uint64_t longest_step_ns; /* the longest of them */
 };
 
-/* Marks every session and NAT entry own (claim) or from the peer. */
-void hrp_owner_set(const struct hsb_dp_maps *m, bool claim,
-		   struct hrp_owner_stats *st);
+/* Starts marking every session and NAT entry own (claim) or from the
+ * peer. NULL (errno set) when out of memory. */
+struct hrp_owner_pass *hrp_owner_start(const struct hsb_dp_maps *m, bool claim,
+				       struct hrp_owner_stats *st);
+/* One tick's worth: HRP_OWNER_SLICE entries at a time until budget_ns
+ * passed (at least one slice). True when the pass is complete. */
+bool hrp_owner_step(struct hrp_owner_pass *p, uint64_t budget_ns);
+bool hrp_owner_claiming(const struct hrp_owner_pass *p);
+void hrp_owner_free(struct hrp_owner_pass *p);
 
 #endif /* HSBD_HRP_OWNER_H */

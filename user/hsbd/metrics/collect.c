@@ -845,6 +845,28 @@ static void collect_hrp(struct hsbd *d, struct hsb_expo *e)
 		"Batch backups sent completely.", in.st->bulk_done);
 	one_u64(e, "hsb_hrp_batch_entries_sent_total", HSB_EXPO_COUNTER,
 		"Entries sent by batch backups.", in.st->bulk_sent_entries);
+	/* gauges, not a summary: the quantiles are of a window, and a
+	 * summary's quantile label is for client-side streaming ones */
+	if (hsb_expo_family(e, "hsb_hrp_applied_lag_p50_seconds",
+			    HSB_EXPO_GAUGE,
+			    "Median applied lag of live records over the last "
+			    "minute (emitted here until the peer acknowledged "
+			    "the frame applied); 0 without samples."))
+		hsb_expo_f64(e, NULL, 0, (double)in.lag.p50_us / 1e6);
+	if (hsb_expo_family(e, "hsb_hrp_applied_lag_p99_seconds",
+			    HSB_EXPO_GAUGE,
+			    "99th percentile of the applied lag over the last "
+			    "minute; 0 without samples."))
+		hsb_expo_f64(e, NULL, 0, (double)in.lag.p99_us / 1e6);
+	one_u64(e, "hsb_hrp_applied_lag_frames", HSB_EXPO_GAUGE,
+		"Frames the applied-lag quantiles are made of (last minute).",
+		in.lag.n);
+	one_u64(e, "hsb_hrp_batch_record_bytes_total", HSB_EXPO_COUNTER,
+		"Bytes of records batch backups sent zlib-compressed.",
+		in.st->bulk_raw_bytes);
+	one_u64(e, "hsb_hrp_batch_compressed_bytes_total", HSB_EXPO_COUNTER,
+		"What those records took compressed (payload bytes).",
+		in.st->bulk_zlib_bytes);
 	one_u64(e, "hsb_hrp_batch_received_total", HSB_EXPO_COUNTER,
 		"Complete batch backups received from the peer.",
 		in.st->bulk_received);

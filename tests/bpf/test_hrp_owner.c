@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HRP's ownership passes (user/hsbd/hrp/hrp_owner.h) on real hash maps
+ * (root: bpf_map_create): a claim clears the from-peer mark of every
+ * session and NAT entry, a yield sets it, configured servers stay
+ * nobody's; and a pass is sliced - one step with no time budget rewrites
+ * at most a few dozen entries, so a takeover with a large table leaves
+ * the event loop between steps instead of holding it for the whole
+ * table.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <cmocka.h>
+
+#include "hsb/flow.h"
+#include "hsb/nat.h"
+#include "hsb/session.h"
+#include "datapath/datapath.h"
+#include "hrp/hrp_owner.h"
+
+#define N_SESS 5000
+#define N_NAT 300
+
+static struct hsb_dp_maps m;
+
+static struct hsb_flow_key key_of(uint32_t id)
+{
+	struct hsb_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.family = HSB_FAMILY_IPV4;
+	k.proto = 6;
+	memcpy(k.addr_a, &id, sizeof(id));
+	return k;
+}
+
+static int setup(void **state)
+{
+	struct hsb_session s;
+	struct hsb_nat_entry e;
+	struct hsb_nat_key k;
+	uint32_t i;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.sessions = bpf_map_create(BPF_MAP_TYPE_HASH, "hsbt_own_s",
+				    sizeof(struct hsb_flow_key),
+				    sizeof(struct hsb_session), N_SESS, NULL);
+	m.nat_pat = bpf_map_create(BPF_MAP_TYPE_HASH, "hsbt_own_p", sizeof(k),
+				   sizeof(e), N_NAT, NULL);
+	m.nat_nopat = bpf_map_create(BPF_MAP_TYPE_HASH, "hsbt_own_n", sizeof(k),
+				     sizeof(e), N_NAT, NULL);
+	m.nat_srv = bpf_map_create(BPF_MAP_TYPE_HASH, "hsbt_own_v", sizeof(k),
+				   sizeof(e), N_NAT, NULL);
+	assert_true(m.sessions >= 0 && m.nat_pat >= 0 && m.nat_nopat >= 0 &&
+		    m.nat_srv >= 0);
+	memset(&s, 0, sizeof(s));
+	s.flags = HSB_SESS_F_FROM_PEER;
+	for (i = 0; i < N_SESS; i++) {
+		struct hsb_flow_key fk = key_of(i + 1);
+
+		s.packets[0] = i;
+		assert_int_equal(bpf_map_update_elem(m.sessions, &fk, &s, 0),
+				 0);
+	}
+	for (i = 0; i < N_NAT; i++) {
+		memset(&k, 0, sizeof(k));
+		memset(&e, 0, sizeof(e));
+		k.addr = i + 1;
+		k.proto = 6;
+		e.flags = HSB_NAT_F_FROM_PEER;
+		assert_int_equal(bpf_map_update_elem(m.nat_pat, &k, &e, 0), 0);
+		/* a third of the servers configured here */
+		e.flags = i % 3 ? HSB_NAT_F_FROM_PEER | HSB_NAT_F_DYNAMIC :
+				  HSB_NAT_F_STATIC;
+		assert_int_equal(bpf_map_update_elem(m.nat_srv, &k, &e, 0), 0);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	close(m.sessions);
+	close(m.nat_pat);
+	close(m.nat_nopat);
+	close(m.nat_srv);
+	return 0;
+}
+
+/* Entries of fd (sessions or NAT) whose from-peer mark is set. */
+static unsigned int marked_sessions(void)
+{
+	struct hsb_flow_key k, next;
+	struct hsb_session s;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(m.sessions, prev, &next)) {
+		k = next;
+		prev = &k;
+		assert_int_equal(bpf_map_lookup_elem(m.sessions, &k, &s), 0);
+		n += !!(s.flags & HSB_SESS_F_FROM_PEER);
+	}
+	return n;
+}
+
+static unsigned int marked_nat(int fd, unsigned int *statics)
+{
+	struct hsb_nat_key k, next;
+	struct hsb_nat_entry e;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	*statics = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		assert_int_equal(bpf_map_lookup_elem(fd, &k, &e), 0);
+		n += !!(e.flags & HSB_NAT_F_FROM_PEER);
+		*statics += !!(e.flags & HSB_NAT_F_STATIC);
+	}
+	return n;
+}
+
+/* One step without a time budget rewrites a small slice; the pass ends
+ * after many steps with every entry claimed. */
+static void test_claim_sliced(void **state)
+{
+	struct hrp_owner_stats st = { 0 };
+	struct hrp_owner_pass *p;
+	unsigned int statics, steps = 1;
+
+	(void)state;
+	p = hrp_owner_start(&m, true, &st);
+	assert_non_null(p);
+	assert_true(hrp_owner_claiming(p));
+	/* the first step reads a batch, the second rewrites a chunk of it */
+	assert_false(hrp_owner_step(p, 0));
+	assert_int_equal(st.sessions, 0);
+	assert_false(hrp_owner_step(p, 0));
+	steps++;
+	assert_true(st.sessions > 0 && st.sessions <= 64);
+	assert_int_equal(marked_sessions(), N_SESS - st.sessions);
+	while (!hrp_owner_step(p, 0))
+		assert_true(++steps < 10 * N_SESS);
+	hrp_owner_free(p);
+	assert_true(steps > N_SESS / 64);
+	assert_int_equal(st.sessions, N_SESS);
+	assert_int_equal(st.mappings, N_NAT + N_NAT * 2 / 3);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(st.passes_done, 1);
+	assert_int_equal(marked_sessions(), 0);
+	assert_int_equal(marked_nat(m.nat_pat, &statics), 0);
+	assert_int_equal(marked_nat(m.nat_srv, &statics), 0);
+	assert_int_equal(statics, N_NAT / 3);
+}
+
+/* A yield with a budget goes faster per step and marks everything back,
+ * servers configured here excepted. */
+static void test_yield(void **state)
+{
+	struct hrp_owner_stats st = { 0 };
+	struct hrp_owner_pass *p;
+	unsigned int statics, steps = 1;
+
+	(void)state;
+	p = hrp_owner_start(&m, false, &st);
+	assert_non_null(p);
+	assert_false(hrp_owner_claiming(p));
+	while (!hrp_owner_step(p, 50000000ull))
+		assert_true(++steps < 1000);
+	hrp_owner_free(p);
+	assert_int_equal(st.yields, 1);
+	assert_int_equal(marked_sessions(), N_SESS);
+	assert_int_equal(marked_nat(m.nat_pat, &statics), N_NAT);
+	assert_int_equal(marked_nat(m.nat_srv, &statics), N_NAT * 2 / 3);
+	assert_int_equal(statics, N_NAT / 3);
+	/* freeing a pass halfway is fine (replaced by the opposite one) */
+	p = hrp_owner_start(&m, true, &st);
+	assert_false(hrp_owner_step(p, 0));
+	hrp_owner_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_claim_sliced),
+		cmocka_unit_test(test_yield),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
