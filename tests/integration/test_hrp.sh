@@ -68,6 +68,7 @@ check "fwB refused nothing" test "$(hrp B 'sum(d["install"]["refused"].values())
 check "fwA measures the applied lag (fwB's ACKs)" test "$(hrp A 'd["applied_lag"]["frames"]')" -gt 0
 check "the lag is under a second" test "$(hrp A 'int(d["applied_lag"]["p99_ms"])')" -lt 1000
 check "show hrp renders the lag" sh -c "'$HSBCTL' -s '$(ha_sock A)' show hrp | grep -q '^  lag          p50 '"
+echo "   applied lag on fwA (fwB's ACKs): p50 $(hrp A 'd["applied_lag"]["p50_ms"]') ms, p99 $(hrp A 'd["applied_lag"]["p99_ms"]') ms, $(hrp A 'd["applied_lag"]["frames"]') frames"
 check "fwB's copies are marked from the peer" test "$("$HSBCTL" -s "$(ha_sock B)" -j show sessions | json_get 'sum("from-peer" in s["flags"] for s in d["sessions"])')" -ge "$N_CONN"
 
 echo "-- an interface flap on fwA: fwB keeps every session"
