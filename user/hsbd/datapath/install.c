@@ -60,8 +60,13 @@ enum hsb_install_fault hsb_install_session(struct hsb_install *in,
 	if (f)
 		return hsb_install_refuse(in, f, "session");
 	had = !bpf_map_lookup_elem(in->sessions, &p.key, &old);
-	if (had && !(old.flags & HSB_SESS_F_FROM_PEER))
+	if (had && !(old.flags & HSB_SESS_F_FROM_PEER) && !in->adopt_local)
 		return hsb_install_refuse(in, HSB_INSF_LOCAL, "session");
+	/* a peer's record never moves the last packet back: packets may
+	 * pass here as well (load balancing, after a group moved back),
+	 * and an older time would expire a session in use here */
+	if (had && old.last_seen_ns > p.val.last_seen_ns)
+		p.val.last_seen_ns = old.last_seen_ns;
 	/* an update of an installed session keeps the reference it holds
 	 * when the translation is the same */
 	same = had && hsb_nat_install_same_ref(&p.key, &old, &p.val);
