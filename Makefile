@@ -40,7 +40,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # Debian multiarch triplet (clang -dumpmachine says x86_64-pc-linux-gnu)
 ARCH_INC := /usr/include/$(shell $(CC) -print-multiarch)
 
-PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd
+PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd libsystemd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

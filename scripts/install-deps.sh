@@ -14,7 +14,7 @@ fi
 # (make fuzz, docs/testing.md); llvm brings llvm-cov / llvm-profdata.
 build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
-	libmicrohttpd-dev
+	libmicrohttpd-dev libsystemd-dev
 	libclang-rt-14-dev clang-format cppcheck"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
