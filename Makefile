@@ -85,7 +85,7 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-unit check-bpf check-integration check-rules format \
-	lint clean install
+	lint clean install uninstall check-install
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -280,10 +280,46 @@ lint:
 		-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp -Iuser/hrp \
 		-Iuser/hsbd user/
 
+# --- install (README.md "Install"; deploy/README.md) ---------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: hsbd and hsbctl (both
+# root's tools: the control socket is root only), the systemd unit with
+# its paths under PREFIX, and /etc/hsb/hsbd.conf from deploy/config/ -
+# only where there is none: an existing configuration is never
+# overwritten; hsbd.conf.example beside it is always the current one.
+# /etc stays /etc whatever PREFIX: hsbd reads /etc/hsb/hsbd.conf.
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+CONFDIR := /etc/hsb
+INSTALL ?= install
+
 install: all
-	install -D -m 0755 $(BUILD)/hsbd $(DESTDIR)$(PREFIX)/sbin/hsbd
-	install -D -m 0755 $(BUILD)/hsbctl $(DESTDIR)$(PREFIX)/sbin/hsbctl
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(CONFDIR)
+	$(INSTALL) -m 0755 $(BUILD)/hsbd $(BUILD)/hsbctl $(DESTDIR)$(SBINDIR)/
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' deploy/systemd/hsbd.service \
+		>$(BUILD)/hsbd.service
+	$(INSTALL) -m 0644 $(BUILD)/hsbd.service $(DESTDIR)$(UNITDIR)/hsbd.service
+	$(INSTALL) -m 0644 deploy/config/hsbd.conf \
+		$(DESTDIR)$(CONFDIR)/hsbd.conf.example
+	@if [ -e $(DESTDIR)$(CONFDIR)/hsbd.conf ]; then \
+		echo "  KEEP    $(DESTDIR)$(CONFDIR)/hsbd.conf (exists)"; \
+	else \
+		echo "$(INSTALL) -m 0600 deploy/config/hsbd.conf $(DESTDIR)$(CONFDIR)/hsbd.conf"; \
+		$(INSTALL) -m 0600 deploy/config/hsbd.conf \
+			$(DESTDIR)$(CONFDIR)/hsbd.conf; \
+	fi
+
+# Everything install put there except the configuration, which is the
+# operator's.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/hsbd $(DESTDIR)$(SBINDIR)/hsbctl \
+		$(DESTDIR)$(UNITDIR)/hsbd.service \
+		$(DESTDIR)$(CONFDIR)/hsbd.conf.example
+
+# make install into a temporary DESTDIR, file list and modes checked.
+check-install: all
+	$(Q)tests/check-install.sh
 
 clean:
 	rm -rf build
