@@ -12,10 +12,11 @@ fi
 # Build toolchain and libraries (see docs/architecture.md "Dependencies").
 # libclang-rt-14-dev is clang 14's compiler-rt: the sanitizers and libFuzzer
 # (make fuzz, docs/testing.md); llvm brings llvm-cov / llvm-profdata.
+# scdoc builds the man pages (make man, make install; docs/man/).
 build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
 	libmicrohttpd-dev libsystemd-dev
-	libclang-rt-14-dev clang-format cppcheck"
+	libclang-rt-14-dev clang-format cppcheck scdoc"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make install` into temporary DESTDIRs: the exact file list with modes
+# (binaries, unit, man pages, configuration)
 # (PREFIX=/usr and the default /usr/local), the unit's paths following
 # PREFIX, the installed binaries and example configuration working, an
 # existing /etc/hsb/hsbd.conf left alone on a second install, and
@@ -36,7 +37,8 @@ listing() { (cd "$1" && find . -mindepth 1 -printf '%M %P\n' | sort -k2); }
 expected() {
 	local p=$1 dirs="" d
 	# every directory on the way to each file, once
-	for d in etc etc/hsb $p/sbin $p/lib/systemd/system; do
+	for d in etc etc/hsb $p/sbin $p/lib/systemd/system $p/share/man/man5 \
+		$p/share/man/man8; do
 		while [ "$d" != . ]; do
 			dirs="$dirs $d"
 			d=$(dirname "$d")
@@ -51,6 +53,9 @@ expected() {
 -rwxr-xr-x $p/sbin/hsbctl
 -rwxr-xr-x $p/sbin/hsbd
 -rw-r--r-- $p/lib/systemd/system/hsbd.service
+-rw-r--r-- $p/share/man/man5/hsbd.conf.5
+-rw-r--r-- $p/share/man/man8/hsbctl.8
+-rw-r--r-- $p/share/man/man8/hsbd.8
 LIST
 }
 
@@ -74,6 +79,9 @@ check "installed configuration is valid" \
 sed 's/^#\([a-z]\)/\1/' "$D/etc/hsb/hsbd.conf" >"$T/uncommented.conf"
 check "and so is every example in it, uncommented" \
 	"$D/usr/sbin/hsbd" --check-config "$T/uncommented.conf"
+
+check "installed man pages open" sh -c "MANPATH='$D/usr/share/man' \
+	MANWIDTH=80 man hsbd.conf | grep -q 'vrrp vrid'"
 
 echo "-- a second install keeps the configuration"
 printf 'sysname mine\n' >"$D/etc/hsb/hsbd.conf"

@@ -53,7 +53,7 @@ static void usage(FILE *out)
 		"datapath is attached and the configuration applied, STATUS= lines,\n"
 		"RELOADING=1 around SIGHUP, STOPPING=1, and WATCHDOG=1 at half of\n"
 		"WATCHDOG_USEC (WatchdogSec=).\n"
-		"See docs/configuration.md for the command language.\n");
+		"The command language: hsbd.conf(5), docs/configuration.md.\n");
 }
 
 static int check_config(const char *path)
