@@ -3,7 +3,8 @@
 # hsb build. `make` builds hsbd and hsbctl; `make check` runs every test
 # (unit, BPF, integration; the integration tests need root). See README.md.
 #
-#   make install [PREFIX=/usr/local] [DESTDIR=]   binaries, unit, man pages
+#   make install [PREFIX=/usr/local] [DESTDIR=]   binaries, unit, man pages,
+#                                bash completion, example configuration
 #   make man                     hsbd(8), hsbctl(8), hsbd.conf(5) (scdoc)
 #
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
@@ -88,7 +89,8 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-unit check-bpf check-integration check-rules format \
-	lint clean install uninstall check-install man check-docs
+	lint clean install uninstall check-install man check-docs \
+	check-completion
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -303,6 +305,11 @@ $(BUILD)/man/%: docs/man/%.scd
 check-docs: all
 	$(Q)HSB_BUILD=$(BUILD) tests/check-docs.sh
 
+# hsbctl's bash completion (deploy/bash-completion/hsbctl) against the
+# requests hsbd dispatches; part of make check.
+check-completion: all
+	$(Q)HSB_BUILD=$(BUILD) tests/check-completion.sh
+
 # --- install (README.md "Install"; deploy/README.md) ---------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]: hsbd and hsbctl (both
 # root's tools: the control socket is root only), the systemd unit with
@@ -314,15 +321,18 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR := /etc/hsb
 INSTALL ?= install
 
 install: all man
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(BUILD)/hsbd $(BUILD)/hsbctl $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 deploy/bash-completion/hsbctl $(DESTDIR)$(BASHCOMPDIR)/hsbctl
 	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' deploy/systemd/hsbd.service \
 		>$(BUILD)/hsbd.service
 	$(INSTALL) -m 0644 $(BUILD)/hsbd.service $(DESTDIR)$(UNITDIR)/hsbd.service
@@ -342,6 +352,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/hsbd $(DESTDIR)$(SBINDIR)/hsbctl \
 		$(DESTDIR)$(UNITDIR)/hsbd.service \
 		$(DESTDIR)$(CONFDIR)/hsbd.conf.example \
+		$(DESTDIR)$(BASHCOMPDIR)/hsbctl \
 		$(patsubst $(BUILD)/man/%.5,$(DESTDIR)$(MANDIR)/man5/%.5,\
 			$(filter %.5,$(MAN_PAGES))) \
 		$(patsubst $(BUILD)/man/%.8,$(DESTDIR)$(MANDIR)/man8/%.8,\

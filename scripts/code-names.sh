@@ -7,6 +7,8 @@
 #                    of user/hsbd/ctl/*.c, which hsbd dispatches on
 #   hsbd-options     long options of hsbd: user/hsbd/main.c opts[]
 #   hsbctl-options   long options of hsbctl: user/hsbctl/main.c opts[]
+#   filter-words     session FILTER keywords (show/clear sessions)
+#   session-states   the names `state NAME` in a FILTER accepts
 # Exits 1 when the source no longer has the expected shape (nothing
 # found), so a check never passes on an empty list.
 set -euo pipefail
@@ -26,6 +28,18 @@ verbs)
 	out=$(grep -hoE '^\s*\{ \{ "[^}]*\}' user/hsbd/ctl/*.c |
 		while read -r l; do words <<<"$l"; done)
 	;;
+filter-words)
+	# the session FILTER keywords: filter_words[] of session_filter.c
+	out=$(sed -n '/filter_words\[\] = {/,/};/p' \
+		user/hsbd/sessions/session_filter.c | grep -oE '"[a-z-]+"' |
+		tr -d '"')
+	;;
+session-states)
+	# what `state NAME` accepts: the STATE column's names, none aside
+	out=$(sed -n '/state_names\[HSB_CT__MAX\] = {/,/};/p' \
+		user/hsbd/sessions/session_view.c | grep -oE '= "[a-z-]+"' |
+		grep -oE '[a-z-]+' | grep -vx none | sort -u)
+	;;
 hsbd-options | hsbctl-options)
 	f=user/${1%-options}/main.c
 	# { "name", has_arg, NULL, 'c' } inside opts[]
@@ -33,7 +47,7 @@ hsbd-options | hsbctl-options)
 		grep -oE '^\s*\{ "[a-z-]+"' | grep -oE '[a-z-]+')
 	;;
 *)
-	echo "usage: $0 grammar|verbs|hsbd-options|hsbctl-options" >&2
+	echo "usage: $0 grammar|verbs|hsbd-options|hsbctl-options|filter-words|session-states" >&2
 	exit 2
 	;;
 esac

@@ -17,10 +17,12 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
 	libmicrohttpd-dev libsystemd-dev
 	libclang-rt-14-dev clang-format cppcheck scdoc"
-# Runtime and test tools: namespaces, traffic, captures, kernel baselines.
+# Runtime and test tools: namespaces, traffic, captures, kernel baselines;
+# bash-completion: tests/check-completion.sh runs hsbctl's completion
+# under its _init_completion, as an interactive shell would.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark
-	curl prometheus conntrackd conntrack"
+	curl prometheus conntrackd conntrack bash-completion"
 # `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
 # The kernel itself is fetched by vmtest/run.sh (apt-get download).
 vm_pkgs="qemu-system-x86 busybox-static"

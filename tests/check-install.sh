@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make install` into temporary DESTDIRs: the exact file list with modes
-# (binaries, unit, man pages, configuration)
+# (binaries, unit, man pages, bash completion, configuration)
 # (PREFIX=/usr and the default /usr/local), the unit's paths following
 # PREFIX, the installed binaries and example configuration working, an
 # existing /etc/hsb/hsbd.conf left alone on a second install, and
@@ -38,7 +38,7 @@ expected() {
 	local p=$1 dirs="" d
 	# every directory on the way to each file, once
 	for d in etc etc/hsb $p/sbin $p/lib/systemd/system $p/share/man/man5 \
-		$p/share/man/man8; do
+		$p/share/man/man8 $p/share/bash-completion/completions; do
 		while [ "$d" != . ]; do
 			dirs="$dirs $d"
 			d=$(dirname "$d")
@@ -53,6 +53,7 @@ expected() {
 -rwxr-xr-x $p/sbin/hsbctl
 -rwxr-xr-x $p/sbin/hsbd
 -rw-r--r-- $p/lib/systemd/system/hsbd.service
+-rw-r--r-- $p/share/bash-completion/completions/hsbctl
 -rw-r--r-- $p/share/man/man5/hsbd.conf.5
 -rw-r--r-- $p/share/man/man8/hsbctl.8
 -rw-r--r-- $p/share/man/man8/hsbd.8

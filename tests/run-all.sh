@@ -20,5 +20,6 @@ suite tests/fuzz/replay.sh "$B/fuzzers"
 suite tests/check-prometheus.sh
 suite env HSB_BUILD="$B" tests/check-install.sh
 suite env HSB_BUILD="$B" tests/check-docs.sh
+suite env HSB_BUILD="$B" tests/check-completion.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check
