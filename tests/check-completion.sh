@@ -7,23 +7,15 @@
 # after -s and config -f. Run twice: with bash-completion's
 # _init_completion and without it. Needs no root; ends with
 # "completion: N passed, N failed".
-set -u
 cd "$(dirname "$0")/.." || exit 1
+# the integration tests' helpers: ok/not_ok/check, a temporary directory
+# removed on exit, the closing line (nothing here needs root)
+. tests/integration/lib.sh
+hsb_test_init completion
+T=$T_DIR
 B=${HSB_BUILD:-build}
 COMP=deploy/bash-completion/hsbctl
 BC=/usr/share/bash-completion/bash_completion
-T=$(mktemp -d /tmp/hsb-completion.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "  ok   $*"
-}
-not_ok() {
-	fail=$((fail + 1))
-	echo "  FAIL $*"
-}
 for l in verbs hsbctl-options filter-words session-states; do
 	scripts/code-names.sh "$l" >"$T/$l" || not_ok "scripts/code-names.sh $l"
 done
@@ -185,8 +177,8 @@ for mode in bc plain; do
 		checks $mode 2>&1
 	)
 	printf '%s\n' "$out"
-	pass=$((pass + $(grep -c '^  ok ' <<<"$out")))
-	fail=$((fail + $(grep -c '^  FAIL ' <<<"$out")))
+	T_PASS=$((T_PASS + $(grep -c '^  ok ' <<<"$out")))
+	T_FAIL=$((T_FAIL + $(grep -c '^  FAIL ' <<<"$out")))
 	# a subshell that died half-way must not pass
 	[ "$(grep -cE '^  (ok|FAIL) ' <<<"$out")" -eq 13 ] ||
 		not_ok "$mode: $(grep -cE '^  (ok|FAIL) ' <<<"$out") of 13 checks ran"
@@ -197,5 +189,4 @@ bash --norc -c ". $COMP && complete -p hsbctl" >"$T/out" 2>&1 &&
 	ok "sourcing it registers the completion" ||
 	not_ok "complete -p hsbctl: $(cat "$T/out")"
 
-echo "completion: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+hsb_test_done

@@ -7,22 +7,14 @@
 # and every command the man pages document must exist. Then the pages
 # must build with scdoc and render without warnings. Needs no root; ends
 # with "docs: N passed, N failed".
-set -u
 cd "$(dirname "$0")/.." || exit 1
+# the integration tests' helpers: ok/not_ok/check, a temporary directory
+# removed on exit, the closing line (nothing here needs root)
+. tests/integration/lib.sh
+hsb_test_init docs
+T=$T_DIR
 B=${HSB_BUILD:-build}
 M=docs/man
-T=$(mktemp -d /tmp/hsb-docs.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "  ok   $*"
-}
-not_ok() {
-	fail=$((fail + 1))
-	echo "  FAIL $*"
-}
 names() {
 	scripts/code-names.sh "$1" >"$T/$1" || {
 		not_ok "scripts/code-names.sh $1"
@@ -106,5 +98,4 @@ for src in $M/*.scd; do
 	fi
 done
 
-echo "docs: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+hsb_test_done

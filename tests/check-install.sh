@@ -6,25 +6,13 @@
 # existing /etc/hsb/hsbd.conf left alone on a second install, and
 # `make uninstall` leaving only the configuration. Needs no root. Ends
 # with "install: N passed, N failed".
-set -u
 cd "$(dirname "$0")/.." || exit 1
+# the integration tests' helpers: ok/not_ok/check, a temporary directory
+# removed on exit, the closing line (nothing here needs root)
+. tests/integration/lib.sh
+hsb_test_init install
+T=$T_DIR
 B=${HSB_BUILD:-build}
-T=$(mktemp -d /tmp/hsb-install.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() {
-	local what=$1
-	shift
-	if "$@" >"$T/out" 2>&1; then
-		pass=$((pass + 1))
-		echo "  ok   $what"
-	else
-		fail=$((fail + 1))
-		echo "  FAIL $what"
-		sed 's/^/       | /' "$T/out" | head -30
-	fi
-}
 inst() { # DESTDIR [make variables]
 	local d=$1
 	shift
@@ -109,5 +97,4 @@ check "unit runs /usr/local/sbin/hsbd" grep -qx \
 	'ExecStart=/usr/local/sbin/hsbd --syslog' \
 	"$D/usr/local/lib/systemd/system/hsbd.service"
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+hsb_test_done
