@@ -19,10 +19,13 @@ build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libclang-rt-14-dev clang-format cppcheck scdoc"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines;
 # bash-completion: tests/check-completion.sh runs hsbctl's completion
-# under its _init_completion, as an interactive shell would.
+# under its _init_completion, as an interactive shell would; systemd:
+# systemd-analyze verify / security on the unit (test_sdnotify.sh,
+# check-install.sh), on machines that do not boot systemd too; man-db:
+# tests/check-docs.sh renders the man pages with man --warnings.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark
-	curl prometheus conntrackd conntrack bash-completion"
+	curl prometheus conntrackd conntrack bash-completion systemd man-db"
 # `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
 # The kernel itself is fetched by vmtest/run.sh (apt-get download).
 vm_pkgs="qemu-system-x86 busybox-static"
