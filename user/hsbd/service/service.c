@@ -149,12 +149,14 @@ struct hsbd_service *hsbd_service_start(struct hsbd *d)
 	    arm_watchdog(s) ||
 	    (d->ha && hsb_switchover_observe(d->ha, on_ha, s)))
 		goto fail;
-	/* the first pet goes with READY: systemd's watchdog runs from the
-	 * start of the service, not from READY */
+	/* systemd arms the watchdog when the start-up completes (READY=1):
+	 * the first pet goes with it, the timer takes over from there */
 	send_status(s, "READY=1\nWATCHDOG=1\n", true);
 	return s;
 fail:
-	hsb_err("service manager notifications: out of memory");
+	hsb_err("service manager notifications: out of memory; no status or watchdog");
+	/* still ready: a start that systemd times out would be worse */
+	sd_notify(0, "READY=1");
 	if (s) {
 		hsb_timer_free(s->watchdog_t);
 		hsb_timer_free(s->status_t);
