@@ -6,12 +6,15 @@
 # (what `systemctl restart` does), while the client sends 1 kHz ICMP echo
 # to the server through the gateway (vrrp_probe.py) and holds 100 TCP
 # connections through it (hrp_conn.py), and both hosts' VRRP states are
-# sampled every 10 ms (ha_tool.py). Per run: probes lost, the longest
-# reply gap, how long the peer (fwB) was master, resets and the longest
-# stall of the connections, and SIGTERM -> READY=1 of the new hsbd (its
+# sampled every 10 ms (ha_tool.py), VRRP and ARP captured on the inside
+# segment. Per run: probes lost, the longest reply gap, how long the peer
+# (fwB) was master, resets and the longest stall of the connections,
+# priority-0 adverts and gratuitous ARPs for the inside VIP after the
+# SIGTERM (from either host), and SIGTERM -> READY=1 of the new hsbd (its
 # notify socket is a stand-in, tests/integration/notify_listen.py).
 #
-# The goal is 0 probes lost and the peer never master. Writes $OUT (JSON)
+# The goal is 0 probes lost, the peer never master, no priority-0
+# advert and no GARP burst. Writes $OUT (JSON)
 # and prints a table. Environment: HSB_BUILD, BENCH_RESTART_RUNS (3),
 # BENCH_RESTART_OUT (build/bench/restart.json).
 set -u
@@ -63,6 +66,10 @@ for run in $(seq "$RUNS"); do
 	T_PIDS+=("$cpid")
 	ha_probe_start "r$run" 1000 || { echo "no probe replies" >&2; exit 1; }
 	ha_sample_start "r$run" vrrp 10 || exit 1
+	ip netns exec "$HA_IN" tcpdump -i br0 -n -tt -l 'ip proto 112 or arp' \
+		>"$T_DIR/cap-$run" 2>/dev/null &
+	tdpid=$!
+	T_PIDS+=("$tdpid")
 	sleep 2 # connections open, a steady state before the event
 	t_ms=$(ha_mono_ms)
 	HA_T_EVENT=$(ha_now_ns)
@@ -71,10 +78,12 @@ for run in $(seq "$RUNS"); do
 	sleep 4
 	ha_sample_stop
 	ha_probe_stop
+	kill -INT "$tdpid" 2>/dev/null
+	wait "$tdpid" 2>/dev/null
 	wait "$cpid"
 	row=$("$HA_PY" "$HERE/restart_report.py" "$T_DIR/probe-r$run" \
 		"$T_DIR/sample-r$run" "$T_DIR/conns.json" "$T_DIR/notify-$run" \
-		"$HA_T_EVENT" "$t_ms")
+		"$T_DIR/cap-$run" "$HA_T_EVENT" "$t_ms")
 	echo "  run $run: $row"
 	rows+=("$row")
 	# back to the steady state for the next run: fwA master again
@@ -88,7 +97,7 @@ import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 keys = ["probes_lost", "longest_reply_gap_ms", "peer_master_ms",
         "connection_resets", "connection_longest_stall_ms",
-        "sigterm_to_ready_ms"]
+        "priority0_adverts", "vip_garps", "sigterm_to_ready_ms"]
 print("%-28s %s" % ("restart --keep-datapath", " ".join("%9s" % ("run%d" % (i + 1)) for i in range(len(rows)))))
 for k in keys:
     print("%-28s %s" % (k, " ".join("%9s" % r.get(k) for r in rows)))
