@@ -3,6 +3,10 @@
 # hsb build. `make` builds hsbd and hsbctl; `make check` runs every test
 # (unit, BPF, integration; the integration tests need root). See README.md.
 #
+#   make install [PREFIX=/usr/local] [DESTDIR=]   binaries, unit, man pages,
+#                                bash completion, example configuration
+#   make man                     hsbd(8), hsbctl(8), hsbd.conf(5) (scdoc)
+#
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
 #   make vmtest                  BPF tests in a VM on Debian 12's 6.1 kernel
 #   make fuzz [FUZZ_TIME=300]    every libFuzzer harness (tests/fuzz/), keeps
@@ -40,7 +44,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # Debian multiarch triplet (clang -dumpmachine says x86_64-pc-linux-gnu)
 ARCH_INC := /usr/include/$(shell $(CC) -print-multiarch)
 
-PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd
+PKGS := libbpf libelf zlib libmnl libcrypto json-c libmicrohttpd libsystemd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -85,7 +89,8 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-unit check-bpf check-integration check-rules format \
-	lint clean install
+	lint clean install uninstall check-install man check-docs \
+	check-completion
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -144,7 +149,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(HSBD_MODS) $(LIBHSB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 # --- tests --------------------------------------------------------------
-check: all $(UNIT_BINS) $(BPF_TEST_BINS) $(FUZZ_BINS)
+check: all man $(UNIT_BINS) $(BPF_TEST_BINS) $(FUZZ_BINS)
 	$(Q)HSB_BUILD=$(BUILD) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)
@@ -280,10 +285,82 @@ lint:
 		-Iinclude -Iuser -Iuser/lib -Iuser/config -Iuser/vrrp -Iuser/vgmp -Iuser/hrp \
 		-Iuser/hsbd user/
 
+# --- man pages: hsbd(8), hsbctl(8), hsbd.conf(5) from docs/man/*.scd ------
+# scdoc is the one source format; tests/check-docs.sh (make check-docs, and
+# part of make check) fails when a command of the grammar, an hsbctl
+# request or an option is missing from them or from the --help texts.
+MAN_SRCS := $(wildcard docs/man/*.scd)
+MAN_PAGES := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+SCDOC ?= scdoc
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	@command -v $(SCDOC) >/dev/null || \
+		{ echo "missing tool 'scdoc': apt-get install scdoc" >&2; exit 1; }
+	@echo "  SCDOC   $<"
+	$(Q)$(SCDOC) <$< >$@
+
+check-docs: all
+	$(Q)HSB_BUILD=$(BUILD) tests/check-docs.sh
+
+# hsbctl's bash completion (deploy/bash-completion/hsbctl) against the
+# requests hsbd dispatches; part of make check.
+check-completion: all
+	$(Q)HSB_BUILD=$(BUILD) tests/check-completion.sh
+
+# --- install (README.md "Install"; deploy/README.md) ---------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: hsbd and hsbctl (both
+# root's tools: the control socket is root only), the systemd unit with
+# its paths under PREFIX, and /etc/hsb/hsbd.conf from deploy/config/ -
+# only where there is none: an existing configuration is never
+# overwritten; hsbd.conf.example beside it is always the current one.
+# /etc stays /etc whatever PREFIX: hsbd reads /etc/hsb/hsbd.conf.
 PREFIX ?= /usr/local
-install: all
-	install -D -m 0755 $(BUILD)/hsbd $(DESTDIR)$(PREFIX)/sbin/hsbd
-	install -D -m 0755 $(BUILD)/hsbctl $(DESTDIR)$(PREFIX)/sbin/hsbctl
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+CONFDIR := /etc/hsb
+INSTALL ?= install
+
+install: all man
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(BUILD)/hsbd $(BUILD)/hsbctl $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 deploy/bash-completion/hsbctl $(DESTDIR)$(BASHCOMPDIR)/hsbctl
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' deploy/systemd/hsbd.service \
+		>$(BUILD)/hsbd.service
+	$(INSTALL) -m 0644 $(BUILD)/hsbd.service $(DESTDIR)$(UNITDIR)/hsbd.service
+	$(INSTALL) -m 0644 deploy/config/hsbd.conf \
+		$(DESTDIR)$(CONFDIR)/hsbd.conf.example
+	@if [ -e $(DESTDIR)$(CONFDIR)/hsbd.conf ]; then \
+		echo "  KEEP    $(DESTDIR)$(CONFDIR)/hsbd.conf (exists)"; \
+	else \
+		echo "$(INSTALL) -m 0600 deploy/config/hsbd.conf $(DESTDIR)$(CONFDIR)/hsbd.conf"; \
+		$(INSTALL) -m 0600 deploy/config/hsbd.conf \
+			$(DESTDIR)$(CONFDIR)/hsbd.conf; \
+	fi
+
+# Everything install put there except the configuration, which is the
+# operator's.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/hsbd $(DESTDIR)$(SBINDIR)/hsbctl \
+		$(DESTDIR)$(UNITDIR)/hsbd.service \
+		$(DESTDIR)$(CONFDIR)/hsbd.conf.example \
+		$(DESTDIR)$(BASHCOMPDIR)/hsbctl \
+		$(patsubst $(BUILD)/man/%.5,$(DESTDIR)$(MANDIR)/man5/%.5,\
+			$(filter %.5,$(MAN_PAGES))) \
+		$(patsubst $(BUILD)/man/%.8,$(DESTDIR)$(MANDIR)/man8/%.8,\
+			$(filter %.8,$(MAN_PAGES)))
+
+# make install into a temporary DESTDIR, file list and modes checked.
+check-install: all man
+	$(Q)tests/check-install.sh
 
 clean:
 	rm -rf build

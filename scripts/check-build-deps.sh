@@ -29,6 +29,7 @@ need_pc libmnl libmnl-dev
 need_pc libcrypto libssl-dev
 need_pc json-c libjson-c-dev
 need_pc libmicrohttpd libmicrohttpd-dev
+need_pc libsystemd libsystemd-dev
 need_pc cmocka libcmocka-dev
 need_hdr linux/bpf.h linux-libc-dev
 if [ "$missing" -ne 0 ]; then

@@ -12,14 +12,20 @@ fi
 # Build toolchain and libraries (see docs/architecture.md "Dependencies").
 # libclang-rt-14-dev is clang 14's compiler-rt: the sanitizers and libFuzzer
 # (make fuzz, docs/testing.md); llvm brings llvm-cov / llvm-profdata.
+# scdoc builds the man pages (make man, make install; docs/man/).
 build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
-	libmicrohttpd-dev
-	libclang-rt-14-dev clang-format cppcheck"
-# Runtime and test tools: namespaces, traffic, captures, kernel baselines.
+	libmicrohttpd-dev libsystemd-dev
+	libclang-rt-14-dev clang-format cppcheck scdoc"
+# Runtime and test tools: namespaces, traffic, captures, kernel baselines;
+# bash-completion: tests/check-completion.sh runs hsbctl's completion
+# under its _init_completion, as an interactive shell would; systemd:
+# systemd-analyze verify / security on the unit (test_sdnotify.sh,
+# check-install.sh), on machines that do not boot systemd too; man-db:
+# tests/check-docs.sh renders the man pages with man --warnings.
 test_pkgs="iproute2 iputils-ping ethtool socat tcpdump nftables util-linux
 	netcat-openbsd procps psmisc python3 kmod keepalived traceroute tshark
-	curl prometheus conntrackd conntrack"
+	curl prometheus conntrackd conntrack bash-completion systemd man-db"
 # `make vmtest`: the BPF tests in a VM on Debian 12's kernel (docs/vmtest.md).
 # The kernel itself is fetched by vmtest/run.sh (apt-get download).
 vm_pkgs="qemu-system-x86 busybox-static"

@@ -18,5 +18,8 @@ suite() {
 suite tests/run-unit.sh $(ls "$B"/tests/test_* 2>/dev/null)
 suite tests/fuzz/replay.sh "$B/fuzzers"
 suite tests/check-prometheus.sh
+suite env HSB_BUILD="$B" tests/check-install.sh
+suite env HSB_BUILD="$B" tests/check-docs.sh
+suite env HSB_BUILD="$B" tests/check-completion.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check

@@ -3,12 +3,13 @@
 # forwarding benchmark (fwd_bench.sh), the VRRP failover benchmark
 # (vrrp_bench.sh), the whole-firewall (VGMP) failover benchmark
 # (vgmp_bench.sh) and HRP's state backup against conntrackd
-# (hrp_bench.sh: hrp_live, hrp_lag, hrp_bulk), one JSON file each under $HSB_BUILD/bench/, tables on
+# (hrp_bench.sh: hrp_live, hrp_lag, hrp_bulk) and an agent restart on the
+# master (restart_bench.sh), one JSON file each under $HSB_BUILD/bench/, tables on
 # stdout. Needs root. Bounded: each part runs under `timeout`.
 #
 #   BENCH_QUICK=1   fewer runs and calls (a smoke run of ~1 minute)
 #   BENCH_CPU=N     CPU to pin to (default: the last one)
-#   BENCH_ONLY=prog|nat|fwd|vrrp|vgmp|hrp   run one part
+#   BENCH_ONLY=prog|nat|fwd|vrrp|vgmp|hrp|restart   run one part
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 HSB_BUILD=${HSB_BUILD:-build}
@@ -73,6 +74,12 @@ if [ -z "$ONLY" ] || [ "$ONLY" = hrp ]; then
 	# BENCH_RUNS is 5 (3 quick) for the others; 3 rounds here by default
 	BENCH_RUNS=${BENCH_HRP_RUNS:-$([ "${BENCH_QUICK:-0}" = 1 ] && echo 1 || echo 3)} timeout -k 20 900 tests/bench/hrp_bench.sh ||
 		{ echo "bench: hrp_bench failed" >&2; rc=1; }
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = restart ]; then
+	echo
+	BENCH_RESTART_RUNS=${BENCH_RESTART_RUNS:-$([ "${BENCH_QUICK:-0}" = 1 ] && echo 1 || echo 3)} \
+		timeout -k 20 300 tests/bench/restart_bench.sh ||
+		{ echo "bench: restart_bench failed" >&2; rc=1; }
 fi
 echo
 echo "bench: done in $(($(date +%s) - start)) s; JSON in $OUTDIR/"

@@ -75,7 +75,7 @@ static void usage(FILE *out)
 		"Exit status: 0 ok; 1 refused by hsbd, hsbd's reason on stderr\n"
 		"(a bad command, or the connection itself: 'busy', 'permission\n"
 		"denied'), or bad usage; 2 hsbd unreachable or no valid answer.\n"
-		"The command language: docs/configuration.md.\n",
+		"The command language: hsbd.conf(5), docs/configuration.md.\n",
 		DEFAULT_TIMEOUT_MS);
 }
 

@@ -10,6 +10,7 @@
 #include "datapath/route_watch.h"
 #include "hrp/hrp_engine.h"
 #include "netlink/link_events.h"
+#include "service/service.h"
 
 /* Host settings that need no engine of their own. */
 static int core_reconcile(struct hsbd *d, const struct hsb_config *cfg,
@@ -170,7 +171,7 @@ int hsbd_apply_config(struct hsbd *d, struct hsb_config *next, char *err,
 				      errlen);
 }
 
-int hsbd_reload(struct hsbd *d)
+static int reload_file(struct hsbd *d)
 {
 	struct hsb_config *next = hsb_config_new();
 	struct hsb_cfg_error cerr;
@@ -201,4 +202,16 @@ int hsbd_reload(struct hsbd *d)
 	}
 	hsb_info("reloaded %s", d->opt.config_path);
 	return 0;
+}
+
+/* SIGHUP and hsbctl reload: systemd hears RELOADING=1 before and
+ * READY=1 after, whether the file was applied or refused. */
+int hsbd_reload(struct hsbd *d)
+{
+	int ret;
+
+	hsbd_service_reloading(d->svc);
+	ret = reload_file(d);
+	hsbd_service_reloaded(d->svc, !ret);
+	return ret;
 }

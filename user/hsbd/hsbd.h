@@ -33,6 +33,7 @@ struct hsb_nat;
 struct hsb_switchover;
 struct hsb_link_events;
 struct hsb_metrics;
+struct hsbd_service;
 
 /* Where a configuration change comes from: HRP's configuration backup
  * replicates an operator's change, never one it applied from the peer,
@@ -76,6 +77,8 @@ struct hsbd {
 	struct hsb_nat *nat;
 	struct hsb_ctl_server *ctl;
 	struct hsb_metrics *metrics; /* NULL unless metrics listen */
+	/* systemd notifications; NULL before READY=1 (service/service.h) */
+	struct hsbd_service *svc;
 	struct {
 		uint64_t config_applied;
 		uint64_t config_refused;

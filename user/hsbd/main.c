@@ -15,6 +15,7 @@
 #include "hsbd.h"
 #include "log.h"
 #include "records/bus.h"
+#include "service/service.h"
 #include "version.h"
 
 #define DEFAULT_CONFIG "/etc/hsb/hsbd.conf"
@@ -49,7 +50,11 @@ static void usage(FILE *out)
 		"\n"
 		"Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the config file (an\n"
 		"invalid file is reported and the running configuration kept).\n"
-		"See docs/configuration.md for the command language.\n");
+		"Under systemd (NOTIFY_SOCKET set), hsbd sends READY=1 once the\n"
+		"datapath is attached and the configuration applied, STATUS= lines,\n"
+		"RELOADING=1 around SIGHUP, STOPPING=1, and WATCHDOG=1 at half of\n"
+		"WATCHDOG_USEC (WatchdogSec=).\n"
+		"The command language: hsbd.conf(5), docs/configuration.md.\n");
 }
 
 static int check_config(const char *path)
@@ -141,9 +146,15 @@ static int run(struct hsbd *d)
 	}
 	hsb_info("hsbd %s running as [%s], control socket %s", HSB_VERSION,
 		 d->cfg->sysname, d->opt.sock_path);
+	/* Ready: XDP is attached and every engine has reconciled the first
+	 * configuration, and hsbctl can reach us. */
+	d->svc = hsbd_service_start(d);
 	ret = hsb_loop_run(d->loop);
 	if (ret)
 		hsb_err("event loop: %s", strerror(-ret));
+	/* STOPPING=1 before the engines step down (priority 0, detach) */
+	hsbd_service_stop(d->svc);
+	d->svc = NULL;
 	hsb_ctl_server_stop(d->ctl);
 	hsbd_stop_engines(d);
 	hsb_info("stopped");
