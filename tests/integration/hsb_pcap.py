@@ -23,10 +23,14 @@ of the docs (the bytes the unit tests assert), stdlib only.
                     chunk that does not inflate (frame 39);
                     frames 41-45: the HELLO and an ACK of sequence 7
                     (frame 44);
+                    frames 46-52: the HELLO and the CONFIG offer of
+                    docs/hrp.md "CONFIG payload" (frame 49), then a
+                    CONFIG result refusing it with a reason (frame 51);
   reasons.txt       "FRAME REASON" for frames 11-18, 22 and 27: the
                     reason hsbd counts each under.
 """
 import os
+import hashlib
 import re
 import struct
 import sys
@@ -181,6 +185,26 @@ def chunk_frames():
     return out
 
 
+# docs/hrp.md "CONFIG payload": HRP_M offers `firewall zone dmz9\n` at
+# generation 3 (seq 1), and a RESULT refusing it (seq 2)
+CFG_TEXT = b"firewall zone dmz9\n"
+
+
+def config_frames():
+    digest = hashlib.sha256(CFG_TEXT).digest()
+    offer = (struct.pack("!BBHQ", 1, 0x07, 0, 3) + digest +
+             struct.pack("!II", len(CFG_TEXT), 0) + CFG_TEXT)
+    assert offer.hex().startswith("01070000000000000000000" + "30c834dd0"), \
+        "docs/hrp.md changed"
+    result = (struct.pack("!BBHQ", 2, 3, 0, 3) + digest + bytes(8) +
+              b"zone 'dmz9': not here")
+    out = []
+    for seq, p in ((1, offer), (2, result)):
+        out.append(struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 7, 0,
+                               32 + len(p) + 32, seq, 1) + p + bytes(32))
+    return out
+
+
 # streams hsbd closes at once, each with the reason it counts
 def bad_hrp(hello):
     short_len = bytearray(hello)
@@ -250,6 +274,8 @@ def main():
     ack = struct.pack("!HBBH2xI4xQI4x", 0x4852, 1, 8, 0, 32 + 8 + 32, 1, 0)
     frames += tcp_stream(40300, [hrp_hello + ack + struct.pack("!Q", 7) +
                                  bytes(32)])
+    offer, result = config_frames()
+    frames += tcp_stream(40400, [hrp_hello + offer, result])
     write_pcap(os.path.join(out, "examples.pcap"), frames)
     with open(os.path.join(out, "reasons.txt"), "w") as f:
         f.write("".join(f"{n} {r}\n" for n, r in reasons))

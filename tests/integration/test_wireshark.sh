@@ -9,7 +9,8 @@
 #     a TCP stream cut at awkward places, is reassembled into its two
 #     frames with every field right; the VGMP worked example of
 #     docs/vgmp.md decodes field for field; a zlib-compressed BULK_CHUNK
-#     is inflated into its records; datagrams, streams and chunks hsbd
+#     is inflated into its records; the CONFIG offer of docs/hrp.md and
+#     a refusing result decode field for field; datagrams, streams and chunks hsbd
 #     drops are flagged with the reason hsbd counts, without a Lua error;
 # (c) the port preferences move the dissectors.
 . "$(dirname "$0")/lib.sh"
@@ -224,6 +225,9 @@ check "tshark decodes it" ts -r "$T_DIR/examples.pcap" -T fields -E header=y \
 	-e hrp.rec.type -e hrp.rec.length -e hrp.rec.family -e hrp.rec.proto \
 	-e hrp.rec.a -e hrp.rec.b -e hrp.rec.state -e hrp.rec.age_ns \
 	-e hrp.rec.table -e hrp.rec.public -e hrp.rec.inside -e hrp.flags.zlib -e hrp.chunk.raw_length -e hrp.ack.seq \
+	-e hrp.cfg.kind -e hrp.cfg.flags -e hrp.cfg.status -e hrp.cfg.generation \
+	-e hrp.cfg.digest -e hrp.cfg.total -e hrp.cfg.offset -e hrp.cfg.text \
+	-e hrp.cfg.reason \
 	-e _ws.expert.message -e _ws.col.Info
 cp "$T_DIR/last.out" "$T_DIR/examples.tsv"
 check "tshark shows the detail view" ts -r "$T_DIR/examples.pcap" -V
@@ -260,8 +264,8 @@ same "HELLO reassembled from segments 4 and 6, every field" \
 same "RECORDS reassembled from segments 6 and 8, every field" \
 	"6,8 0x4852 1 2 68 1 1 4    deadbeef 837a226ecc9fd63d12956f9a5d9c578319e8af4b93997b2df5c677c2907b307e bad-length: record 1, type 222, length 48879 RECORDS seq 1 count 1" \
 	"$(ex 8 $HRP_F)"
-same "HRP in frames 6, 8, 32, 37, 44 (and 22, 27, 39: bad ones)" \
-	"6 8 22 27 32 37 39 44 " \
+same "HRP in frames 6, 8, 32, 37, 44, 49, 51 (and 22, 27, 39: bad ones)" \
+	"6 8 22 27 32 37 39 44 49 51 " \
 	"$(frames_of HRP)"
 # shellcheck disable=SC2086
 same "state records (docs/hrp.md, Records): a session and a NAT entry" \
@@ -278,6 +282,20 @@ same "a zlib-compressed BULK_CHUNK (docs/hrp.md): inflated, the same records" \
 		hrp.rec.inside _ws.expert.message)"
 same "an ACK: the sequence the peer applied" "1,8 7 HELLO node 10.255.0.1, ACK seq 1 count 0 applied 7" \
 	"$(ex 44 hrp.type hrp.ack.seq _ws.col.Info)"
+# shellcheck disable=SC2086
+same "a CONFIG offer (docs/hrp.md, CONFIG payload): every field" \
+	"1,7 1 0x07 3 0c834dd01c628e4bbfb51573f8a7729670cb2fc7e8da43f3994441a4443b5a55 19 0 firewall zone dmz9\\n  HELLO node 10.255.0.1, CONFIG offer gen 3, 19 of 19 bytes at 0 seq 1" \
+	"$(ex 49 hrp.type hrp.cfg.kind hrp.cfg.flags hrp.cfg.generation \
+		hrp.cfg.digest hrp.cfg.total hrp.cfg.offset hrp.cfg.text \
+		_ws.expert.message _ws.col.Info)"
+same "a CONFIG result: refused, with the reason" \
+	"2 3 3 zone 'dmz9': not here CONFIG result gen 3 refused: zone 'dmz9': not here seq 2" \
+	"$(ex 51 hrp.cfg.kind hrp.cfg.status hrp.cfg.generation hrp.cfg.reason \
+		_ws.col.Info)"
+same "the offer's flags by name in the detail view" \
+	"Offer flags: 0x07 (first|last|HRP_M)" \
+	"$(awk '/^Frame [0-9]+:/ { f = $2 == "49:" } f' "$T_DIR/examples.txt" |
+		grep -o 'Offer flags: .*')"
 same "the records are listed in the detail view" \
 	"Record: session 192.168.10.10:54321 <-> 198.51.100.7:443|Record: nat 203.0.113.5:8080" \
 	"$(awk '/^Frame [0-9]+:/ { f = $2 == "32:" } f' "$T_DIR/examples.txt" |

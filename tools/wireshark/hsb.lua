@@ -504,6 +504,22 @@ local hf = {
 		{ [1] = "pat", [2] = "no-pat", [3] = "server" }),
 	rec_pub = ProtoField.string("hrp.rec.public", "Public"),
 	rec_inside = ProtoField.string("hrp.rec.inside", "Inside"),
+	-- configuration backup (docs/hrp.md, "CONFIG payload";
+	-- user/hrp/hrp_cfgsync.c)
+	cfg_kind = ProtoField.uint8("hrp.cfg.kind", "Kind", base.DEC,
+		{ [1] = "offer", [2] = "result" }),
+	cfg_flags = ProtoField.uint8("hrp.cfg.flags", "Offer flags", base.HEX),
+	cfg_status = ProtoField.uint8("hrp.cfg.status", "Result", base.DEC,
+		{ [0] = "applied", [1] = "same", [2] = "kept", [3] = "refused" }),
+	cfg_gen = ProtoField.uint64("hrp.cfg.generation", "Generation",
+		base.DEC),
+	cfg_digest = ProtoField.bytes("hrp.cfg.digest", "SHA-256 of the text"),
+	cfg_total = ProtoField.uint32("hrp.cfg.total", "Text length",
+		base.DEC),
+	cfg_offset = ProtoField.uint32("hrp.cfg.offset", "Chunk offset",
+		base.DEC),
+	cfg_text = ProtoField.string("hrp.cfg.text", "Configuration text"),
+	cfg_reason = ProtoField.string("hrp.cfg.reason", "Reason"),
 }
 hrp.fields = hf
 
@@ -526,6 +542,9 @@ local he = {
 	-- hrp_rec_err_name(): a frame's records refused whole
 	bad_records = ProtoExpert.new("hrp.bad_records", "bad-records",
 		expert.group.MALFORMED, expert.severity.ERROR),
+	-- hrp_cfg_err_name(): a CONFIG payload dropped (the connection stays)
+	bad_config = ProtoExpert.new("hrp.bad_config", "bad-config",
+		expert.group.MALFORMED, expert.severity.WARN),
 }
 hrp.experts = he
 
@@ -680,6 +699,65 @@ local function hrp_chunk(pr, t, count)
 	hrp_records(raw(), t, count)
 end
 
+local HRP_CFG_HDR_LEN = 52
+local HRP_CFG_MAX_TEXT = 8 * 1024 * 1024
+local cfg_flag_names = { { 0x01, "first" }, { 0x02, "last" },
+	{ 0x04, "HRP_M" }, { 0x08, "pushed" } }
+local cfg_status_names = { [0] = "applied", [1] = "same", [2] = "kept",
+	[3] = "refused" }
+
+-- A CONFIG payload as hrp_cfg_decode() reads it; returns a summary.
+-- hsbd drops a bad one and keeps the connection.
+local function hrp_config(pr, t)
+	local plen = pr:len()
+	if plen < HRP_CFG_HDR_LEN then
+		t:add_proto_expert_info(he.bad_config, string.format(
+			"short: %d bytes, the header is %d (hsbd drops it)", plen,
+			HRP_CFG_HDR_LEN))
+		return "CONFIG (short)"
+	end
+	local kind = pr(0, 1):uint()
+	local gen = pr(4, 8):uint64()
+	t:add(hf.cfg_kind, pr(0, 1))
+	if kind == 1 then
+		local fl = pr(1, 1):uint()
+		t:add(hf.cfg_flags, pr(1, 1)):append_text(" ("
+			.. flag_names(fl, cfg_flag_names) .. ")")
+	else
+		t:add(hf.cfg_status, pr(1, 1))
+	end
+	t:add(hf.reserved, pr(2, 2))
+	t:add(hf.cfg_gen, pr(4, 8))
+	t:add(hf.cfg_digest, pr(12, 32))
+	t:add(hf.cfg_total, pr(44, 4))
+	t:add(hf.cfg_offset, pr(48, 4))
+	local body = plen > HRP_CFG_HDR_LEN and pr(HRP_CFG_HDR_LEN) or nil
+	if kind == 1 then
+		local total, off = pr(44, 4):uint(), pr(48, 4):uint()
+		if total > HRP_CFG_MAX_TEXT or off > total
+			or plen - HRP_CFG_HDR_LEN > total - off then
+			t:add_proto_expert_info(he.bad_config,
+				"size: the chunk is past its own total (hsbd drops it)")
+		end
+		if body then
+			t:add(hf.cfg_text, body, body:string())
+		end
+		return string.format("CONFIG offer gen %s, %d of %d bytes at %d",
+			tostring(gen), plen - HRP_CFG_HDR_LEN, total, off)
+	elseif kind == 2 then
+		local st = pr(1, 1):uint()
+		if body then
+			t:add(hf.cfg_reason, body, body:string())
+		end
+		return string.format("CONFIG result gen %s %s%s", tostring(gen),
+			cfg_status_names[st] or "?",
+			body and (": " .. body:string()) or "")
+	end
+	t:add_proto_expert_info(he.bad_config,
+		"kind: " .. kind .. " (1..2; hsbd drops it)")
+	return "CONFIG (unknown kind)"
+end
+
 local function hrp_pdu(tvb, pinfo, tree)
 	local len = tvb:len()
 	pinfo.cols.protocol = "HRP"
@@ -759,6 +837,9 @@ local function hrp_pdu(tvb, pinfo, tree)
 			end
 			summary = string.format("%s seq %s count %d", hrp_types[ftype],
 				tostring(seq), count)
+			if ftype == 7 then
+				summary = hrp_config(pr, t) .. " seq " .. tostring(seq)
+			end
 			if ftype == 8 and plen == 8 then
 				t:add(hf.ack_seq, pr(0, 8))
 				summary = summary .. " applied " .. tostring(pr(0, 8):uint64())
