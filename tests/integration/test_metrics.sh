@@ -211,6 +211,9 @@ check "HRP bytes flow" sample_gt hsb_hrp_sent_bytes_total 0
 check "B received a complete batch backup" wait_for 10 bsample_is hsb_hrp_batch_received_total 1
 lag_exposed() { sample hsb_hrp_applied_lag_p99_seconds | grep -q '^[0-9]'; }
 check "the applied lag p99 is exposed" lag_exposed
+check "A is HRP_M" wait_for 5 sample_is 'hsb_hrp_config_role{role="HRP_M"}' 1
+check "B is HRP_S" wait_for 5 bsample_is 'hsb_hrp_config_role{role="HRP_S"}' 1
+check "the pair runs one backed-up configuration" wait_for 5 sample_is hsb_hrp_config_in_sync 1
 get /metrics >"$T_DIR/scrape3.txt"
 check "promtool silent with a connected peer" \
 	sh -c "promtool check metrics <'$T_DIR/scrape3.txt'"

@@ -17,6 +17,7 @@
 #include "hsbd.h"
 #include "version.h"
 #include "datapath/datapath.h"
+#include "hrp/hrp_config.h"
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
 #include "hrp/hrp_record.h"
@@ -773,6 +774,55 @@ static void per_type(struct hsb_expo *e, const char *name, const char *help,
 	}
 }
 
+/* The configuration backup (docs/hrp.md, "Configuration backup"). */
+static void collect_hrp_config(struct hsbd *d, struct hsb_expo *e)
+{
+	static const enum hrp_cfg_role roles[] = { HRP_CFG_ROLE_MASTER,
+						   HRP_CFG_ROLE_SLAVE,
+						   HRP_CFG_ROLE_NONE };
+	struct hrp_config_info c;
+	unsigned int i;
+
+	hsb_hrp_config_info(d->hrp, &c);
+	if (hsb_expo_family(e, "hsb_hrp_config_role", HSB_EXPO_GAUGE,
+			    "1 for this host's configuration role (HRP_M, "
+			    "HRP_S, or none before a VGMP group is decided).")) {
+		for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+			struct hsb_expo_label l[] = { L(
+				"role", hrp_cfg_role_name(roles[i])) };
+
+			hsb_expo_u64(e, l, NL(l), c.role == roles[i]);
+		}
+	}
+	one_u64(e, "hsb_hrp_config_in_sync", HSB_EXPO_GAUGE,
+		"1 when the peer runs the same backed-up configuration "
+		"(digests equal).",
+		c.peer_known &&
+			!memcmp(c.digest, c.peer_digest, sizeof(c.digest)));
+	one_u64(e, "hsb_hrp_config_generation", HSB_EXPO_GAUGE,
+		"Generation of the backed-up configuration this host runs.",
+		c.gen);
+	if (hsb_expo_family(e, "hsb_hrp_config_results_total",
+			    HSB_EXPO_COUNTER,
+			    "Results of configuration offers: what this host "
+			    "did with the peer's (side=here) and the peer with "
+			    "this host's (side=peer).")) {
+		for (i = 0; i < HRP_CFG__STATUS_COUNT; i++) {
+			const char *st =
+				hrp_cfg_status_name((enum hrp_cfg_status)i);
+			struct hsb_expo_label here[] = { L("side", "here"),
+							 L("status", st) };
+			struct hsb_expo_label peer[] = { L("side", "peer"),
+							 L("status", st) };
+
+			hsb_expo_u64(e, here, NL(here), c.st->results[i]);
+			hsb_expo_u64(e, peer, NL(peer), c.st->peer_results[i]);
+		}
+	}
+	one_u64(e, "hsb_hrp_config_edits_refused_total", HSB_EXPO_COUNTER,
+		"Backed-up commands refused on HRP_S.", c.st->edits_refused);
+}
+
 static void collect_hrp(struct hsbd *d, struct hsb_expo *e)
 {
 	struct hsb_hrp_info in;
@@ -874,6 +924,7 @@ static void collect_hrp(struct hsbd *d, struct hsb_expo *e)
 		"1 once the state backup from the peer is complete (or its "
 		"wait timed out).",
 		in.backup_complete);
+	collect_hrp_config(d, e);
 }
 
 /* --- hsbd itself ------------------------------------------------------- */
