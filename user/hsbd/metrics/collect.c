@@ -802,8 +802,7 @@ static void collect_hrp_config(struct hsbd *d, struct hsb_expo *e)
 	one_u64(e, "hsb_hrp_config_generation", HSB_EXPO_GAUGE,
 		"Generation of the backed-up configuration this host runs.",
 		c.gen);
-	if (hsb_expo_family(e, "hsb_hrp_config_results_total",
-			    HSB_EXPO_COUNTER,
+	if (hsb_expo_family(e, "hsb_hrp_config_results_total", HSB_EXPO_COUNTER,
 			    "Results of configuration offers: what this host "
 			    "did with the peer's (side=here) and the peer with "
 			    "this host's (side=peer).")) {
