@@ -205,6 +205,7 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "records_unknown", in.st->rx_unknown);
 	add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
 	add_u64(o, "deletes_kept_live", in.st->rx_deletes_kept_live);
+	add_u64(o, "stale_removed", in.st->rx_stale_removed);
 	rej = json_object_new_object();
 	for (e = 1; e < HRP_RE__COUNT; e++)
 		add_u64(rej, hrp_rec_err_name((enum hrp_rec_err)e),

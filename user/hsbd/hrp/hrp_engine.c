@@ -23,6 +23,7 @@
 #include "hrp/hrp_fresh.h"
 #include "hrp/hrp_lag.h"
 #include "hrp/hrp_link.h"
+#include "hrp/hrp_stale.h"
 #include "ha/switchover.h"
 #include "vgmp/vgmp_engine.h"
 #include "nat/nat_install.h"
@@ -83,6 +84,11 @@ struct hsb_hrp {
 	struct hsb_timer *pass_t;
 	bool bulk_after_pass; /* a batch backup waits for it */
 	struct hrp_config *cfgsync; /* configuration backup */
+	/* the peer's batch backup: since when, and what it left behind */
+	uint64_t rx_bulk_since;
+	bool rx_bulk_open;
+	struct hrp_stale *stale;
+	struct hsb_timer *stale_t;
 	struct hsb_hrp_stats st;
 };
 
@@ -473,6 +479,41 @@ static void ack(struct hsb_hrp *h, uint64_t seq)
 		h->st.tx_acks_lost++;
 }
 
+/* After the peer's complete batch backup: its sessions it no longer has
+ * (hrp_stale.h), a slice per tick. */
+static void on_stale(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
+{
+	struct hsb_hrp *h = ctx;
+	uint64_t n = 0;
+
+	(void)loop;
+	(void)t;
+	if (h->stale && hrp_stale_step(h->stale, now_ns(), &n) > 0) {
+		h->st.rx_stale_removed += n;
+		return;
+	}
+	h->st.rx_stale_removed += n;
+	hrp_stale_free(h->stale);
+	h->stale = NULL;
+	hsb_timer_arm(h->stale_t, 0, 0);
+	hsb_log(HSB_LOG_INFO,
+		"hrp: after the peer's batch backup, %llu of its sessions it no longer has removed in all",
+		(unsigned long long)h->st.rx_stale_removed);
+}
+
+static void stale_start(struct hsb_hrp *h)
+{
+	hrp_stale_free(h->stale);
+	h->stale = hrp_stale_start(hsb_datapath_maps(h->d->dp), h->deletes,
+				   h->rx_bulk_since);
+	if (!h->stale) {
+		hsb_log(HSB_LOG_ERR,
+			"hrp: cannot walk the sessions after the batch backup: out of memory");
+		return;
+	}
+	hsb_timer_arm(h->stale_t, 1, 1);
+}
+
 static void on_frame(void *ctx, const struct hrp_frame *f)
 {
 	struct hsb_hrp *h = ctx;
@@ -485,6 +526,8 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 
 	switch (f->type) {
 	case HRP_FT_BULK_BEGIN:
+		h->rx_bulk_since = now;
+		h->rx_bulk_open = true;
 		return;
 	case HRP_FT_ACK:
 		if (f->payload_len != HRP_ACK_LEN) {
@@ -496,6 +539,9 @@ static void on_frame(void *ctx, const struct hrp_frame *f)
 	case HRP_FT_BULK_END:
 		h->st.bulk_received++;
 		hsb_log(HSB_LOG_INFO, "hrp: batch backup from the peer done");
+		if (h->rx_bulk_open)
+			stale_start(h);
+		h->rx_bulk_open = false;
 		if (!h->backup_complete) {
 			h->backup_complete = true;
 			hsb_timer_arm(h->ready_t, 0, 0);
@@ -579,6 +625,7 @@ static void on_down(void *ctx, const char *why)
 
 	(void)why;
 	bulk_stop(h);
+	h->rx_bulk_open = false; /* an unfinished one lists nothing */
 	hrp_config_link_down(h->cfgsync);
 	hrp_lag_cut(&h->lag);
 	h->st.tx_down += h->out_count;
@@ -702,6 +749,8 @@ static void engine_free(struct hsb_hrp *h)
 		return;
 	hrp_link_free(h->link);
 	hrp_config_free(h->cfgsync);
+	hsb_timer_free(h->stale_t);
+	hrp_stale_free(h->stale);
 	if (h->sub)
 		hsb_bus_unsubscribe(h->d->bus, h->sub);
 	if (h->observing)
@@ -771,6 +820,7 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	h->ready_t = hsb_timer_new(d->loop, on_ready_timeout, h);
 	h->owner_t = hsb_timer_new(d->loop, on_owner, h);
 	h->pass_t = hsb_timer_new(d->loop, on_pass, h);
+	h->stale_t = hsb_timer_new(d->loop, on_stale, h);
 	h->cfgsync = hrp_config_new(d);
 	h->owned = -1;
 	hrp_lag_init(&h->lag);
@@ -778,7 +828,7 @@ static struct hsb_hrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 	if (hrp_deflater_init(&h->zip, HRP_BULK_ZLIB_LEVEL))
 		goto nomem;
 	if (!h->deletes || !h->flush_t || !h->bulk_t || !h->ready_t ||
-	    !h->owner_t || !h->pass_t || !h->cfgsync)
+	    !h->owner_t || !h->pass_t || !h->stale_t || !h->cfgsync)
 		goto nomem;
 	hsb_timer_arm(h->ready_t, HRP_READY_TIMEOUT_MS, 0);
 	hsb_timer_arm(h->owner_t, 1, 0);

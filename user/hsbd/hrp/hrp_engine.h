@@ -56,6 +56,7 @@ struct hsb_hrp_stats {
 	uint64_t rx_refused_frames[HRP_RE__COUNT];
 	uint64_t rx_deletes_ignored; /* not a session from the peer */
 	uint64_t rx_deletes_kept_live; /* packets passed here: claimed */
+	uint64_t rx_stale_removed; /* the peer no longer had them */
 	uint64_t bulk_started, bulk_sent_entries, bulk_done;
 	uint64_t bulk_received; /* BULK_END from the peer */
 	/* compressed BULK_CHUNK frames: their records, and on the wire */
