@@ -91,6 +91,15 @@ int render_hrp(FILE *out, struct json_object *r)
 		"  lost         %" PRIu64 " dropped (buffer full), %" PRIu64
 		" while down (the batch backup carries them)\n",
 		u64(r, "records_dropped"), u64(r, "records_while_down"));
+	if (json_object_get_boolean(member(b, "running")))
+		fprintf(out,
+			"  progress     %s: %" PRIu64 " entries in %" PRIu64
+			" ms, %" PRIu64 "/s; %" PRIu64
+			" sessions in the table, about %" PRIu64 " ms left\n",
+			str(b, "phase"), u64(b, "progress_entries"),
+			u64(b, "progress_elapsed_ms"), u64(b, "progress_rate"),
+			u64(b, "progress_sessions_in_table"),
+			u64(b, "progress_eta_ms"));
 	fprintf(out,
 		"  batch        %s, %" PRIu64 " done, %" PRIu64
 		" entries sent; %" PRIu64 " received from the peer\n",

@@ -221,6 +221,15 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	add_u64(o, "compressed_bytes", in.st->bulk_zlib_bytes);
 	add_u64(o, "last_done_ms", in.st->last_bulk_ms);
 	add_u64(o, "received", in.st->bulk_received);
+	if (in.bulk_running) {
+		json_object_object_add(o, "phase",
+				       json_object_new_string(in.bulk_phase));
+		add_u64(o, "progress_entries", in.bulk_sent);
+		add_u64(o, "progress_elapsed_ms", in.bulk_elapsed_ms);
+		add_u64(o, "progress_rate", in.bulk_rate);
+		add_u64(o, "progress_sessions_in_table", in.bulk_sessions);
+		add_u64(o, "progress_eta_ms", in.bulk_eta_ms);
+	}
 	json_object_object_add(*reply, "batch_backup", o);
 	json_object_object_add(*reply, "install", install(in.install));
 	json_object_object_add(*reply, "applied_lag", applied_lag(&in));

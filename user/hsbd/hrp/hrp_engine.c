@@ -30,6 +30,7 @@
 #include "records/bus.h"
 #include "records/record_buf.h"
 #include "sessions/session_table.h"
+#include "sessions/sweeper.h"
 
 /* A batch backup sends while the connection holds less than this, one
  * walker batch per loop tick: state records keep flowing beside it. */
@@ -84,6 +85,7 @@ struct hsb_hrp {
 	struct hsb_timer *pass_t;
 	bool bulk_after_pass; /* a batch backup waits for it */
 	struct hrp_config *cfgsync; /* configuration backup */
+	uint64_t bulk_t0_ns, bulk_sent0; /* progress of the one under way */
 	/* the peer's batch backup: since when, and what it left behind */
 	uint64_t rx_bulk_since;
 	bool rx_bulk_open;
@@ -320,6 +322,8 @@ static void bulk_start(struct hsb_hrp *h)
 	h->bulk_again = false;
 	h->bulk = BULK_SESSIONS;
 	h->st.bulk_started++;
+	h->bulk_t0_ns = now_ns();
+	h->bulk_sent0 = h->st.bulk_sent_entries;
 	hsb_timer_arm(h->bulk_t, BULK_TICK_MS, BULK_TICK_MS);
 }
 
@@ -914,6 +918,32 @@ static void hrp_counters(struct hsbd *d, struct json_object *o)
 	add_u64(o, "install_sessions", h->inst.stats.sessions);
 }
 
+static const char *const phase_names[] = {
+	[BULK_IDLE] = "idle",	       [BULK_SESSIONS] = "sessions",
+	[BULK_NAT_PAT] = "nat-pat",    [BULK_NAT_NOPAT] = "nat-no-pat",
+	[BULK_NAT_SRV] = "server-map", [BULK_END_PHASE] = "end",
+};
+
+/* Entries, rate and, while sessions go, the time left: the table's size
+ * is the sweeper's count of its last pass (no walk of its own). */
+static void bulk_progress(const struct hsb_hrp *v, struct hsb_hrp_info *out)
+{
+	struct hsb_sweeper_stats sw = { 0 };
+	uint64_t ms = (now_ns() - v->bulk_t0_ns) / 1000000;
+
+	out->bulk_phase = phase_names[v->bulk];
+	out->bulk_sent = v->st.bulk_sent_entries - v->bulk_sent0;
+	out->bulk_elapsed_ms = ms;
+	out->bulk_rate = ms ? out->bulk_sent * 1000 / ms : 0;
+	if (v->d->sweeper)
+		hsb_sweeper_stats(v->d->sweeper, &sw);
+	out->bulk_sessions = sw.last_pass_entries;
+	if (v->bulk == BULK_SESSIONS && out->bulk_rate &&
+	    sw.last_pass_entries > out->bulk_sent)
+		out->bulk_eta_ms = (sw.last_pass_entries - out->bulk_sent) *
+				   1000 / out->bulk_rate;
+}
+
 void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -931,6 +961,8 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->backup_complete = v->backup_complete;
 	hrp_lag_quantiles(&v->lag, now_ns(), &out->lag);
 	out->lag_stats = &v->lag;
+	if (out->bulk_running)
+		bulk_progress(v, out);
 }
 
 bool hsb_hrp_backup_complete(const struct hsb_hrp *v)

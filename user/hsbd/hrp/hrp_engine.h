@@ -82,6 +82,13 @@ struct hsb_hrp_info {
 	bool backup_complete;
 	struct hrp_lag_q lag; /* applied lag, the last minute */
 	const struct hrp_lag *lag_stats;
+	/* the batch backup under way (bulk_running) */
+	const char *bulk_phase; /* "sessions", "nat-pat", ... */
+	uint64_t bulk_sent; /* entries of this one so far */
+	uint64_t bulk_elapsed_ms;
+	uint64_t bulk_rate; /* entries/s so far */
+	uint64_t bulk_sessions; /* the table's size at the last sweep */
+	uint64_t bulk_eta_ms; /* of the sessions phase; 0: unknown/past */
 };
 
 /* VGMP's preemption hook: the batch backup from the peer has arrived

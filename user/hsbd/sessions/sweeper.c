@@ -47,6 +47,7 @@ struct hsb_sweeper {
 	uint64_t pass_started_ns;
 	uint64_t passes;
 	uint64_t last_pass_ms;
+	uint64_t pass_entries, last_pass_entries; /* entries read */
 	uint64_t expired;
 	uint64_t resynced;
 	uint64_t resync_deferred; /* DIRTY left set: the entry moved */
@@ -143,6 +144,7 @@ void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now)
 	while (budget) {
 		if (!hsb_map_walk_in_pass(sw->walk)) {
 			sw->pass_started_ns = now;
+			sw->pass_entries = 0;
 			publish_pass(sw, HSB_BUS_SWEEP_BEGIN, now);
 		}
 		n = hsb_map_walk_next(sw->walk, &keys, &vals);
@@ -154,9 +156,11 @@ void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now)
 			return;
 		}
 		sweep_batch(sw, keys, vals, (uint32_t)n, now);
+		sw->pass_entries += (uint64_t)n;
 		if (!hsb_map_walk_in_pass(sw->walk)) {
 			publish_pass(sw, HSB_BUS_SWEEP_END, now);
 			sw->passes++;
+			sw->last_pass_entries = sw->pass_entries;
 			sw->last_pass_ms =
 				(hsb_now_ns() - sw->pass_started_ns) /
 				1000000ULL;
@@ -214,6 +218,7 @@ void hsb_sweeper_stats(const struct hsb_sweeper *sw,
 {
 	out->passes = sw->passes;
 	out->last_pass_ms = sw->last_pass_ms;
+	out->last_pass_entries = sw->last_pass_entries;
 	out->expired = sw->expired;
 	out->resynced = sw->resynced;
 	out->resync_deferred = sw->resync_deferred;

@@ -49,6 +49,7 @@ void hsb_sweeper_tick(struct hsb_sweeper *sw, uint64_t now);
 struct hsb_sweeper_stats {
 	uint64_t passes, last_pass_ms, expired, resynced, resync_deferred,
 		errors;
+	uint64_t last_pass_entries; /* the table's size, as of that pass */
 };
 void hsb_sweeper_stats(const struct hsb_sweeper *sw,
 		       struct hsb_sweeper_stats *out);
