@@ -35,6 +35,7 @@ static const char *const reason_names[VGMP_REASON__COUNT] = {
 	[VGMP_REASON_HANDOVER_FAILED] = "switchover-not-taken",
 	[VGMP_REASON_PEER_LEFT] = "peer-left",
 	[VGMP_REASON_SHUTDOWN] = "shutdown",
+	[VGMP_REASON_STALLED] = "stalled",
 };
 
 const char *vgmp_reason_name(enum vgmp_reason r)
@@ -350,6 +351,16 @@ void vgmp_group_shutdown(struct vgmp_group *g, uint64_t now_ms,
 	transition(g, out, VGMP_STATE_INIT, VGMP_REASON_SHUTDOWN, now_ms);
 }
 
+void vgmp_group_stalled(struct vgmp_group *g, uint64_t now_ms,
+			struct vgmp_actions *out)
+{
+	reset(out);
+	if (g->state != VGMP_STATE_ACTIVE)
+		return;
+	g->cnt.stalls++;
+	become_standby(g, out, VGMP_REASON_STALLED, now_ms);
+}
+
 static void set_priority(struct vgmp_group *g, uint32_t base, uint32_t penalty,
 			 uint64_t now_ms, struct vgmp_actions *out)
 {
@@ -433,6 +444,17 @@ void vgmp_group_peer_advert(struct vgmp_group *g, uint64_t now_ms,
 		g->peer.ready = false;
 	}
 	if (g->peer_dead || !g->timers_armed[VGMP_TIMER_PEER_DEAD]) {
+		if (g->peer_dead) {
+			/* Back from the dead (it was stopped, or not
+			 * scheduled): its last hello is older than its
+			 * silence. Not a rival until a fresh hello says so:
+			 * it may be stepping down (vgmp_group_stalled()),
+			 * and yielding to its stale "active" would be a
+			 * second switchover. */
+			g->peer_hello_known = false;
+			if (g->peer.state == VGMP_STATE_ACTIVE)
+				g->peer.state = VGMP_STATE_STANDBY;
+		}
 		g->peer_dead = false;
 		arm_peer_dead(g, out);
 		evaluate(g, out, now_ms, VGMP_REASON_ELECTION);
