@@ -326,6 +326,28 @@ static void test_peer_dead_and_guard(void **state)
 }
 
 /* The guard is reported once when it starts. */
+/* A peer that dies sends adverts (more often than hellos) a little after
+ * its last hello: those are not a live peer cut off the heartbeat. No
+ * split-brain guard, dead a dead interval after the last advert. */
+static void test_death_is_no_guard(void **state)
+{
+	(void)state;
+	init(65000, false, 0, node_lo);
+	start();
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	now += 50;
+	vgmp_group_peer_advert(&g, now, &out);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_false(out.split_brain_guard);
+	assert_false(g.heartbeat_lost);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_int_equal(now, g.last_advert_ms + DEAD);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PEER_DEAD);
+	assert_int_equal(g.cnt.split_brain_guard, 0);
+}
+
 static void test_guard_reported(void **state)
 {
 	(void)state;
@@ -565,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_preempt_delay),
 		cmocka_unit_test(test_preempt_waits_for_ready),
 		cmocka_unit_test(test_peer_dead_and_guard),
+		cmocka_unit_test(test_death_is_no_guard),
 		cmocka_unit_test(test_guard_reported),
 		cmocka_unit_test(test_peer_from_adverts),
 		cmocka_unit_test(test_peer_left),

@@ -286,8 +286,16 @@ static void check_peer(struct vgmp_group *g, uint64_t now_ms,
 			  now_ms >= g->last_hello_ms + dead;
 	bool advert_gone = now_ms >= g->last_advert_ms + dead;
 
+	/* Adverts that outlived the last hello by less than an interval are
+	 * the peer's last ones before it died, not proof of a live peer cut
+	 * off the heartbeat (they are sent more often than hellos): the
+	 * timer, re-armed from them, decides. */
+	bool adverts_go_on = !g->peer_hello_known ||
+			     g->last_advert_ms >=
+				     g->last_hello_ms + g->cfg.hello_ms;
+
 	if (g->peer_known && hello_gone && !advert_gone) {
-		if (!g->heartbeat_lost) {
+		if (!g->heartbeat_lost && adverts_go_on) {
 			g->heartbeat_lost = true;
 			g->cnt.split_brain_guard++;
 			out->split_brain_guard = true;
