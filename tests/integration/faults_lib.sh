@@ -195,13 +195,14 @@ ft_bpf_held() {
 		sort -nu
 }
 
-# ft_bpf_exists prog|map IDS...: prints the ids that still exist.
+# ft_bpf_exists prog|map IDS...: prints the ids that still exist (one
+# listing of the kernel's objects, not one bpftool per id).
 ft_bpf_exists() {
-	local kind=$1 id
+	local kind=$1
 	shift
-	for id in "$@"; do
-		bpftool "$kind" show id "$id" >/dev/null 2>&1 && echo "$id"
-	done
+	[ $# -gt 0 ] || return 0
+	comm -12 <(printf '%s\n' "$@" | sort) \
+		<(bpftool -j "$kind" show | grep -o '"id":[0-9]*' | cut -d: -f2 | sort)
 }
 
 # ft_gone prog|map IDS...: none of them exists any more.
@@ -222,13 +223,11 @@ ft_snapshot() {
 	echo "progs $(ft_bpf_held "$pid" prog | wc -l)"
 	echo "maps $(ft_bpf_held "$pid" map | wc -l)"
 	(cd "$pins" && find . | sort | sed 's/^/pin /')
+	# qdiscs and filters of in0, out0, hb0 in that order (one tc)
 	for dev in in0 out0 hb0; do
-		tc -n "$ns" qdisc show dev "$dev" | sed "s/^/qdisc $dev /"
-		tc -n "$ns" filter show dev "$dev" ingress 2>/dev/null |
-			sed "s/^/filter $dev ingress /; s/ id [0-9]*/ id N/g"
-		tc -n "$ns" filter show dev "$dev" egress 2>/dev/null |
-			sed "s/^/filter $dev egress /; s/ id [0-9]*/ id N/g"
-	done
+		printf 'qdisc show dev %s\nfilter show dev %s ingress\nfilter show dev %s egress\n' \
+			"$dev" "$dev" "$dev"
+	done | tc -n "$ns" -batch - 2>&1 | sed 's/^/tc /; s/ id [0-9]*/ id N/g'
 	# sockets by kind, and who owns them ("self": the running hsbd);
 	# TIME-WAIT / FIN-WAIT sockets a connection closed by the kernel
 	# leaves have no owner and time out: not counted
@@ -269,4 +268,40 @@ ft_xdp_ok() {
 		fi
 	done
 	[ -z "$(ft_xdp "$1" hb0)" ] || { echo "hb0 has XDP"; return 1; }
+}
+
+# ft_more_conns TAG N: N more connections from the client (another
+# process, opened now, during a fault); counted in FT_N for
+# ft_traffic_stop, checked by ft_failover_end.
+FT_MORE=()
+ft_more_conns() {
+	ip netns exec "$HA_CL" "$HA_PY" "$FT_CONN" client "$HA_SERVER" \
+		"$FT_PORT" "$2" 900 "$T_DIR/client-$1.json" "$T_DIR/stop" \
+		>/dev/null 2>&1 &
+	T_PIDS+=("$!")
+	FT_MORE+=("$1:$!")
+	FT_N=$((FT_N + $2))
+}
+
+# ft_failover_end NODE PROBE_TAG: the last check of a fault test: NODE
+# (the active host) dies (ha_kill), the other takes over; the probe's
+# outage of it is reported; then every connection, those of
+# ft_more_conns too, must have survived everything (ft_traffic_stop).
+ft_failover_end() {
+	local o m
+	o=$(ft_other "$1")
+	echo "-- then a failover: kill -9 of fw$1"
+	HA_T_EVENT=$(ha_now_ns)
+	ha_kill "$1"
+	check "fw$o active" ft_wait 3 "role(${o,}) == 'active' and vrrp(${o,}, 'master') == 2"
+	sleep 1
+	ha_probe_stop
+	"$HA_PY" "$HA_TOOL" outages "$T_DIR/probe-$2" "$HA_T_EVENT" >"$T_DIR/outages"
+	echo "     client outage of the failover: $(head -1 "$T_DIR/outages") ms"
+	touch "$T_DIR/stop"
+	for m in "${FT_MORE[@]}"; do
+		wait "${m#*:}"
+		check "the connections opened during ${m%%:*} survived" test $? = 0
+	done
+	ft_traffic_stop
 }

@@ -31,10 +31,7 @@ ha_sample_start flap vgmp
 ha_probe_start flap 1000 300
 # more connections while it flaps (from the same client, another
 # process): their sessions are made and backed up across the flapping
-ip netns exec "$HA_CL" "$HA_PY" "$FT_CONN" client "$HA_SERVER" "$FT_PORT" \
-	"$CONNS" 300 "$T_DIR/client2.json" "$T_DIR/stop" >/dev/null 2>&1 &
-CLIENT2=$!
-T_PIDS+=("$CLIENT2")
+ft_more_conns "the flapping" "$CONNS"
 flaps=0
 nominal=$((FLAP_S * 1000 / FLAP_MS))
 t_start=$(ft_now_ms)
@@ -59,7 +56,7 @@ check "the HRP connection is up again (connect backoff 5 s + 25 %)" \
 	ft_wait 8 "$FT_HRP_UP"
 echo "     settled $(($(ft_now_ms) - t0)) ms after the last toggle"
 check "fwB holds every connection, those opened during the flapping too" \
-	wait_for 5 ft_installed B $((2 * CONNS))
+	wait_for 5 ft_installed B "$FT_N"
 sleep 0.5
 ha_sample_stop
 ha_sample_report flap >"$T_DIR/sample.json"
@@ -73,16 +70,5 @@ check "the sampler ran through it (>= $((FLAP_S * 50)) samples)" \
 echo "     fwB: split-brain guard $(ha_vgmp_field B g1 'g["counters"]["split_brain_guard"]'), peer deaths $(ha_vgmp_field B g1 'g["counters"]["peer_deaths"]' 2>/dev/null)"
 echo "     fwA's HRP connection: $(ft_hrp A 'd["connection"]["connects"]') connects, $(ft_hrp A 'd["connection"]["disconnects"]') disconnects"
 
-echo "-- then a failover: kill -9 of fwA"
-ha_kill A
-check "fwB active" ft_wait 3 "role(b) == 'active' and vrrp(b, 'master') == 2"
-sleep 1
-ha_probe_stop
-"$HA_PY" "$HA_TOOL" outages "$T_DIR/probe-flap" "$HA_T_EVENT" >"$T_DIR/outages"
-echo "     client outage of the failover: $(head -1 "$T_DIR/outages") ms"
-touch "$T_DIR/stop"
-wait "$CLIENT2"
-check "the connections opened during the flapping survived" test $? = 0
-FT_N=$((2 * CONNS))
-ft_traffic_stop
+ft_failover_end A flap
 hsb_test_done

@@ -13,6 +13,8 @@
 # connection up and its batch backup in, and the restarted host leaked
 # nothing (faults_lib.sh, "leaks"). At the end: no connection lost, never
 # two active hosts, the outage distribution and the time per cycle.
+# 50 cycles take 2-5 min here, depending on the machine's load:
+# timeout: 480
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
@@ -42,14 +44,14 @@ echo "     baseline of fwA: $(grep -c . "$T_DIR/snap0-A") lines:" \
 
 # one cycle; on failure the reason is in $T_DIR/why and the loop stops
 cycle() {
-	local i=$1 x y pid t0 t1 tk old_progs old_maps left new_maps
-	x=$(ft_active)
-	case $x in A | B) ;; *) echo "cycle $i: active host '$x'" >"$T_DIR/why"; return 1 ;; esac
+	local i=$1 x y pid t0 t1 tk old_progs old_maps left new_maps nodes n
+	# the active host: fwA first, then the one the last cycle settled on
+	x=$ACTIVE
 	y=$(ft_other "$x")
 	pid=$(ha_pid "$x")
 	old_progs=$(ft_bpf_held "$pid" prog)
 	old_maps=$(ft_bpf_held "$pid" map)
-	t0=$(ha_mono_ms)
+	t0=$(ft_now_ms)
 	HA_T_EVENT=$(ha_now_ns)
 	EVENTS+=("$HA_T_EVENT")
 	kill -KILL "$pid"
@@ -77,8 +79,9 @@ cycle() {
 			"$(ft_vips "$y") slot $(ft_slot "$y")" >"$T_DIR/why"
 		return 1
 	fi
-	t1=$(ha_mono_ms)
+	t1=$(ft_now_ms)
 	CYCLE_MS+=($((t1 - t0)))
+	ACTIVE=$y
 	# leaks: the killed run's programs are gone, its maps gone or
 	# reopened by the new run; the rest as the first run had it
 	# shellcheck disable=SC2086 # lists of ids
@@ -99,7 +102,11 @@ cycle() {
 		echo "cycle $i: fw$x: $(cat "$T_DIR/xdp")" >"$T_DIR/why"
 		return 1
 	fi
-	for n in "$x" "$y"; do
+	# the restarted host every cycle, its peer (its HRP connection was
+	# replaced) every fifth and in the last: a snapshot costs ~40 forks
+	nodes=$x
+	[ $((i % 5)) = 0 ] || [ "$i" = "$CYCLES" ] && nodes="$x $y"
+	for n in $nodes; do
 		ft_snapshot "$n" >"$T_DIR/snap-$n"
 		if ! diff "$T_DIR/snap0-$n" "$T_DIR/snap-$n" >"$T_DIR/snapdiff"; then
 			{
@@ -112,16 +119,17 @@ cycle() {
 }
 
 echo "-- $CYCLES kill -9 / restart cycles of the active hsbd"
+ACTIVE=A
 EVENTS=()
 TAKEOVER=()
 CYCLE_MS=()
 done_cycles=0
-T_START=$(ha_mono_ms)
+T_START=$(ft_now_ms)
 for i in $(seq "$CYCLES"); do
 	cycle "$i" || break
 	done_cycles=$i
 done
-T_END=$(ha_mono_ms)
+T_END=$(ft_now_ms)
 ha_sample_stop
 ha_probe_stop
 [ "$done_cycles" = "$CYCLES" ] || sed 's/^/       | /' "$T_DIR/why"
@@ -147,8 +155,10 @@ check "never two active hosts (10 ms samples)" \
 	test "$(json_get 'd["keys"]["g1"]["both_active"]' <"$T_DIR/sample.json")" = 0
 echo "-- the connections"
 ft_traffic_stop
+# no heartbeat fault here: a split-brain guard line would be a dead
+# peer's last adverts taken for a live one (fixed), as any other error
 for n in A B; do
-	check "no unexpected error in fw$n's log" sh -c \
-		"! grep -E ' error:|Sanitizer|runtime error' '$T_DIR/$n.log' | grep -v 'split-brain guard'"
+	check "no error in fw$n's log (split-brain guard included)" sh -c \
+		"! grep -E ' error:|Sanitizer|runtime error' '$T_DIR/$n.log'"
 done
 hsb_test_done

@@ -26,7 +26,7 @@
 hsb_test_init faults-loss
 
 CONNS=${FT_CONNS:-20}
-LOSS_S=${FT_LOSS_S:-8}
+LOSS_S=${FT_LOSS_S:-5}
 PAUSE_MS=${FT_PAUSE_MS:-1000}
 M=$FT_MARGIN_MS
 
@@ -70,7 +70,6 @@ echo "-- setup: VGMP + HRP, $CONNS connections"
 ft_setup 1 || exit 1
 ft_traffic_start "$CONNS" 600
 check "fwB installed the connections" wait_for 5 ft_installed B "$CONNS"
-opened=$CONNS
 check "probe through the gateway (1 kHz)" ha_probe_start loss 1000 600
 
 # settled_after WHAT: one active host (fwA) in every layer, the HRP
@@ -81,7 +80,7 @@ settled_after() {
 	check "$1: fwA the one active host" ft_wait 2 "$(ft_one A)"
 	check "$1: addresses and datapath agree" wait_for 2 ft_layers A
 	check "$1: the HRP connection is up" ft_wait 8 "$FT_HRP_UP"
-	check "$1: fwB holds all $opened connections" wait_for 5 ft_installed B "$opened"
+	check "$1: fwB holds all $FT_N connections" wait_for 5 ft_installed B "$FT_N"
 	echo "     settled $(($(ft_now_ms) - t0)) ms after the loss stopped"
 }
 
@@ -98,18 +97,13 @@ for pct in 5 30; do
 	echo "-- heartbeat link: $pct % random loss for $LOSS_S s, $CONNS new connections"
 	ha_sample_start "hb$pct" vgmp
 	hb_loss "$pct" || exit 1
-	ip netns exec "$HA_CL" "$HA_PY" "$FT_CONN" client "$HA_SERVER" \
-		"$FT_PORT" "$CONNS" 600 "$T_DIR/client-hb$pct.json" "$T_DIR/stop" \
-		>/dev/null 2>&1 &
-	T_PIDS+=("$!")
-	eval "CLIENT_HB$pct=$!"
-	opened=$((opened + CONNS))
+	ft_more_conns "$pct % heartbeat loss" "$CONNS"
 	sleep "$LOSS_S"
 	echo "     dropped on hb0: fwA $(ft_dropped "${HA_NS[A]}" netdev ftloss), fwB $(ft_dropped "${HA_NS[B]}" netdev ftloss)"
 	hb_loss 0
 	echo "     fwB: split-brain guard $(ha_vgmp_field B g1 'g["counters"]["split_brain_guard"]'), hellos resent by fwA $(ha_vgmp_field A g1 'd["heartbeat"]["retransmits"]'), HRP disconnects $(ft_hrp A 'd["connection"]["disconnects"]')"
-	check "the server accepted all $opened connections" \
-		wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $opened ]"
+	check "the server accepted all $FT_N connections" \
+		wait_for 10 sh -c "[ \$(wc -l <'$T_DIR/accepts') -ge $FT_N ]"
 	settled_after "heartbeat $pct %"
 	ha_sample_stop
 	no_dual "hb$pct"
@@ -163,21 +157,7 @@ echo "     sampler: $(cat "$T_DIR/sample-pause.json")"
 check "two active hosts for <= 50 ms in all of it" \
 	test "$(json_get 'int(d["keys"]["g1"]["both_active_ms"])' <"$T_DIR/sample-pause.json")" -le 50
 check "the HRP connection is up" ft_wait 8 "$FT_HRP_UP"
-check "fwB holds all $opened connections" wait_for 5 ft_installed B "$opened"
+check "fwB holds all $FT_N connections" wait_for 5 ft_installed B "$FT_N"
 
-echo "-- then a failover: kill -9 of fwA"
-HA_T_EVENT=$(ha_now_ns)
-ha_kill A
-check "fwB active" ft_wait 3 "role(b) == 'active' and vrrp(b, 'master') == 2"
-sleep 1
-ha_probe_stop
-"$HA_PY" "$HA_TOOL" outages "$T_DIR/probe-loss" "$HA_T_EVENT" >"$T_DIR/outages"
-echo "     client outage of the failover: $(head -1 "$T_DIR/outages") ms"
-touch "$T_DIR/stop"
-for pct in 5 30; do
-	wait "$(eval echo "\$CLIENT_HB$pct")"
-	check "the connections opened during $pct % heartbeat loss survived" test $? = 0
-done
-FT_N=$opened
-ft_traffic_stop
+ft_failover_end A loss
 hsb_test_done
