@@ -124,6 +124,11 @@ def gap_around(path, t_event):
     bound it, and the longest pause between two sends inside it (how much
     of it the probe itself may have added)."""
     sent, recv = load_probe(path)
+    return gap_of(sent, recv, t_event)
+
+
+def gap_of(sent, recv, t_event):
+    """gap_around() over loaded sends and replies."""
     res = {"requests": len(sent), "replies": len(recv),
            "lost": len(sent) - len(recv), "gap_ns": None}
     if not sent:

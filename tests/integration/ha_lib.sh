@@ -455,14 +455,15 @@ ha_restore() {
 
 # --- client-side outage ----------------------------------------------------
 
-# ha_probe_start TAG [HZ]: ICMP echo client -> server through the
-# gateway at HZ (1000), kernel receive timestamps, into $T_DIR/probe-TAG;
-# waits for the first reply (bounded, 5 s). Sets HA_PROBE_PID.
+# ha_probe_start TAG [HZ] [MAX_S]: ICMP echo client -> server through the
+# gateway at HZ (1000) for at most MAX_S (120) seconds, kernel receive
+# timestamps, into $T_DIR/probe-TAG; waits for the first reply (bounded,
+# 5 s). Sets HA_PROBE_PID.
 ha_probe_start() {
 	local f=$T_DIR/probe-$1
 	rm -f "$f" "$f.ready"
 	ip netns exec "$HA_CL" "$HA_PY" "$HA_PROBE" probe "$HA_SERVER" \
-		"${2:-1000}" 120 "$f" &
+		"${2:-1000}" "${3:-120}" "$f" &
 	HA_PROBE_PID=$!
 	T_PIDS+=("$HA_PROBE_PID")
 	wait_for 5 test -e "$f.ready"

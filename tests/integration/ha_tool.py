@@ -18,6 +18,22 @@
       The client-side outage around an event from a vrrp_probe.py file:
       "0" when replies went on without a loss, "none" when no reply came
       after the event (or none before it), else the gap in ms.
+  ha_tool.py wait TIMEOUT_S EXPR SOCK_A SOCK_B
+      Polls both hosts every 10 ms (show vgmp, show vrrp, show hrp; one
+      process, no hsbctl per poll) until the Python expression EXPR holds,
+      at most TIMEOUT_S seconds (0: once). EXPR sees a and b, each a host
+      (None when it does not answer) with role(h) (its first VGMP
+      group's state), vrrp(h, STATE) (how many of its VRRP instances are
+      in STATE), hrp_up(h), backup_done(h) (HRP's batch backup from the
+      peer arrived), and the raw answers h["vgmp"], h["vrrp"], h["hrp"].
+      Exits 0 when it held, printing the seconds waited; 1 on timeout,
+      printing the last states.
+  ha_tool.py outages PROBE_FILE T_EVENT_NS...
+      The same for each of several events in one probe file, each judged
+      only up to 300 ms before the next one: one line per event (as
+      "outage"), then a JSON summary: events, those without a reply
+      after them, those with a loss, the median and max outage (ms, a
+      lossless event counting 0) and the probe's totals.
 """
 import json
 import os
@@ -158,6 +174,85 @@ def outage(path, t_event):
     print("0" if after and g.get("replies_before_event") else "none")
 
 
+def host(path):
+    try:
+        return {k: request(path, "show " + k) for k in ("vgmp", "vrrp", "hrp")}
+    except (OSError, ValueError):
+        return None
+
+
+def role(h):
+    try:
+        return h["vgmp"]["groups"][0]["state"]
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
+def vrrp(h, state):
+    if h is None:
+        return 0
+    return sum(1 for i in h["vrrp"].get("instances", [])
+               if i["state"] == state)
+
+
+def hrp_up(h):
+    return h is not None and h["hrp"]["connection"]["up"] is True
+
+
+def backup_done(h):
+    return h is not None and \
+        h["hrp"]["ownership"]["backup_from_peer_complete"] is True
+
+
+def wait(timeout, expr, socks):
+    code = compile(expr, "EXPR", "eval")
+    t0 = time.monotonic()
+    while True:
+        env = {"a": host(socks[0]), "b": host(socks[1]), "role": role,
+               "vrrp": vrrp, "hrp_up": hrp_up, "backup_done": backup_done}
+        if eval(code, env):
+            print("%.3f" % (time.monotonic() - t0))
+            return 0
+        if time.monotonic() - t0 >= timeout:
+            print("timeout: a %s (vrrp master %d, hrp up %s, backup %s), "
+                  "b %s (vrrp master %d, hrp up %s, backup %s)" % (
+                      role(env["a"]), vrrp(env["a"], "master"),
+                      hrp_up(env["a"]), backup_done(env["a"]),
+                      role(env["b"]), vrrp(env["b"], "master"),
+                      hrp_up(env["b"]), backup_done(env["b"])))
+            return 1
+        time.sleep(0.01)
+
+
+def outages(path, events):
+    import vrrp_probe
+    sent, recv = vrrp_probe.load_probe(path)
+    events = sorted(events)
+    gaps, none = [], 0
+    for i, t in enumerate(events):
+        hi = events[i + 1] - 300_000_000 if i + 1 < len(events) else None
+        s = {q: v for q, v in sent.items() if hi is None or v < hi}
+        r = {q: v for q, v in recv.items() if hi is None or v < hi}
+        g = vrrp_probe.gap_of(s, r, t)
+        if g.get("gap_ns") is not None:
+            gaps.append(g["gap_ns"] / 1e6)
+            print("%.1f" % gaps[-1])
+        elif [v for v in r.values() if v > t] and \
+                g.get("replies_before_event"):
+            gaps.append(0.0)
+            print("0")
+        else:
+            none += 1
+            print("none")
+    gaps.sort()
+    print(json.dumps({
+        "events": len(events), "no_reply_after": none,
+        "with_loss": sum(1 for g in gaps if g > 0),
+        "median_ms": round(gaps[len(gaps) // 2], 1) if gaps else None,
+        "max_ms": round(gaps[-1], 1) if gaps else None,
+        "requests": len(sent), "replies": len(recv)}))
+
+
 def main(argv):
     if len(argv) == 8 and argv[1] == "sample" and argv[5] in ("vrrp", "vgmp"):
         sample(argv[2], float(argv[3]), float(argv[4]), argv[5], argv[6:8])
@@ -167,6 +262,11 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[1] == "outage":
         outage(argv[2], int(argv[3]))
+        return 0
+    if len(argv) == 6 and argv[1] == "wait":
+        return wait(float(argv[2]), argv[3], argv[4:6])
+    if len(argv) >= 4 and argv[1] == "outages":
+        outages(argv[2], [int(t) for t in argv[3:]])
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -41,7 +41,7 @@ hsb_test_cleanup() {
 	for m in "${T_MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
-	rm -rf "$T_DIR"
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
 
 ok() {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every tests/integration/test_*.sh (they need root: namespaces, BPF)
-# and ends with "integration: N passed, N failed" over all their checks.
+# Runs every tests/integration/test_*.sh (they need root: namespaces, BPF),
+# each under `timeout 300` unless it declares its own bound in a line
+# "# timeout: SECONDS", and ends with "integration: N passed, N failed"
+# over all their checks.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tally.sh
@@ -10,7 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 for t in tests/integration/test_*.sh; do
 	echo "== $t"
-	out=$(timeout 300 bash "$t" 2>&1)
+	# 300 s each, or what the script declares ("# timeout: N" line)
+	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	out=$(timeout "${limit:-300}" bash "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	[ "$rc" -ne 0 ] && echo "!! $t exited with status $rc"

@@ -326,6 +326,28 @@ static void test_peer_dead_and_guard(void **state)
 }
 
 /* The guard is reported once when it starts. */
+/* A peer that dies sends adverts (more often than hellos) a little after
+ * its last hello: those are not a live peer cut off the heartbeat. No
+ * split-brain guard, dead a dead interval after the last advert. */
+static void test_death_is_no_guard(void **state)
+{
+	(void)state;
+	init(65000, false, 0, node_lo);
+	start();
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	now += 50;
+	vgmp_group_peer_advert(&g, now, &out);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_false(out.split_brain_guard);
+	assert_false(g.heartbeat_lost);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_int_equal(now, g.last_advert_ms + DEAD);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PEER_DEAD);
+	assert_int_equal(g.cnt.split_brain_guard, 0);
+}
+
 static void test_guard_reported(void **state)
 {
 	(void)state;
@@ -452,6 +474,85 @@ static void test_switchover_peer_side_and_timeout(void **state)
 }
 
 /* Reconfiguration: a new base priority acts like a penalty change. */
+/* This host sent nothing for longer than the peer waits (hsbd stopped)
+ * and the peer's newest hello shows it active (it took over meanwhile):
+ * an active group steps down instead of comparing priorities (both
+ * active: the lower priority yields, and the peer would hand the group
+ * back at once). Taking it back is a preemption, with its delay. On the
+ * peer's side, the stalled host's adverts revive it without its stale
+ * "active" counting. */
+static void test_stalled(void **state)
+{
+	(void)state;
+	init(65001, true, 2000, node_hi);
+	start();
+	hello(VGMP_STATE_STANDBY, 65000, node_lo);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	now += DEAD + HELLO; /* stopped */
+	vgmp_group_stalled(&g, now, &out);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	assert_true(out.transitioned);
+	assert_int_equal(out.tr.reason, VGMP_REASON_STALLED);
+	assert_true(has(VGMP_ACT_BECOME_STANDBY));
+	assert_true(has(VGMP_ACT_SEND_HELLO));
+	assert_int_equal(g.cnt.stalls, 1);
+	assert_string_equal(vgmp_reason_name(VGMP_REASON_STALLED), "stalled");
+	/* the peer's hello that showed it active */
+	hello(VGMP_STATE_ACTIVE, 65000, node_lo);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	assert_false(has(VGMP_ACT_BECOME_ACTIVE));
+	assert_int_equal(g.cnt.conflicts, 0);
+	/* and it is preempted back only after the delay */
+	assert_int_equal(deadline(VGMP_TIMER_PREEMPT), now + 2000);
+	fire(VGMP_TIMER_PREEMPT);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PREEMPT);
+
+	/* without the step-down, the same hello makes the peer yield: the
+	 * behaviour stalled() is there to avoid */
+	init(65001, true, 2000, node_hi);
+	start();
+	hello(VGMP_STATE_STANDBY, 65000, node_lo);
+	now += DEAD + HELLO;
+	hello(VGMP_STATE_ACTIVE, 65000, node_lo);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(g.cnt.conflicts, 1);
+
+	/* the peer's side: it took over from a stalled host (peer-dead);
+	 * that host's VRRP adverts come back before its fresh hello. Its
+	 * last hello ("active") is older than its silence: no reason to
+	 * yield, even to a higher priority */
+	init(65000, false, 0, node_lo);
+	start();
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PEER_DEAD);
+	now += HELLO;
+	vgmp_group_peer_advert(&g, now, &out);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_false(out.transitioned);
+	assert_int_equal(g.cnt.conflicts, 0);
+	/* switchover needs a fresh hello too */
+	assert_int_equal(vgmp_group_switchover(&g, now, &out),
+			 VGMP_SWITCHOVER_PEER_DEAD);
+	/* its fresh hello: stepped down */
+	hello(VGMP_STATE_STANDBY, 65001, node_hi);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	/* had it stayed active, the fresh hello decides (rule 3) */
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PEER_WINS);
+
+	/* nothing to do unless active */
+	init(65000, false, 0, node_lo);
+	start();
+	vgmp_group_stalled(&g, now, &out);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	assert_int_equal(g.cnt.stalls, 0);
+}
+
 static void test_reconfigure(void **state)
 {
 	struct vgmp_group_config c;
@@ -486,12 +587,14 @@ int main(void)
 		cmocka_unit_test(test_preempt_delay),
 		cmocka_unit_test(test_preempt_waits_for_ready),
 		cmocka_unit_test(test_peer_dead_and_guard),
+		cmocka_unit_test(test_death_is_no_guard),
 		cmocka_unit_test(test_guard_reported),
 		cmocka_unit_test(test_peer_from_adverts),
 		cmocka_unit_test(test_peer_left),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_switchover),
 		cmocka_unit_test(test_switchover_peer_side_and_timeout),
+		cmocka_unit_test(test_stalled),
 		cmocka_unit_test(test_reconfigure),
 	};
 

@@ -35,6 +35,7 @@ static const char *const reason_names[VGMP_REASON__COUNT] = {
 	[VGMP_REASON_HANDOVER_FAILED] = "switchover-not-taken",
 	[VGMP_REASON_PEER_LEFT] = "peer-left",
 	[VGMP_REASON_SHUTDOWN] = "shutdown",
+	[VGMP_REASON_STALLED] = "stalled",
 };
 
 const char *vgmp_reason_name(enum vgmp_reason r)
@@ -285,8 +286,16 @@ static void check_peer(struct vgmp_group *g, uint64_t now_ms,
 			  now_ms >= g->last_hello_ms + dead;
 	bool advert_gone = now_ms >= g->last_advert_ms + dead;
 
+	/* Adverts that outlived the last hello by less than an interval are
+	 * the peer's last ones before it died, not proof of a live peer cut
+	 * off the heartbeat (they are sent more often than hellos): the
+	 * timer, re-armed from them, decides. */
+	bool adverts_go_on = !g->peer_hello_known ||
+			     g->last_advert_ms >=
+				     g->last_hello_ms + g->cfg.hello_ms;
+
 	if (g->peer_known && hello_gone && !advert_gone) {
-		if (!g->heartbeat_lost) {
+		if (!g->heartbeat_lost && adverts_go_on) {
 			g->heartbeat_lost = true;
 			g->cnt.split_brain_guard++;
 			out->split_brain_guard = true;
@@ -348,6 +357,16 @@ void vgmp_group_shutdown(struct vgmp_group *g, uint64_t now_ms,
 	/* the peer hears "initialize" and takes over at once */
 	send_hello(out);
 	transition(g, out, VGMP_STATE_INIT, VGMP_REASON_SHUTDOWN, now_ms);
+}
+
+void vgmp_group_stalled(struct vgmp_group *g, uint64_t now_ms,
+			struct vgmp_actions *out)
+{
+	reset(out);
+	if (g->state != VGMP_STATE_ACTIVE)
+		return;
+	g->cnt.stalls++;
+	become_standby(g, out, VGMP_REASON_STALLED, now_ms);
 }
 
 static void set_priority(struct vgmp_group *g, uint32_t base, uint32_t penalty,
@@ -433,6 +452,17 @@ void vgmp_group_peer_advert(struct vgmp_group *g, uint64_t now_ms,
 		g->peer.ready = false;
 	}
 	if (g->peer_dead || !g->timers_armed[VGMP_TIMER_PEER_DEAD]) {
+		if (g->peer_dead) {
+			/* Back from the dead (it was stopped, or not
+			 * scheduled): its last hello is older than its
+			 * silence. Not a rival until a fresh hello says so:
+			 * it may be stepping down (vgmp_group_stalled()),
+			 * and yielding to its stale "active" would be a
+			 * second switchover. */
+			g->peer_hello_known = false;
+			if (g->peer.state == VGMP_STATE_ACTIVE)
+				g->peer.state = VGMP_STATE_STANDBY;
+		}
 		g->peer_dead = false;
 		arm_peer_dead(g, out);
 		evaluate(g, out, now_ms, VGMP_REASON_ELECTION);

@@ -77,6 +77,7 @@ enum vgmp_reason {
 	VGMP_REASON_HANDOVER_FAILED, /* the peer did not take it: back */
 	VGMP_REASON_PEER_LEFT, /* the peer stopped running the group */
 	VGMP_REASON_SHUTDOWN,
+	VGMP_REASON_STALLED, /* this host was silent past the peer's patience */
 	VGMP_REASON__COUNT
 };
 
@@ -126,6 +127,7 @@ struct vgmp_counters {
 	uint64_t transitions;
 	uint64_t peer_deaths;
 	uint64_t split_brain_guard; /* heartbeat lost, peer alive */
+	uint64_t stalls; /* vgmp_group_stalled() */
 	uint64_t conflicts; /* both active heard */
 	uint64_t preempt_delay_started;
 	uint64_t preempt_delay_cancelled;
@@ -194,6 +196,16 @@ void vgmp_group_set_ready(struct vgmp_group *g, bool ready, uint64_t now_ms,
 			  struct vgmp_actions *out);
 void vgmp_group_timer_expired(struct vgmp_group *g, enum vgmp_timer t,
 			      uint64_t now_ms, struct vgmp_actions *out);
+/*
+ * This host sent nothing for longer than the peer waits (the process was
+ * stopped or not scheduled), and the peer's newest hello shows it active:
+ * it took over meanwhile. An active group steps down ("stalled") instead
+ * of comparing priorities (rule 3 would make the peer yield it back at
+ * once, without preempt delay or state backup); taking the group back is
+ * a preemption like any other. The caller delivers that hello next.
+ */
+void vgmp_group_stalled(struct vgmp_group *g, uint64_t now_ms,
+			struct vgmp_actions *out);
 /* Operator switchover: hand the group to the peer. */
 enum vgmp_switchover_refusal vgmp_group_switchover(struct vgmp_group *g,
 						   uint64_t now_ms,

@@ -165,6 +165,7 @@ static struct json_object *counters(const struct vgmp_grp *g)
 	add_u64(o, "transitions", c->transitions);
 	add_u64(o, "peer_deaths", c->peer_deaths);
 	add_u64(o, "split_brain_guard", c->split_brain_guard);
+	add_u64(o, "stalls", c->stalls);
 	add_u64(o, "conflicts", c->conflicts);
 	add_u64(o, "preempt_delay_started", c->preempt_delay_started);
 	add_u64(o, "preempt_delay_cancelled", c->preempt_delay_cancelled);

@@ -432,6 +432,10 @@ static void on_bulk(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 		n = hsb_map_walk_next(h->walk, &keys, &vals);
 		if (n > 0)
 			bulk_entries(h, keys, vals, n, now_ns());
+		/* a send in there found the connection gone: on_down() ended
+		 * the backup and freed the walk */
+		if (!h->walk)
+			return;
 		if (n < 0 || !hsb_map_walk_in_pass(h->walk)) {
 			/* this table is done (or failed: the next backup
 			 * repeats it); on to the next */

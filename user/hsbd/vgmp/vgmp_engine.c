@@ -306,6 +306,7 @@ static void on_timer(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 
 	(void)loop;
 	(void)t;
+	vgmp_hb_check_stall(g->eng, now);
 	/* the timer may fire a little early against the fsm's deadline */
 	if (g->fsm.timers_armed[gt->kind] &&
 	    now < g->fsm.timers_deadline[gt->kind]) {

@@ -98,7 +98,8 @@ void vgmp_hb_send(struct hsb_vgmp *e, bool triggered)
 
 	if (!e->sock)
 		return;
-	vgmp_link_next(&e->link, VGMP_MSG_HELLO, triggered, hsb_now_ms(), m);
+	e->last_tx_ms = hsb_now_ms();
+	vgmp_link_next(&e->link, VGMP_MSG_HELLO, triggered, e->last_tx_ms, m);
 	for (i = 0; i < e->n && i < VGMP_MAX_GROUPS; i++)
 		fill_group(e->grp[i], &m->groups[i]);
 	m->n_groups = i;
@@ -107,11 +108,108 @@ void vgmp_hb_send(struct hsb_vgmp *e, bool triggered)
 		rtx_arm(e);
 }
 
+/*
+ * hsbd stopped (SIGSTOP, a debugger) or not scheduled for longer than the
+ * peer waits before it declares this host dead: the peer may have taken
+ * over, and the hellos queued meanwhile are old news, oldest first.
+ * Handled one by one, they mislead: a stale "standby" from before the
+ * peer's takeover, and this active host carries on; the peer's "active"
+ * next, and the lower priority yields (vgmp_group.h, rule 3), so a peer
+ * that rightly took over hands the group back at once, without preempt
+ * delay or state backup: a second switchover. So the queue is read first
+ * and only the newest hello counts: if it shows the peer active for a
+ * group this host is active for, the group steps down ("stalled") and
+ * taking it back is a preemption like any other. A stall is measured by
+ * the hellos this host sent: the peer's patience starts to run when they
+ * stop (its VRRP adverts, sent by the same loop, stop too); half an
+ * interval of slack so a timer that fires a little late is not one.
+ */
+static bool stalled(const struct hsb_vgmp *e, const struct vgmp_grp *g,
+		    uint64_t now)
+{
+	return e->last_tx_ms && now > e->last_tx_ms &&
+	       g->fsm.state != VGMP_STATE_INIT &&
+	       now - e->last_tx_ms >=
+		       vgmp_group_dead_ms(&g->fsm) + g->fsm.cfg.hello_ms / 2;
+}
+
+static const struct vgmp_wire_group *named(const struct vgmp_msg *m,
+					   const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_groups; i++)
+		if (!strncmp(m->groups[i].name, name,
+			     sizeof(m->groups[i].name)))
+			return &m->groups[i];
+	return NULL;
+}
+
+static void rx_one(struct hsb_vgmp *e, const uint8_t *buf, size_t len,
+		   uint64_t now);
+static void deliver(struct hsb_vgmp *e, const struct vgmp_msg *m, uint64_t now);
+
+static bool check_stall(struct hsb_vgmp *e, uint64_t now, const uint8_t *first,
+			size_t first_len)
+{
+	const struct vgmp_msg *m = &e->backlog_msg;
+	struct vgmp_actions out;
+	struct vgmp_msg ack;
+	unsigned int i;
+	bool any = false;
+
+	if (e->backlog)
+		return false;
+	for (i = 0; i < e->n; i++)
+		any |= stalled(e, e->grp[i], now);
+	if (!any)
+		return false;
+	e->backlog = true;
+	e->has_backlog = false;
+	if (first)
+		rx_one(e, first, first_len, now);
+	if (e->sock)
+		vgmp_sock_drain(e->sock);
+	e->backlog = false;
+	for (i = 0; i < e->n; i++) {
+		struct vgmp_grp *g = e->grp[i];
+		const struct vgmp_wire_group *wg;
+
+		if (!stalled(e, g, now) || g->fsm.state != VGMP_STATE_ACTIVE)
+			continue;
+		wg = e->has_backlog ? named(m, g->cfg.name) : NULL;
+		if (!wg || wg->g.state != VGMP_STATE_ACTIVE)
+			continue;
+		hsb_log(HSB_LOG_WARNING,
+			"vgmp %s: no hello sent for %llu ms (hsbd stopped or not scheduled) and the peer took over meanwhile: standing down",
+			g->cfg.name, (unsigned long long)(now - e->last_tx_ms));
+		vgmp_group_stalled(&g->fsm, now, &out);
+		vgmp_grp_execute(g, &out);
+	}
+	/* once: the hellos just sent (or the next one) restart the count */
+	if (e->last_tx_ms < now)
+		e->last_tx_ms = now;
+	if (e->has_backlog) {
+		if (m->flags & VGMP_F_ACK_REQUESTED) {
+			vgmp_link_ack(&e->link, m, now, &ack);
+			send_msg(e, &ack);
+		}
+		deliver(e, m, now);
+	}
+	return true;
+}
+
+void vgmp_hb_check_stall(struct hsb_vgmp *e, uint64_t now)
+{
+	check_stall(e, now, NULL, 0);
+}
+
 static void on_hello_timer(struct hsb_loop *loop, struct hsb_timer *t,
 			   void *ctx)
 {
 	(void)loop;
 	(void)t;
+	vgmp_hb_check_stall(ctx, hsb_now_ms());
 	vgmp_hb_send(ctx, false);
 }
 
@@ -121,6 +219,7 @@ static void on_rtx_timer(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 
 	(void)loop;
 	(void)t;
+	vgmp_hb_check_stall(e, hsb_now_ms());
 	if (vgmp_link_retransmit_due(&e->link, hsb_now_ms()))
 		vgmp_hb_send(e, true);
 	else if (!e->link.awaiting_ack && e->link.st.acks_missing)
@@ -178,12 +277,11 @@ static void deliver(struct hsb_vgmp *e, const struct vgmp_msg *m, uint64_t now)
 	}
 }
 
-static void on_rx(const uint8_t *buf, size_t len, void *ctx)
+static void rx_one(struct hsb_vgmp *e, const uint8_t *buf, size_t len,
+		   uint64_t now)
 {
-	struct hsb_vgmp *e = ctx;
 	struct vgmp_msg *m = &e->rx_msg;
 	const char *key = e->hrp.auth_key;
-	uint64_t now = hsb_now_ms();
 	enum vgmp_rx_reason r;
 	struct vgmp_msg ack;
 
@@ -203,11 +301,26 @@ static void on_rx(const uint8_t *buf, size_t len, void *ctx)
 			hsb_timer_arm(e->rtx_t, 0, 0);
 		return;
 	}
+	if (e->backlog) {
+		/* after a stall: the newest only (check_stall()) */
+		e->backlog_msg = *m;
+		e->has_backlog = true;
+		return;
+	}
 	if (m->flags & VGMP_F_ACK_REQUESTED) {
 		vgmp_link_ack(&e->link, m, now, &ack);
 		send_msg(e, &ack);
 	}
 	deliver(e, m, now);
+}
+
+static void on_rx(const uint8_t *buf, size_t len, void *ctx)
+{
+	struct hsb_vgmp *e = ctx;
+	uint64_t now = hsb_now_ms();
+
+	if (!check_stall(e, now, buf, len))
+		rx_one(e, buf, len, now);
 }
 
 /* --- the socket ------------------------------------------------------------- */
@@ -254,6 +367,7 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 		return -1;
 	vgmp_sock_close(e->sock);
 	e->sock = s;
+	e->last_tx_ms = 0; /* no stall across a new link */
 	e->hrp = *h;
 	e->local = hb.local;
 	e->remote = hb.remote;

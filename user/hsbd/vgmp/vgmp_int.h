@@ -33,6 +33,11 @@ struct hsb_vgmp {
 	struct vgmp_link link;
 	struct hsb_timer *hello_t, *rtx_t;
 	uint32_t hello_ms;
+	uint64_t last_tx_ms; /* the last hello handed to the socket; 0: none */
+	/* after a stall: hellos read are kept (the newest), not delivered */
+	bool backlog;
+	bool has_backlog;
+	struct vgmp_msg backlog_msg;
 	struct vgmp_msg rx_msg, tx_msg; /* large: not on the stack */
 	uint64_t unknown_groups;
 	uint64_t tx_errors;
@@ -46,6 +51,11 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 		      char *err, size_t errlen);
 /* A hello with every group now; triggered ones ask for an ACK. */
 void vgmp_hb_send(struct hsb_vgmp *e, bool triggered);
+/* Before handling anything: after a stall (no hello sent for a group's
+ * peer-death time), the hellos queued meanwhile are read and only the
+ * newest counts; an active group whose peer it shows active steps down
+ * (vgmp_group_stalled()). */
+void vgmp_hb_check_stall(struct hsb_vgmp *e, uint64_t now);
 /* The hello period: the shortest of the groups' intervals. */
 void vgmp_hb_set_interval(struct hsb_vgmp *e, uint32_t hello_ms);
 

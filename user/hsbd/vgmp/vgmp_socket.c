@@ -25,22 +25,19 @@ struct vgmp_sock {
 	struct vgmp_sock_stats st;
 };
 
-static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
+/* Up to max datagrams, in the order they came, to the callback. */
+static void read_some(struct vgmp_sock *s, unsigned int max)
 {
 	/* one byte more than any message: a longer one is cut, and seen */
 	uint8_t buf[VGMP_MAX_MSG + 1];
-	struct vgmp_sock *s = ctx;
 	struct sockaddr_storage from;
 	socklen_t flen;
 	unsigned int i;
 	ssize_t n;
 
-	(void)loop;
-	(void)events;
-	/* bounded: a flood cannot hold the loop */
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < max; i++) {
 		flen = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -59,6 +56,22 @@ static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
 		}
 		s->fn(buf, (size_t)n, s->ctx);
 	}
+}
+
+static void readable(struct hsb_loop *loop, int fd, uint32_t events, void *ctx)
+{
+	(void)loop;
+	(void)fd;
+	(void)events;
+	/* bounded: a flood cannot hold the loop */
+	read_some(ctx, 64);
+}
+
+void vgmp_sock_drain(struct vgmp_sock *s)
+{
+	/* a receive buffer's worth of hellos at most (the default rmem
+	 * holds a few hundred): bounded like readable() */
+	read_some(s, 1024);
 }
 
 struct vgmp_sock *vgmp_sock_open(struct hsb_loop *loop, const char *ifname,

@@ -38,6 +38,8 @@ struct vgmp_sock *vgmp_sock_open(struct hsb_loop *loop, const char *ifname,
 				 size_t errlen);
 void vgmp_sock_close(struct vgmp_sock *s);
 
+/* Every datagram queued now, in order, to the callback (at most 1024). */
+void vgmp_sock_drain(struct vgmp_sock *s);
 /* Sends one message to the remote. 0 or -errno (counted). */
 int vgmp_sock_send(struct vgmp_sock *s, const uint8_t *msg, size_t len);
 
