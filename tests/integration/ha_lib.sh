@@ -191,6 +191,13 @@ ha_conf_vgmp() {
 	return 0
 }
 
+# ha_conf_hrp NODE HELLO_MS [KEY]: ha_conf_vgmp with HRP on (state and
+# configuration backup).
+ha_conf_hrp() {
+	ha_conf_vgmp "$@" || return 1
+	echo "hrp enable"
+}
+
 # ha_conf_vgmp_lb NODE HELLO_MS: load balancing, two groups: g1 (VRIDs
 # 10, 20: the VIPs .1 the client and server use, and the NAT address) and
 # g2 (VRIDs 11, 21: VIPs .254). fwA is preferred for g1 (65001 / 65000),

@@ -15,10 +15,7 @@ CONN=$(realpath "$(dirname "$0")/hrp_conn.py")
 
 ha_topology || exit 1
 for n in A B; do
-	{
-		ha_conf_vgmp "$n" "$HELLO"
-		echo "hrp enable"
-	} >"$T_DIR/$n.conf"
+	ha_conf_hrp "$n" "$HELLO" >"$T_DIR/$n.conf"
 done
 ctl() { "$HSBCTL" -s "$(ha_sock "$1")" "${@:2}"; }
 hrpv() { ctl "$1" -j show hrp | json_get "d$2"; }

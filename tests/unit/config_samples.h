@@ -71,4 +71,20 @@ static const char hsb_test_rich_config[] =
 	"nat address-group pool2 vrrp vrid 255\n"
 	"metrics listen 2001:db8::10 9100\n";
 
+/* A configuration from text every command of which must be accepted
+ * (cmocka tests). */
+static inline struct hsb_config *parse_or_fail(const char *text)
+{
+	struct hsb_config *cfg = hsb_config_new();
+	struct hsb_cfg_error err;
+	char msg[512];
+
+	assert_non_null(cfg);
+	if (hsb_config_apply_text(cfg, text, HSB_CFG_ALL_KNOWN, "text", &err)) {
+		hsb_cfg_error_format(&err, msg, sizeof(msg));
+		fail_msg("%s", msg);
+	}
+	return cfg;
+}
+
 #endif /* HSB_TEST_CONFIG_SAMPLES_H */

@@ -31,20 +31,6 @@ static const char own_text[] =
 	"vgmp group vg1 priority 110\n"
 	"vrrp vrid 255 interface eth2 virtual-ip 10.0.2.1\n";
 
-static struct hsb_config *parse(const char *text)
-{
-	struct hsb_config *cfg = hsb_config_new();
-	struct hsb_cfg_error err;
-	char msg[512];
-
-	assert_non_null(cfg);
-	if (hsb_config_apply_text(cfg, text, HSB_CFG_ALL_KNOWN, "text", &err)) {
-		hsb_cfg_error_format(&err, msg, sizeof(msg));
-		fail_msg("%s", msg);
-	}
-	return cfg;
-}
-
 static void assert_scope_equal(const struct hsb_config *a,
 			       const struct hsb_config *b,
 			       enum hsb_cmd_scope scope)
@@ -72,7 +58,7 @@ static unsigned int count_lines(const char *s)
  * keep the canonical order. */
 static void test_render_scope_partitions(void **state)
 {
-	struct hsb_config *cfg = parse(hsb_test_rich_config);
+	struct hsb_config *cfg = parse_or_fail(hsb_test_rich_config);
 	char *all = hsb_config_render(cfg);
 	char *bu = hsb_config_render_scope(cfg, HSB_SCOPE_BACKED_UP);
 	char *lo = hsb_config_render_scope(cfg, HSB_SCOPE_LOCAL);
@@ -105,7 +91,7 @@ static void test_render_scope_partitions(void **state)
  * with the configuration that has every command of the language. */
 static void test_copy_is_exactly_the_backed_up_part(void **state)
 {
-	struct hsb_config *rich = parse(hsb_test_rich_config);
+	struct hsb_config *rich = parse_or_fail(hsb_test_rich_config);
 	struct hsb_config *blank = hsb_config_new();
 	struct hsb_config *fresh = hsb_config_new();
 
@@ -128,8 +114,8 @@ static void test_copy_is_exactly_the_backed_up_part(void **state)
 
 static void test_adopt_keeps_local_takes_backed_up(void **state)
 {
-	struct hsb_config *own = parse(own_text);
-	struct hsb_config *peer = parse(hsb_test_rich_config);
+	struct hsb_config *own = parse_or_fail(own_text);
+	struct hsb_config *peer = parse_or_fail(hsb_test_rich_config);
 	char *text = hsb_config_render_scope(peer, HSB_SCOPE_BACKED_UP);
 	struct hsb_config *out;
 	struct hsb_cfg_error err;
@@ -155,7 +141,7 @@ static void test_adopt_keeps_local_takes_backed_up(void **state)
 /* An empty backed-up part is a valid one: the peer has no policy. */
 static void test_adopt_empty(void **state)
 {
-	struct hsb_config *own = parse(own_text), *out;
+	struct hsb_config *own = parse_or_fail(own_text), *out;
 	struct hsb_config *fresh = hsb_config_new();
 	struct hsb_cfg_error err;
 
@@ -171,7 +157,7 @@ static void test_adopt_empty(void **state)
 static void expect_refusal(const char *own_txt, const char *peer_text,
 			   const char *needle)
 {
-	struct hsb_config *own = parse(own_txt), *out = (void *)1;
+	struct hsb_config *own = parse_or_fail(own_txt), *out = (void *)1;
 	struct hsb_cfg_error err;
 	char msg[512];
 

@@ -14,20 +14,6 @@
 
 #include "config_samples.h"
 
-static struct hsb_config *parse_or_fail(const char *text)
-{
-	struct hsb_config *cfg = hsb_config_new();
-	struct hsb_cfg_error err;
-	char msg[512];
-
-	assert_non_null(cfg);
-	if (hsb_config_apply_text(cfg, text, HSB_CFG_ALL_KNOWN, "text", &err)) {
-		hsb_cfg_error_format(&err, msg, sizeof(msg));
-		fail_msg("%s", msg);
-	}
-	return cfg;
-}
-
 /* parse(render(cfg)) == cfg and render is a fixed point. */
 static void assert_round_trip(const struct hsb_config *cfg)
 {
