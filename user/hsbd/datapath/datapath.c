@@ -207,10 +207,22 @@ static __u32 mode_flags(bool generic)
 	return generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
+static __u32 prog_id_of(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
 /* The XDP program on ifindex: 0 none, 1 an hsb_xdp (a new fd to it and its
- * mode returned), -EBUSY a foreign one (named in err). */
-static int query_attached(uint32_t ifindex, int *fd, bool *generic, char *err,
-			  size_t errlen)
+ * mode returned), -EBUSY a foreign one (named in err), another negative
+ * errno when it cannot be told (err says why). own_fd is this hsbd's
+ * program: recognised by id, so that detaching it on stop needs no
+ * BPF_PROG_GET_FD_BY_ID, which the kernel allows only with CAP_SYS_ADMIN.
+ * Opening someone else's program (an earlier hsbd's, to adopt it) does. */
+static int query_attached(uint32_t ifindex, int own_fd, int *fd, bool *generic,
+			  char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct bpf_prog_info info = { 0 };
@@ -231,9 +243,22 @@ static int query_attached(uint32_t ifindex, int *fd, bool *generic, char *err,
 		return -EBUSY;
 	}
 	*generic = q.attach_mode == XDP_ATTACHED_SKB;
+	if (own_fd >= 0 && q.prog_id == prog_id_of(own_fd)) {
+		*fd = dup(own_fd);
+		return *fd < 0 ? -errno : 1;
+	}
 	*fd = bpf_prog_get_fd_by_id(q.prog_id);
-	if (*fd < 0)
-		return -errno;
+	if (*fd < 0) {
+		ret = -errno;
+		snprintf(
+			err, errlen,
+			"cannot open the XDP program attached (id %u) to tell whether it is hsb's: %s%s",
+			q.prog_id, strerror(-ret),
+			ret == -EPERM ?
+				" (opening a program by id needs CAP_SYS_ADMIN: without it, detach the earlier program or let it go with its hsbd)" :
+				"");
+		return ret;
+	}
 	if (bpf_obj_get_info_by_fd(*fd, &info, &len) == 0 &&
 	    strcmp(info.name, PROG_NAME) == 0)
 		return 1;
@@ -287,7 +312,9 @@ static int attach(struct hsb_datapath *dp, struct dp_iface *ifc, char *err,
 	bool old_generic = false, generic;
 	int old_fd, ret;
 
-	ret = query_attached(ifc->ifindex, &old_fd, &old_generic, err, errlen);
+	ret = query_attached(ifc->ifindex,
+			     bpf_program__fd(dp->skel->progs.hsb_xdp), &old_fd,
+			     &old_generic, err, errlen);
 	if (ret < 0)
 		return ret;
 	generic = ifc->mode == HSB_XDP_MODE_GENERIC;
@@ -323,13 +350,18 @@ static int attach(struct hsb_datapath *dp, struct dp_iface *ifc, char *err,
 }
 
 /* Detach whatever hsb_xdp sits on ifindex: ours, or an earlier hsbd's. */
-static void detach(struct dp_iface *ifc)
+static void detach(struct hsb_datapath *dp, struct dp_iface *ifc)
 {
 	bool generic = false;
-	char err[256];
+	char err[256] = "";
 	int fd, ret;
 
-	if (query_attached(ifc->ifindex, &fd, &generic, err, sizeof(err)) <= 0)
+	ret = query_attached(ifc->ifindex,
+			     bpf_program__fd(dp->skel->progs.hsb_xdp), &fd,
+			     &generic, err, sizeof(err));
+	if (ret < 0 && ret != -EBUSY && ret != -ENODEV)
+		hsb_warn("%s: cannot detach XDP: %s", ifc->name, err);
+	if (ret <= 0)
 		return;
 	ret = detach_prog(ifc->ifindex, fd, generic);
 	close(fd);
@@ -342,7 +374,7 @@ static void detach(struct dp_iface *ifc)
 
 static void release_iface(struct hsb_datapath *dp, struct dp_iface *ifc)
 {
-	detach(ifc);
+	detach(dp, ifc);
 	clear_fast(dp, ifc->ifindex);
 	bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.hsb_ifaces),
 			    &ifc->ifindex);
