@@ -40,15 +40,43 @@ int hcfg_cmd_hrp_auto_sync(struct hcfg_parse *p)
 			idx ? &hrp->auto_sync_state : &hrp->auto_sync_config);
 }
 
+/*
+ * The key is parsed here rather than with hcfg_string()/hcfg_end(): their
+ * errors quote the token, and a key one character too long, or a key
+ * with a space left unquoted, is still (most of) the real key. Errors
+ * ending up in logs, hsbctl output and the journal must not carry it.
+ */
 int hcfg_cmd_hrp_key(struct hcfg_parse *p)
 {
+	const size_t max = HSB_CFG_KEY_SIZE - 1;
 	char key[HSB_CFG_KEY_SIZE] = "";
+	const struct hcfg_tok *t;
+	size_t n;
 
-	if (!p->undo &&
-	    hcfg_string(p, "authentication-key", 8, HSB_CFG_KEY_SIZE - 1, key))
-		return -1;
-	if (hcfg_end(p))
-		return -1;
+	if (!p->undo) {
+		t = hcfg_next(p);
+		n = t ? strlen(t->s) : 0;
+		if (!t)
+			return hcfg_err(
+				p, t,
+				"authentication-key: expected a quoted string of 8..%zu characters",
+				max);
+		if (n < 8 || n > max)
+			return hcfg_err(
+				p, t,
+				"authentication-key: expected a quoted string of 8..%zu characters, got %zu characters (the key is not shown)",
+				max, n);
+		strcpy(key, t->s);
+	}
+	t = hcfg_peek(p);
+	if (t && p->undo)
+		return hcfg_err(
+			p, t,
+			"undo hrp authentication-key takes no key (what follows is not shown)");
+	if (t)
+		return hcfg_err(
+			p, t,
+			"authentication-key: more than one word; quote a key that has spaces (the rest is not shown)");
 	strcpy(p->cfg->hrp.auth_key, key);
 	return 0;
 }

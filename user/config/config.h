@@ -70,6 +70,14 @@ int hsb_config_apply_text(struct hsb_config *cfg, const char *text,
 int hsb_config_load_file(struct hsb_config *cfg, const char *path,
 			 enum hsb_cfg_accept accept, struct hsb_cfg_error *err);
 
+/* What a secret shows as to clients that may not see it. */
+#define HSB_CONFIG_SECRET_MASK "******"
+
+/* True for a canonical line that carries a secret (hrp authentication-key). */
+bool hsb_config_line_secret(const char *line);
+/* line itself, or its masked form written into buf. */
+const char *hsb_config_line_masked(const char *line, char *buf, size_t len);
+
 /* Callback for each canonical command line (without '\n'). Return non-zero
  * to stop the walk; that value is returned by hsb_config_foreach(). */
 typedef int (*hsb_config_line_fn)(const char *line, enum hsb_cmd_scope scope,

@@ -10,6 +10,7 @@
 #include "datapath/route_watch.h"
 #include "hrp/hrp_engine.h"
 #include "netlink/link_events.h"
+#include "privs/conf_mode.h"
 #include "service/service.h"
 
 /* Host settings that need no engine of their own. */
@@ -201,6 +202,8 @@ static int reload_file(struct hsbd *d)
 		return ret;
 	}
 	hsb_info("reloaded %s", d->opt.config_path);
+	if (hsbd_conf_mode_unsafe(d->opt.config_path, d->cfg, msg, sizeof(msg)))
+		hsb_warn("%s", msg);
 	return 0;
 }
 

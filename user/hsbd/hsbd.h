@@ -48,6 +48,9 @@ struct hsbd_options {
 	const char *config_path; /* /etc/hsb/hsbd.conf */
 	const char *sock_path; /* /run/hsb/hsbd.sock */
 	const char *pin_dir; /* /sys/fs/bpf/hsb */
+	/* --socket-group: its members may use the control socket read-only;
+	 * (gid_t)-1 when not given */
+	gid_t sock_group;
 	bool keep_datapath; /* leave XDP attached and maps pinned */
 	bool syslog;
 	bool debug; /* debug logging regardless of `log level` */

@@ -2,6 +2,7 @@
 /* hsbd: the hsb daemon. Runs in the foreground (systemd, Kubernetes). */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include "ctl/ctl_server.h"
 #include "hsbd.h"
 #include "log.h"
+#include "privs/caps.h"
+#include "privs/conf_mode.h"
 #include "records/bus.h"
 #include "service/service.h"
 #include "version.h"
@@ -39,6 +42,9 @@ static void usage(FILE *out)
 		"                         other file, or a live hsbd's socket, is refused\n"
 		"  -p, --pin-dir DIR      BPF pin directory, on a bpffs (default " DEFAULT_PIN_DIR
 		")\n"
+		"  -g, --socket-group GROUP  members of GROUP may use the control\n"
+		"                         socket read-only (show, status; the HRP key\n"
+		"                         masked); without it only root may\n"
 		"  -k, --keep-datapath    on exit, leave XDP attached and maps pinned so\n"
 		"                         the datapath keeps forwarding across a restart\n"
 		"  -l, --syslog           log to syslog instead of stderr\n"
@@ -55,6 +61,24 @@ static void usage(FILE *out)
 		"RELOADING=1 around SIGHUP, STOPPING=1, and WATCHDOG=1 at half of\n"
 		"WATCHDOG_USEC (WatchdogSec=).\n"
 		"The command language: hsbd.conf(5), docs/configuration.md.\n");
+}
+
+/* A group name, or a number. */
+static int group_id(const char *name, gid_t *gid)
+{
+	struct group *g = getgrnam(name);
+	char *end;
+	unsigned long n;
+
+	if (g) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	n = strtoul(name, &end, 10);
+	if (!*name || *end || n >= (gid_t)-1)
+		return -1;
+	*gid = (gid_t)n;
+	return 0;
 }
 
 static int check_config(const char *path)
@@ -74,6 +98,8 @@ static int check_config(const char *path)
 		fprintf(stderr, "%s: %s\n", path, msg);
 		ret = 1;
 	} else {
+		if (hsbd_conf_mode_unsafe(path, cfg, msg, sizeof(msg)))
+			fprintf(stderr, "warning: %s\n", msg);
 		printf("%s: configuration OK\n", path);
 	}
 	hsb_config_free(cfg);
@@ -111,6 +137,8 @@ static int load_initial_config(struct hsbd *d)
 		hsb_err("%s", msg);
 		return -1;
 	}
+	if (hsbd_conf_mode_unsafe(d->opt.config_path, d->cfg, msg, sizeof(msg)))
+		hsb_warn("%s", msg);
 	return 0;
 }
 
@@ -127,6 +155,12 @@ static int run(struct hsbd *d)
 	d->started_ms = hsb_now_ms();
 	if (load_initial_config(d))
 		return 1;
+	/* Before anything touches the system: a missing capability is named
+	 * here, not reported as EPERM from deep inside an engine. */
+	if (hsbd_caps_check(d->opt.sock_group != (gid_t)-1, err, sizeof(err))) {
+		hsb_err("%s", err);
+		return 1;
+	}
 	if (hsb_loop_on_signal(d->loop, SIGTERM, on_stop, d) ||
 	    hsb_loop_on_signal(d->loop, SIGINT, on_stop, d) ||
 	    hsb_loop_on_signal(d->loop, SIGHUP, on_reload, d)) {
@@ -138,9 +172,20 @@ static int run(struct hsbd *d)
 		return 1;
 	}
 	d->ctl = hsb_ctl_server_start(d->loop, d->opt.sock_path,
-				      hsbd_ctl_dispatch, d, err, sizeof(err));
+				      d->opt.sock_group, hsbd_ctl_dispatch, d,
+				      err, sizeof(err));
 	if (!d->ctl) {
 		hsb_err("%s", err);
+		hsbd_stop_engines(d);
+		return 1;
+	}
+	/* Started: the rest is given up for the life of the daemon. Not
+	 * earlier only because giving the control socket to --socket-group
+	 * takes CAP_CHOWN; the integration test starts hsbd with exactly
+	 * the kept set, so nothing at start depends on the others. */
+	if (hsbd_caps_limit(err, sizeof(err))) {
+		hsb_err("%s", err);
+		hsb_ctl_server_stop(d->ctl);
 		hsbd_stop_engines(d);
 		return 1;
 	}
@@ -167,6 +212,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "keep-datapath", no_argument, NULL, 'k' },
 		{ "syslog", no_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -177,7 +223,8 @@ int main(int argc, char **argv)
 	};
 	struct hsbd d = { .opt = { .config_path = DEFAULT_CONFIG,
 				   .sock_path = DEFAULT_SOCKET,
-				   .pin_dir = DEFAULT_PIN_DIR } };
+				   .pin_dir = DEFAULT_PIN_DIR,
+				   .sock_group = (gid_t)-1 } };
 	int c, ret;
 
 	/* A configuration change copies the whole model (700 KB) a few
@@ -188,7 +235,8 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 16 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 
-	while ((c = getopt_long(argc, argv, "c:s:p:kldVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:p:g:kldVh", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'c':
 			d.opt.config_path = optarg;
@@ -198,6 +246,13 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			d.opt.pin_dir = optarg;
+			break;
+		case 'g':
+			if (group_id(optarg, &d.opt.sock_group)) {
+				fprintf(stderr, "hsbd: no such group '%s'\n",
+					optarg);
+				return 1;
+			}
 			break;
 		case 'k':
 			d.opt.keep_datapath = true;

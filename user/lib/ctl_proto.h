@@ -17,6 +17,7 @@
 #ifndef HSB_CTL_PROTO_H
 #define HSB_CTL_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HSB_CTL_MAX_LINE 4096
@@ -36,6 +37,10 @@ struct hsb_ctl_request {
 	int argc;
 	char *body; /* NUL-terminated, malloc()ed; NULL when no body */
 	size_t body_len;
+	/* Set by the server, not the codec (SO_PEERCRED): a client let in
+	 * only as a member of the control socket's group may look, not
+	 * change anything, and does not see secrets. */
+	bool peer_readonly;
 
 	/* parser state */
 	size_t line_len;

@@ -75,15 +75,24 @@ static int cmd_status(struct hsbd *d, const struct hsb_ctl_request *req,
 	return 0;
 }
 
+struct running_walk {
+	struct json_object *lines;
+	bool mask; /* secrets masked: the client is not root */
+};
+
 static int add_line(const char *line, enum hsb_cmd_scope scope, void *ctx)
 {
+	struct running_walk *w = ctx;
 	struct json_object *o = json_object_new_object();
+	char masked[128];
 
+	if (w->mask)
+		line = hsb_config_line_masked(line, masked, sizeof(masked));
 	json_object_object_add(o, "command", jstr(line));
 	json_object_object_add(o, "scope",
 			       jstr(scope == HSB_SCOPE_BACKED_UP ? "backed-up" :
 								   "local"));
-	json_object_array_add(ctx, o);
+	json_object_array_add(w->lines, o);
 	return 0;
 }
 
@@ -92,15 +101,20 @@ static int cmd_show_running(struct hsbd *d, const struct hsb_ctl_request *req,
 			    size_t errlen)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *lines = json_object_new_array();
+	struct running_walk w = {
+		.lines = json_object_new_array(),
+		/* Root (or hsbd's own user) reads the key in the file
+		 * anyway; a client let in by the socket's group does not
+		 * get it. */
+		.mask = req->peer_readonly,
+	};
 
-	(void)req;
 	(void)words;
 	(void)err;
 	(void)errlen;
-	hsb_config_foreach(d->cfg, add_line, lines);
+	hsb_config_foreach(d->cfg, add_line, &w);
 	json_object_object_add(o, "sysname", jstr(d->cfg->sysname));
-	json_object_object_add(o, "commands", lines);
+	json_object_object_add(o, "commands", w.lines);
 	*reply = o;
 	return 0;
 }

@@ -27,6 +27,7 @@ struct ctl_client {
 	uint64_t deadline_ms;
 	bool got_bytes; /* anything received: the idle timeout is over */
 	pid_t pid; /* the peer's process (SO_PEERCRED) */
+	bool readonly; /* let in as a member of the socket's group */
 	struct hsb_ctl_request req;
 	char *out; /* response being written */
 	size_t out_len;
@@ -38,6 +39,7 @@ struct hsb_ctl_server {
 	void *handler_ctx;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	gid_t group; /* may connect read-only; (gid_t)-1: nobody else */
 	dev_t dev; /* the socket file bound, removed on stop if still it */
 	ino_t ino;
 	bool bound;
@@ -117,6 +119,7 @@ static void client_run(struct ctl_client *c)
 	char err[1024];
 
 	c->srv->stats.requests++;
+	c->req.peer_readonly = c->readonly;
 	hsb_dbg("control: %s", c->req.line);
 	if (c->srv->handler(c->srv->handler_ctx, &c->req, &reply, err,
 			    sizeof(err))) {
@@ -182,16 +185,43 @@ static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
 	client_read(c);
 }
 
-/* Root or our own user may talk to us; *pid is the peer's process. */
-static bool peer_allowed(int fd, pid_t *pid)
+/* Whether the peer has group among its groups: the primary one from
+ * SO_PEERCRED, the supplementary ones from SO_PEERGROUPS (as they were
+ * when it connected). */
+static bool peer_in_group(int fd, const struct ucred *cred, gid_t group)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+	size_t i;
+
+	if (cred->gid == group)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
+		return false; /* more than 256 groups: not worth guessing */
+	for (i = 0; i < len / sizeof(groups[0]); i++)
+		if (groups[i] == group)
+			return true;
+	return false;
+}
+
+/* Root or our own user may do anything; a member of the socket's group
+ * (--socket-group) may look. -1: refused. *pid is the peer's process. */
+static int peer_access(struct hsb_ctl_server *srv, int fd, pid_t *pid,
+		       bool *readonly)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		return false;
+		return -1;
 	*pid = cred.pid;
-	return cred.uid == 0 || cred.uid == geteuid();
+	*readonly = false;
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	if (srv->group == (gid_t)-1 || !peer_in_group(fd, &cred, srv->group))
+		return -1;
+	*readonly = true;
+	return 0;
 }
 
 static void refuse(int fd, const char *msg)
@@ -283,6 +313,7 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 	unsigned int batch = 0;
 	int fd, slot;
 	pid_t pid;
+	bool readonly;
 
 	(void)events;
 	/* A bounded batch: the listener is level-triggered, so the rest
@@ -290,7 +321,7 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 	while (batch++ < HSB_CTL_ACCEPT_BATCH &&
 	       (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
 		       0) {
-		if (!peer_allowed(fd, &pid)) {
+		if (peer_access(srv, fd, &pid, &readonly)) {
 			srv->stats.refused_peers++;
 			hsb_log_ratelimited(
 				HSB_LOG_WARNING,
@@ -308,6 +339,7 @@ static void accept_ready(struct hsb_loop *loop, int lfd, uint32_t events,
 		c->srv = srv;
 		c->fd = fd;
 		c->pid = pid;
+		c->readonly = readonly;
 		c->accepted_ms = hsb_now_ms();
 		c->deadline_ms = c->accepted_ms + HSB_CTL_CLIENT_TIMEOUT_MS;
 		hsb_ctl_request_init(&c->req);
@@ -425,7 +457,7 @@ static void remember_file(struct hsb_ctl_server *srv)
 }
 
 struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
-					    const char *path,
+					    const char *path, gid_t group,
 					    hsb_ctl_handler_fn handler,
 					    void *ctx, char *err, size_t errlen)
 {
@@ -450,6 +482,7 @@ struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	srv->group = group;
 	srv->handler = handler;
 	srv->handler_ctx = ctx;
 	snprintf(srv->path, sizeof(srv->path), "%s", path);
@@ -464,6 +497,11 @@ struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
 	if (ret)
 		goto fail_errno;
 	remember_file(srv);
+	/* Group first, then the group bits: still nobody else can connect
+	 * in between. Before listen(): no client is in yet either way. */
+	if (group != (gid_t)-1 &&
+	    (chown(path, (uid_t)-1, group) || chmod(path, 0660)))
+		goto fail_errno;
 	if (listen(srv->fd, HSB_CTL_BACKLOG))
 		goto fail_errno;
 	srv->watch = hsb_loop_watch(loop, srv->fd, EPOLLIN, accept_ready, srv);

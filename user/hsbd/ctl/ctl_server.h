@@ -56,7 +56,7 @@ typedef int (*hsb_ctl_handler_fn)(void *ctx, const struct hsb_ctl_request *req,
 
 /* Listens on path; NULL with err set (and errno) when it cannot. */
 struct hsb_ctl_server *hsb_ctl_server_start(struct hsb_loop *loop,
-					    const char *path,
+					    const char *path, gid_t group,
 					    hsb_ctl_handler_fn handler,
 					    void *ctx, char *err,
 					    size_t errlen);
