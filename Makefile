@@ -170,10 +170,16 @@ check-rules:
 # default, the oldest hsb supports (docs/vmtest.md). Needs root.
 VMTEST_KERNEL ?= 6.1
 VMTEST_TIMEOUT ?= 900
-.PHONY: vmtest
+.PHONY: vmtest vmtest-privs
 vmtest: $(BPF_TEST_BINS)
 	$(Q)vmtest/check.sh --kernel $(VMTEST_KERNEL) \
 		--timeout $(VMTEST_TIMEOUT) -- $(BPF_TEST_BINS)
+
+# The capability set is the kernel's to decide: test_privs.sh on 6.1 too
+# (docs/operations.md, "Least privilege"). About a minute.
+vmtest-privs: all
+	$(Q)HSB_BUILD=$(BUILD) vmtest/run.sh --kernel $(VMTEST_KERNEL) \
+		--timeout $(VMTEST_TIMEOUT) -- bash tests/integration/test_privs.sh
 
 # --- benchmarks (make bench; needs root) --------------------------------
 # BPF programs used only by the benchmarks live in bpf/bench/ and get their

@@ -124,6 +124,22 @@ for drop in bpf perfmon net_admin net_raw; do
 	check "nothing left attached or pinned" sh -c "! ip -n '$FW' -d link show | grep -q prog/xdp && test ! -e '$PINS'"
 done
 
+echo "-- a kept datapath is adopted only with CAP_SYS_ADMIN"
+check "root hsbd --keep-datapath starts" start_fw root --keep-datapath
+stop_hsbd "$PID" TERM
+check "and leaves XDP attached (exit $STOP_RC)" xdp_on f0
+start_fw "+${NEED//,/,+}" --keep-datapath
+check "without CAP_SYS_ADMIN the new hsbd does not start" test ! -S "$SOCK"
+stop_hsbd "$PID" TERM
+check "exit 1 (got $STOP_RC)" test "$STOP_RC" = 1
+check "and says what is missing" grep -q "error: interface f0: cannot open the XDP program attached (id [0-9]*): Operation not permitted (adopting an earlier hsbd's program needs CAP_SYS_ADMIN)" "$LOG"
+check "the kept datapath still forwards" ip netns exec "$CL" ping -c 2 -i 0.2 -W 1 10.2.0.2
+check "maps still pinned" test -e "$PINS/hsb_ifaces"
+check "with CAP_SYS_ADMIN it is adopted" start_fw "+${NEED//,/,+},+sys_admin"
+check "adopted, not replaced blindly" grep -q "adopting hsb_xdp left by an earlier hsbd" "$LOG"
+stop_hsbd "$PID" TERM
+check "and stops clean (got $STOP_RC)" sh -c "[ '$STOP_RC' = 0 ] && ! ip -n '$FW' -d link show | grep -q prog/xdp && test ! -e '$PINS'"
+
 echo "-- the deploy files grant that set"
 TOP=$(dirname "$0")/../..
 unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$TOP/deploy/systemd/hsbd.service" |

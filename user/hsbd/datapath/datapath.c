@@ -252,10 +252,10 @@ static int query_attached(uint32_t ifindex, int own_fd, int *fd, bool *generic,
 		ret = -errno;
 		snprintf(
 			err, errlen,
-			"cannot open the XDP program attached (id %u) to tell whether it is hsb's: %s%s",
+			"cannot open the XDP program attached (id %u): %s%s",
 			q.prog_id, strerror(-ret),
 			ret == -EPERM ?
-				" (opening a program by id needs CAP_SYS_ADMIN: without it, detach the earlier program or let it go with its hsbd)" :
+				" (adopting an earlier hsbd's program needs CAP_SYS_ADMIN)" :
 				"");
 		return ret;
 	}
