@@ -702,6 +702,69 @@ static void test_server_map(void **state)
 
 /* ---- no NAT rule: untouched ---------------------------------------- */
 
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): a packet with the tuple of
+ * a translated session's reply but the untranslated address (to the
+ * inside host of a PAT session, from a NAT server's global address) hit
+ * the session by its key and was "translated" to the address it already
+ * had: forwarded with both checksums corrupted, around the mapping. It
+ * is dropped (nat_bypass); the session's real replies still pass. */
+static void test_reply_around_mapping(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(6, IN4, 40000, SRV4, 443), r;
+	struct t_spec d = spec(6, OUT4, 5555, GLOBAL_WWW, 80);
+	struct frame in, out;
+	struct t_counters c;
+	char pool[16];
+	__u16 pp;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	pp = get16(out.b + out.l4);
+
+	/* to the inside address itself, from the server's side */
+	r = t_rev(&s);
+	r.tcp_flags = T_TCP_ACK;
+	t_snap(f, &c);
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_XLATE), 0);
+	/* UDP too, whose zero checksum the translation would keep */
+	{
+		struct t_spec u = spec(17, IN4, 40001, SRV4, 53), ur;
+
+		build(&u, &in, 0);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		ur = t_rev(&u);
+		build(&ur, &in, 1);
+		assert_int_equal(run(f, &in, f->if_out, &out), XDP_DROP);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 2);
+	}
+
+	/* the real reply, to the pool address, still goes through */
+	r.dst = pool;
+	r.dport = pp;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_dst(&out, IN4, 40000);
+
+	/* a NAT server's inside host answering as its global address */
+	srv_put(f, GLOBAL_WWW, 80, 6, IN4, 8080, HSB_ZONE_ANY);
+	build(&d, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	r = t_rev(&d);
+	r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+	t_snap(f, &c);
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 1);
+}
+
 static void test_no_rule_no_translation(void **state)
 {
 	struct t_fixture *f = *state;
@@ -750,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
 		cmocka_unit_test(test_server_map),
 		cmocka_unit_test(test_no_rule_no_translation),
+		cmocka_unit_test(test_reply_around_mapping),
 	};
 
 	return cmocka_run_group_tests_name("xdp_nat", tests, nat_setup,
