@@ -575,6 +575,43 @@ static void test_icmp_errors(void **state)
 /* Packets the kernel answers itself stay as they came: TTL 1, and a DF
  * packet too big for the egress. Without DF the kernel fragments: it
  * gets the packet translated. */
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): an ICMP error whose quote
+ * ends inside the quoted UDP header, in a frame with bytes after the IP
+ * length. The rewrite took those bytes for the rest of the quote,
+ * changed a "UDP checksum" there and summed the change into the ICMP
+ * checksum, which does not cover them. Each frame leaves with valid
+ * checksums, and the trailing bytes untouched. */
+static void test_icmp_error_trailing_bytes(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(17, IN4, 7778, SRV4, 53);
+	struct frame in, out, q, e;
+	char pool[16];
+	size_t cut, pad, i;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	/* quotes of the translated packet: IP header + 4, 6, 8 bytes */
+	for (cut = 24; cut <= 28; cut += 2) {
+		for (pad = 0; pad <= 16; pad += 16) {
+			q = out;
+			q.len = q.l3 + cut;
+			build_err(&e, "10.2.0.2", pool, 3, 3, &q, 64);
+			for (i = 0; i < pad; i++)
+				e.b[e.len + i] = 0xa5;
+			e.len += pad;
+			if (run(f, &e, f->if_out, &in) != XDP_REDIRECT)
+				continue;
+			verify_frame(&in);
+			for (i = 0; i < pad; i++)
+				assert_int_equal(in.b[in.len - pad + i], 0xa5);
+		}
+	}
+}
+
 static void test_ttl_and_pmtu_untranslated(void **state)
 {
 	struct t_fixture *f = *state;
@@ -810,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_pat_collisions_exhaustion_partition),
 		cmocka_unit_test(test_nopat),
 		cmocka_unit_test(test_icmp_errors),
+		cmocka_unit_test(test_icmp_error_trailing_bytes),
 		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
 		cmocka_unit_test(test_server_map),
 		cmocka_unit_test(test_no_rule_no_translation),
