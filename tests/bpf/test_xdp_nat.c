@@ -612,6 +612,49 @@ static void test_icmp_error_trailing_bytes(void **state)
 	}
 }
 
+/* An ICMP echo with id 0, sequence 0 and no data: the right checksum of
+ * an all-zero message is 0xffff. */
+static void build_zero_echo(const struct t_spec *s, struct frame *fr)
+{
+	build(s, fr, 0);
+	t_put16(fr->b + fr->l4 + 6, 0);
+	fix(fr->b + fr->l3, fr->len - fr->l3, 0);
+}
+
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): a translation that leaves
+ * the ICMP echo id as it is (a NAT server without a port) still added
+ * its "change" (-0, 0xffff) to the ICMP checksum, which turned the
+ * 0xffff of an all-zero echo reply into 0x0000. The reply, from the
+ * inside host to the client, with IPv4 options (the rewrite without the
+ * precomputed adjustments) and without (with them), leaves with its
+ * checksum intact. */
+static void test_echo_all_zero_checksum(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(1, OUT4, 0, GLOBAL_ALL, 0), r;
+	struct frame in, out;
+	int opt;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	srv_put(f, GLOBAL_ALL, 0, 0, IN4B, 0, HSB_ZONE_ANY);
+	s.payload = 0;
+	build_zero_echo(&s, &in);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	expect_dst(&out, IN4B, 0);
+	for (opt = 0; opt <= 4; opt += 4) {
+		r = t_rev(&s);
+		r.src = IN4B;
+		r.icmp_type = 0;
+		r.ip_optlen = opt;
+		build_zero_echo(&r, &in);
+		assert_int_equal(get16(in.b + in.l4 + 2), 0xffff);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		expect_src(&out, GLOBAL_ALL, 0);
+		verify_frame(&out);
+	}
+}
+
 static void test_ttl_and_pmtu_untranslated(void **state)
 {
 	struct t_fixture *f = *state;
@@ -848,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_nopat),
 		cmocka_unit_test(test_icmp_errors),
 		cmocka_unit_test(test_icmp_error_trailing_bytes),
+		cmocka_unit_test(test_echo_all_zero_checksum),
 		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
 		cmocka_unit_test(test_server_map),
 		cmocka_unit_test(test_no_rule_no_translation),
