@@ -193,10 +193,16 @@ static inline void fz_build_ip(uint64_t *s, struct fz_frame *z, uint8_t *quote)
 		p->payload = 0;
 	} else if (p->proto == 58 &&
 		   (p->icmp_type == 135 || p->icmp_type == 136)) {
-		/* the target right after the 8-byte header */
+		/* the target right after the 8-byte header, then mostly a
+		 * source link-layer address option (an NS without one is
+		 * left to the kernel) */
 		inet_pton(AF_INET6, FZ_PICK(s, fz_addr6), quote);
+		quote[16] = 1;
+		quote[17] = 1;
+		memcpy(quote + 18, t_mac_nh_out, 6);
 		p->quote = quote;
-		p->quote_len = 16;
+		p->quote_len = fz_below(s, 4) ? 24 : 16;
+		p->payload = fz_below(s, 4) ? 0 : p->payload;
 		p->ttl = fz_below(s, 4) ? 255 : 0;
 	}
 	z->fr.len = t_build_ex(p, z->fr.b, &z->fr.l3, &z->fr.l4);
