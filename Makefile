@@ -10,7 +10,8 @@
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
 #   make vmtest                  BPF tests in a VM on Debian 12's 6.1 kernel
 #   make fuzz [FUZZ_TIME=300]    every libFuzzer harness (tests/fuzz/), keeps
-#                                new corpus entries; make fuzz-ci: 30 s each
+#                                new corpus entries; make fuzz-ci: 30 s each;
+#                                then make fuzz-xdp [XDP_FUZZ_FRAMES=10000000]
 #   make format / make lint      clang-format in place / format check + cppcheck
 
 SANITIZE ?= 0
@@ -262,6 +263,20 @@ fuzz-build:
 fuzz: fuzz-build
 	$(Q)tests/fuzz/run.sh --build build/fuzz --time $(FUZZ_TIME) --keep \
 		$(FUZZ_TARGETS)
+	$(Q)$(MAKE) --no-print-directory fuzz-xdp
+
+# The XDP program fuzzer (tests/bpf/test_xdp_fuzz.c) is a BPF test: make
+# check (check-bpf, vmtest) runs it for 200k frames from seed 1, a
+# deterministic regression gate; make fuzz runs XDP_FUZZ_FRAMES frames
+# (at most XDP_FUZZ_SECS seconds, 0: no limit) from a fresh seed, printed.
+XDP_FUZZ_FRAMES ?= 10000000
+XDP_FUZZ_SECS ?= 0
+XDP_FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+.PHONY: fuzz-xdp
+fuzz-xdp: $(BUILD)/tests/test_xdp_fuzz
+	$(Q)HSB_XDP_FUZZ_SEED=$(XDP_FUZZ_SEED) \
+		HSB_XDP_FUZZ_FRAMES=$(XDP_FUZZ_FRAMES) \
+		HSB_XDP_FUZZ_SECS=$(XDP_FUZZ_SECS) $<
 
 # CI's regression gate: FUZZ_CI_TIME seconds each, the repository untouched.
 fuzz-ci: fuzz-build

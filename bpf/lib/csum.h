@@ -31,11 +31,17 @@ static __always_inline void hsb_ipv4_dec_ttl(struct iphdr *iph)
  * (include/hsb/nat_csum.h). No helper call: a few adds, cheaper than
  * bpf_csum_diff(). */
 
-/* Apply a partial sum d to the checksum field at sum. */
+/* Apply a partial sum d to the checksum field at sum. A d that folds to
+ * 0xffff (-0: the words did not change, or their changes cancel) leaves
+ * the field alone: the sum of the data is the same, but adding -0 would
+ * turn a right 0xffff (every other word zero, as in an all-zero ICMP echo
+ * reply) into 0x0000, which receivers refuse (RFC 1624, section 3). */
 static __always_inline void hsb_csum_apply(__sum16 *sum, __u32 d)
 {
 	__u32 c = (__u16) ~*sum;
 
+	if (hsb_csum_fold(d) == 0xffff)
+		return;
 	c = hsb_csum_add32(c, d);
 	*sum = (__sum16)~hsb_csum_fold(c);
 }

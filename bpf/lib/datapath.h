@@ -240,6 +240,21 @@ static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 			hsb_count(HSB_CNT_ICMP_ERR_RELATED);
 			goto route;
 		}
+		if (direct && (s->flags & HSB_SESS_F_NAT) &&
+		    hsb_ct_dir(s, vsa) == HSB_DIR_REPLY) {
+			/* A translated session's replies carry its
+			 * translated endpoint and find it through the NAT
+			 * tables (direct 0). One that found it by the
+			 * original tuple went around the mapping (to the
+			 * inside address of a source-NAT session, from the
+			 * global address of a NAT server): not the
+			 * session's, and it cannot have its own (same key).
+			 * The translation would rewrite an endpoint that is
+			 * already the new one and only corrupt the
+			 * checksums. */
+			hsb_count(HSB_CNT_NAT_BYPASS);
+			return HSB_V_DROP;
+		}
 		if (direct && hsb_ct_is_reuse(s, p)) {
 			hsb_count(HSB_CNT_TCP_REUSE);
 			replace = 1;

@@ -278,7 +278,11 @@ static __always_inline int hsb_nat_rewrite_pkt(struct iphdr *iph,
 /* Rewrite an ICMP error about a translated flow: the outer address on
  * side x->dst, then the quoted packet's endpoint on the other side
  * (address, IPv4 checksum, port or echo id, its L4 checksum when quoted
- * whole), and the ICMP checksum by the sum of every word changed. */
+ * whole), and the ICMP checksum by the sum of every word changed. The
+ * quote ends with the outer IP length, not at data_end: bytes after it
+ * (link padding, trailing junk) are no part of the ICMP message, so a
+ * word changed there would be summed into a checksum that does not
+ * cover it. Every offset is checked against both. */
 static __always_inline int hsb_nat_rewrite_err(struct iphdr *iph,
 					       void *data_end,
 					       const struct hsb_nat_xl *x)
@@ -289,7 +293,7 @@ static __always_inline int hsb_nat_rewrite_err(struct iphdr *iph,
 	struct iphdr *q;
 	__be32 *qa, newa = x->new_addr;
 	__be16 *qp, newp = bpf_htons(x->new_port);
-	__u32 qihl, dqa, dqp = 0, dic;
+	__u32 qihl, dqa, dqp = 0, dic, tot = bpf_ntohs(iph->tot_len);
 	__sum16 oldc;
 	__u8 *ql4;
 
@@ -302,7 +306,8 @@ static __always_inline int hsb_nat_rewrite_err(struct iphdr *iph,
 	if (qihl < sizeof(*q))
 		return -1;
 	ql4 = (__u8 *)q + qihl;
-	if ((void *)(ql4 + 8) > data_end)
+	/* tot: the quoted ports (8 bytes of transport) in the message */
+	if ((void *)(ql4 + 8) > data_end || ihl + sizeof(*ic) + qihl + 8 > tot)
 		return -1;
 
 	/* outer header */
@@ -335,7 +340,8 @@ static __always_inline int hsb_nat_rewrite_err(struct iphdr *iph,
 	} else if (q->protocol == IPPROTO_TCP) {
 		__sum16 *c = (__sum16 *)(ql4 + 16);
 
-		if ((void *)(ql4 + 18) <= data_end) {
+		if ((void *)(ql4 + 18) <= data_end &&
+		    ihl + sizeof(*ic) + qihl + 18 <= tot) {
 			oldc = *c;
 			hsb_csum_apply(c, hsb_csum_add32(dqa, dqp));
 			dic = hsb_csum_add32(dic, hsb_csum_diff2(oldc, *c));

@@ -105,7 +105,10 @@
 	  "frames sent with an active virtual MAC as source (TC egress)")      \
 	X(NOT_FOR_US, "not_for_us",                                            \
 	  "unicast frames to a MAC neither the interface's nor an active "     \
-	  "virtual MAC of it: another host's (dropped)")
+	  "virtual MAC of it: another host's (dropped)")                       \
+	X(NAT_BYPASS, "nat_bypass",                                            \
+	  "replies of a translated session sent to its untranslated "          \
+	  "address, around the mapping (dropped)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

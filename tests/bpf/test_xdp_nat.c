@@ -575,6 +575,86 @@ static void test_icmp_errors(void **state)
 /* Packets the kernel answers itself stay as they came: TTL 1, and a DF
  * packet too big for the egress. Without DF the kernel fragments: it
  * gets the packet translated. */
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): an ICMP error whose quote
+ * ends inside the quoted UDP header, in a frame with bytes after the IP
+ * length. The rewrite took those bytes for the rest of the quote,
+ * changed a "UDP checksum" there and summed the change into the ICMP
+ * checksum, which does not cover them. Each frame leaves with valid
+ * checksums, and the trailing bytes untouched. */
+static void test_icmp_error_trailing_bytes(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(17, IN4, 7778, SRV4, 53);
+	struct frame in, out, q, e;
+	char pool[16];
+	size_t cut, pad, i;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	/* quotes of the translated packet: IP header + 4, 6, 8 bytes */
+	for (cut = 24; cut <= 28; cut += 2) {
+		for (pad = 0; pad <= 16; pad += 16) {
+			q = out;
+			q.len = q.l3 + cut;
+			build_err(&e, "10.2.0.2", pool, 3, 3, &q, 64);
+			for (i = 0; i < pad; i++)
+				e.b[e.len + i] = 0xa5;
+			e.len += pad;
+			if (run(f, &e, f->if_out, &in) != XDP_REDIRECT)
+				continue;
+			verify_frame(&in);
+			for (i = 0; i < pad; i++)
+				assert_int_equal(in.b[in.len - pad + i], 0xa5);
+		}
+	}
+}
+
+/* An ICMP echo with id 0, sequence 0 and no data: the right checksum of
+ * an all-zero message is 0xffff. */
+static void build_zero_echo(const struct t_spec *s, struct frame *fr)
+{
+	build(s, fr, 0);
+	t_put16(fr->b + fr->l4 + 6, 0);
+	fix(fr->b + fr->l3, fr->len - fr->l3, 0);
+}
+
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): a translation that leaves
+ * the ICMP echo id as it is (a NAT server without a port) still added
+ * its "change" (-0, 0xffff) to the ICMP checksum, which turned the
+ * 0xffff of an all-zero echo reply into 0x0000. The reply, from the
+ * inside host to the client, with IPv4 options (the rewrite without the
+ * precomputed adjustments) and without (with them), leaves with its
+ * checksum intact. */
+static void test_echo_all_zero_checksum(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(1, OUT4, 0, GLOBAL_ALL, 0), r;
+	struct frame in, out;
+	int opt;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	srv_put(f, GLOBAL_ALL, 0, 0, IN4B, 0, HSB_ZONE_ANY);
+	s.payload = 0;
+	build_zero_echo(&s, &in);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	expect_dst(&out, IN4B, 0);
+	for (opt = 0; opt <= 4; opt += 4) {
+		r = t_rev(&s);
+		r.src = IN4B;
+		r.icmp_type = 0;
+		r.ip_optlen = opt;
+		build_zero_echo(&r, &in);
+		assert_int_equal(get16(in.b + in.l4 + 2), 0xffff);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		expect_src(&out, GLOBAL_ALL, 0);
+		verify_frame(&out);
+	}
+}
+
 static void test_ttl_and_pmtu_untranslated(void **state)
 {
 	struct t_fixture *f = *state;
@@ -702,6 +782,69 @@ static void test_server_map(void **state)
 
 /* ---- no NAT rule: untouched ---------------------------------------- */
 
+/* Found by the XDP fuzzer (test_xdp_fuzz.c): a packet with the tuple of
+ * a translated session's reply but the untranslated address (to the
+ * inside host of a PAT session, from a NAT server's global address) hit
+ * the session by its key and was "translated" to the address it already
+ * had: forwarded with both checksums corrupted, around the mapping. It
+ * is dropped (nat_bypass); the session's real replies still pass. */
+static void test_reply_around_mapping(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = spec(6, IN4, 40000, SRV4, 443), r;
+	struct t_spec d = spec(6, OUT4, 5555, GLOBAL_WWW, 80);
+	struct frame in, out;
+	struct t_counters c;
+	char pool[16];
+	__u16 pp;
+
+	reset(f);
+	use_group(f, G_PAT, HSB_NAT_PART_NONE);
+	build(&s, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+	inet_ntop(AF_INET, out.b + out.l3 + 12, pool, sizeof(pool));
+	pp = get16(out.b + out.l4);
+
+	/* to the inside address itself, from the server's side */
+	r = t_rev(&s);
+	r.tcp_flags = T_TCP_ACK;
+	t_snap(f, &c);
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_XLATE), 0);
+	/* UDP too, whose zero checksum the translation would keep */
+	{
+		struct t_spec u = spec(17, IN4, 40001, SRV4, 53), ur;
+
+		build(&u, &in, 0);
+		assert_int_equal(run(f, &in, f->if_in, &out), XDP_REDIRECT);
+		ur = t_rev(&u);
+		build(&ur, &in, 1);
+		assert_int_equal(run(f, &in, f->if_out, &out), XDP_DROP);
+		assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 2);
+	}
+
+	/* the real reply, to the pool address, still goes through */
+	r.dst = pool;
+	r.dport = pp;
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	verify_frame(&out);
+	expect_dst(&out, IN4, 40000);
+
+	/* a NAT server's inside host answering as its global address */
+	srv_put(f, GLOBAL_WWW, 80, 6, IN4, 8080, HSB_ZONE_ANY);
+	build(&d, &in, 0);
+	assert_int_equal(run(f, &in, f->if_out, &out), XDP_REDIRECT);
+	r = t_rev(&d);
+	r.tcp_flags = T_TCP_SYN | T_TCP_ACK;
+	t_snap(f, &c);
+	build(&r, &in, 0);
+	assert_int_equal(run(f, &in, f->if_in, &out), XDP_DROP);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_NAT_BYPASS), 1);
+}
+
 static void test_no_rule_no_translation(void **state)
 {
 	struct t_fixture *f = *state;
@@ -747,9 +890,12 @@ int main(void)
 		cmocka_unit_test(test_pat_collisions_exhaustion_partition),
 		cmocka_unit_test(test_nopat),
 		cmocka_unit_test(test_icmp_errors),
+		cmocka_unit_test(test_icmp_error_trailing_bytes),
+		cmocka_unit_test(test_echo_all_zero_checksum),
 		cmocka_unit_test(test_ttl_and_pmtu_untranslated),
 		cmocka_unit_test(test_server_map),
 		cmocka_unit_test(test_no_rule_no_translation),
+		cmocka_unit_test(test_reply_around_mapping),
 	};
 
 	return cmocka_run_group_tests_name("xdp_nat", tests, nat_setup,
