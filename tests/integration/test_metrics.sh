@@ -89,7 +89,9 @@ check "/healthz answers 200" code_is /healthz 200
 check "/readyz answers 503 while VRRP has no master" code_is /readyz 503
 get /readyz >"$T_DIR/readyz.out" 2>&1
 check "/readyz says why" grep -q "vrrp" "$T_DIR/readyz.out"
-check "the VRRP state gauge says backup" \
+# initialize until the instance starts (the control socket may answer
+# first), then backup for the master-down interval (3.6 s here)
+check "the VRRP state gauge says backup" wait_for 3 \
 	sample_is 'hsb_vrrp_state{vrid="7",interface="f0",family="ipv4",state="backup"}' 1
 check "VRRP becomes master" wait_for 10 sample_is \
 	'hsb_vrrp_state{vrid="7",interface="f0",family="ipv4",state="master"}' 1
