@@ -20,4 +20,16 @@ static inline uint64_t hsb_now_ms(void)
 	return hsb_now_ns() / 1000000ULL;
 }
 
+/* Wall-clock milliseconds (CLOCK_REALTIME): for timestamps people read
+ * (show views, logs) and that tests compare across processes; never for
+ * measuring an interval. */
+static inline uint64_t hsb_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000ULL +
+	       (uint64_t)ts.tv_nsec / 1000000ULL;
+}
+
 #endif /* HSB_CLOCK_H */

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "evloop.h"
 #include "log.h"
@@ -41,15 +41,6 @@ struct hrp_config {
 	struct hrp_config_info info; /* peer view and last results */
 	struct hrp_config_stats stats;
 };
-
-/* For people and for tests that time the replication: milliseconds. */
-static uint64_t realtime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Our backed-up part: its text, digest; the generation is kept. */
 static int snapshot(struct hrp_config *c)
@@ -118,7 +109,7 @@ static void offer(struct hrp_config *c, bool pushed)
 		(pushed ? HRP_CFG_F_PUSHED : 0);
 	c->tx_busy = true;
 	c->stats.offers_sent++;
-	c->info.last_offer_ms = realtime_ms();
+	c->info.last_offer_ms = hsb_wall_ms();
 	hsb_timer_arm(c->tx_t, TX_TICK_MS, TX_TICK_MS);
 	/* the first chunk now: on a new connection it goes before the
 	 * batch backup, whose NAT entries may need the policy it carries */
@@ -227,7 +218,7 @@ static void on_offer(struct hrp_config *c)
 	enum hrp_cfg_status st;
 	char why[HRP_CFG_MSG_MAX + 1] = "";
 
-	uint64_t t0 = realtime_ms();
+	uint64_t t0 = hsb_wall_ms();
 
 	c->stats.offers_received++;
 	memcpy(m.digest, rx->digest, sizeof(m.digest));
@@ -247,7 +238,7 @@ static void on_offer(struct hrp_config *c)
 	if (st == HRP_CFG_APPLIED) {
 		c->st.gen = rx->gen;
 		snapshot(c);
-		c->info.last_applied_ms = realtime_ms();
+		c->info.last_applied_ms = hsb_wall_ms();
 		c->info.refused_reason[0] = '\0';
 		c->info.last_apply_took_ms = c->info.last_applied_ms - t0;
 		hsb_info(

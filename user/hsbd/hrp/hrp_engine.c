@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 
@@ -410,7 +409,7 @@ static void on_bulk(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 					  0))
 				return; /* buffer full: next tick */
 			h->st.bulk_done++;
-			h->st.last_bulk_ms = (uint64_t)time(NULL) * 1000;
+			h->st.last_bulk_ms = hsb_wall_ms();
 			/* records emitted before its last read may still be
 			 * in the ring */
 			h->fresh_until_ns = now_ns() + HRP_FRESH_GRACE_NS;

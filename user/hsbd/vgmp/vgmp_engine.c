@@ -30,14 +30,6 @@
 #include "vgmp/vgmp_probe.h"
 #include "vrrp/vrrp_engine.h"
 
-static uint64_t realtime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 struct vgmp_grp *vgmp_grp_find(struct hsb_vgmp *e, const char *name)
 {
 	unsigned int i;
@@ -216,7 +208,7 @@ static void record(struct vgmp_grp *g, const struct vgmp_transition *tr)
 
 	if ((unsigned int)tr->reason < VGMP_REASON__COUNT)
 		g->transitions[tr->reason]++;
-	h->at_ms = realtime_ms();
+	h->at_ms = hsb_wall_ms();
 	h->from = tr->from;
 	h->to = tr->to;
 	h->reason = tr->reason;
