@@ -15,10 +15,9 @@
 #include "hrp/hrp_link.h"
 #include "vgmp/vgmp_engine.h"
 
-/* An offer goes out one chunk per tick while the connection holds less
- * than this: a large configuration never sits in front of state records
- * for more than one chunk's transmission. */
-#define CHUNK (HRP_FRAME_PAYLOAD - HRP_CFG_HDR_LEN)
+/* An offer goes out one chunk (a frame's payload) per tick while the
+ * connection holds less than this: a large configuration never sits in
+ * front of state records for more than one chunk's transmission. */
 #define TX_QUEUE_MAX (256u * 1024u)
 #define TX_TICK_MS 1
 
@@ -28,13 +27,13 @@ struct hrp_config {
 	struct hrp_cfg_state st; /* role, generation, digest of ours */
 	char *text; /* our backed-up part, canonical */
 	size_t text_len;
-	/* the offer on its way: a copy, a change meanwhile starts over */
+	/* the offer on its way (NULL: none): a copy, a change meanwhile
+	 * starts over */
 	char *tx_text;
 	uint32_t tx_total, tx_off;
 	uint64_t tx_gen;
 	uint8_t tx_digest[HRP_CFG_DIGEST_LEN];
 	uint8_t tx_flags;
-	bool tx_busy;
 	struct hsb_timer *tx_t;
 	struct hrp_cfg_rx rx;
 	uint8_t buf[HRP_FRAME_PAYLOAD];
@@ -61,13 +60,17 @@ static enum hrp_cfg_role role_of(const struct hsbd *d)
 	struct hsb_vgmp_roles r;
 
 	hsb_vgmp_roles(d->vgmp, &r);
-	if (r.active && !r.standby)
+	switch (hsb_vgmp_side(&r)) {
+	case HSB_VGMP_SIDE_ACTIVE:
 		return HRP_CFG_ROLE_MASTER;
-	if (r.standby && !r.active)
+	case HSB_VGMP_SIDE_STANDBY:
 		return HRP_CFG_ROLE_SLAVE;
-	if (r.active && r.standby) /* load balancing: the first group's */
+	case HSB_VGMP_SIDE_MIXED: /* load balancing: the first group's */
 		return r.first == VGMP_STATE_ACTIVE ? HRP_CFG_ROLE_MASTER :
 						      HRP_CFG_ROLE_SLAVE;
+	case HSB_VGMP_SIDE_NONE:
+		break;
+	}
 	return HRP_CFG_ROLE_NONE;
 }
 
@@ -85,7 +88,6 @@ static void tx_stop(struct hrp_config *c)
 {
 	free(c->tx_text);
 	c->tx_text = NULL;
-	c->tx_busy = false;
 	hsb_timer_arm(c->tx_t, 0, 0);
 }
 
@@ -107,7 +109,6 @@ static void offer(struct hrp_config *c, bool pushed)
 	c->tx_flags =
 		(c->st.role == HRP_CFG_ROLE_MASTER ? HRP_CFG_F_MASTER : 0) |
 		(pushed ? HRP_CFG_F_PUSHED : 0);
-	c->tx_busy = true;
 	c->stats.offers_sent++;
 	c->info.last_offer_ms = hsb_wall_ms();
 	hsb_timer_arm(c->tx_t, TX_TICK_MS, TX_TICK_MS);
@@ -125,7 +126,7 @@ static void on_tx(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 
 	(void)loop;
 	(void)t;
-	if (!c->tx_busy || !hrp_link_is_up(c->link)) {
+	if (!c->tx_text || !hrp_link_is_up(c->link)) {
 		tx_stop(c);
 		return;
 	}
@@ -217,7 +218,6 @@ static void on_offer(struct hrp_config *c)
 				 .gen = rx->gen };
 	enum hrp_cfg_status st;
 	char why[HRP_CFG_MSG_MAX + 1] = "";
-
 	uint64_t t0 = hsb_wall_ms();
 
 	c->stats.offers_received++;
@@ -356,7 +356,8 @@ void hrp_config_applied(struct hrp_config *c, const struct hsb_config *prev)
 		return;
 	snapshot(c);
 	c->st.gen = hrp_cfg_next_gen(c->st.gen, c->info.peer_gen);
-	/* HRP_S's own expiries happen there too: they are not news */
+	/* HRP_S offers nothing without standby-config: its blacklist
+	 * expiries happen on HRP_M too, and HRP_M's offer follows */
 	if (c->d->cfg->hrp.auto_sync_config && hrp_cfg_offers(&c->st))
 		offer(c, false);
 }
@@ -392,7 +393,7 @@ void hrp_config_info(const struct hrp_config *c, struct hrp_config_info *out)
 	out->standby_config = c->st.standby_config;
 	out->gen = c->st.gen;
 	memcpy(out->digest, c->st.digest, sizeof(out->digest));
-	out->sending = c->tx_busy;
+	out->sending = c->tx_text != NULL;
 	out->st = &c->stats;
 }
 

@@ -669,12 +669,16 @@ static void owner_eval(struct hsb_hrp *h)
 	int want;
 
 	hsb_vgmp_roles(h->d->vgmp, &r);
-	if (r.active && !r.standby)
+	switch (hsb_vgmp_side(&r)) {
+	case HSB_VGMP_SIDE_ACTIVE:
 		want = 1;
-	else if (r.standby && !r.active)
+		break;
+	case HSB_VGMP_SIDE_STANDBY:
 		want = 0;
-	else
+		break;
+	default:
 		return; /* load balancing, or no group: creators own */
+	}
 	if (want == h->owned)
 		return;
 	h->owned = want;

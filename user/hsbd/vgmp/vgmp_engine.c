@@ -720,6 +720,17 @@ void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out)
 	}
 }
 
+enum hsb_vgmp_side hsb_vgmp_side(const struct hsb_vgmp_roles *r)
+{
+	if (r->active && r->standby)
+		return HSB_VGMP_SIDE_MIXED;
+	if (r->active)
+		return HSB_VGMP_SIDE_ACTIVE;
+	if (r->standby)
+		return HSB_VGMP_SIDE_STANDBY;
+	return HSB_VGMP_SIDE_NONE;
+}
+
 void hsb_vgmp_set_ready(struct hsb_vgmp *v, bool ready)
 {
 	struct vgmp_actions out;

@@ -98,6 +98,18 @@ struct hsb_vgmp_roles {
 };
 void hsb_vgmp_roles(const struct hsb_vgmp *v, struct hsb_vgmp_roles *out);
 
+/* The side this host is on as a whole: active (or standby) for every
+ * group it runs, some of each (load balancing), or no group decided. HRP
+ * derives ownership (all active: claim, all standby: yield) and its
+ * configuration role from it. */
+enum hsb_vgmp_side {
+	HSB_VGMP_SIDE_NONE = 0,
+	HSB_VGMP_SIDE_ACTIVE,
+	HSB_VGMP_SIDE_STANDBY,
+	HSB_VGMP_SIDE_MIXED,
+};
+enum hsb_vgmp_side hsb_vgmp_side(const struct hsb_vgmp_roles *r);
+
 /* HRP's preemption hook: the state backup from the peer is complete
  * (true), so every group may preempt; v may be NULL. A group created
  * while HRP runs and has not completed starts not ready. */
