@@ -114,6 +114,38 @@ new_netns() {
 	ip -n "$NS" link set lo up
 }
 
+# line_topology: client -- firewall -- server, IPv4: CL (c0 10.1.0.2),
+# FW (f0 10.1.0.1, f1 10.2.0.1, forwarding on), SV (s0 10.2.0.2), each
+# end host routed through FW. The end hosts keep GRO on (an XDP redirect
+# reaches a veth peer only with NAPI up, lab-facts.md) and transmit
+# checksum offload off (frames the firewall forwards by XDP carry no
+# checksum of their own to complete).
+line_topology() {
+	local l
+	new_netns cl || return 1
+	CL=$NS
+	new_netns fw || return 1
+	FW=$NS
+	new_netns sv || return 1
+	SV=$NS
+	ip link add c0 netns "$CL" type veth peer name f0 netns "$FW" || return 1
+	ip link add s0 netns "$SV" type veth peer name f1 netns "$FW" || return 1
+	ip -n "$CL" addr add 10.1.0.2/24 dev c0
+	ip -n "$FW" addr add 10.1.0.1/24 dev f0
+	ip -n "$FW" addr add 10.2.0.1/24 dev f1
+	ip -n "$SV" addr add 10.2.0.2/24 dev s0
+	for l in "$CL c0" "$FW f0" "$FW f1" "$SV s0"; do
+		# shellcheck disable=SC2086 # split on purpose
+		set -- $l
+		ip -n "$1" link set "$2" up
+	done
+	ip -n "$CL" route add default via 10.1.0.1
+	ip -n "$SV" route add default via 10.2.0.1
+	ip netns exec "$FW" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$CL" ethtool -K c0 gro on tx off >/dev/null
+	ip netns exec "$SV" ethtool -K s0 gro on tx off >/dev/null
+}
+
 # new_bpffs NAME: a private bpffs for one node; sets BPFFS. `ip netns exec`
 # hides the host's /sys/fs/bpf, and separate nodes must not share pins.
 new_bpffs() {

@@ -18,28 +18,7 @@ for t in setpriv curl; do
 	fi
 done
 
-new_netns cl || exit 1
-CL=$NS
-new_netns fw || exit 1
-FW=$NS
-new_netns sv || exit 1
-SV=$NS
-ip link add c0 netns "$CL" type veth peer name f0 netns "$FW"
-ip link add s0 netns "$SV" type veth peer name f1 netns "$FW"
-ip -n "$CL" addr add 10.1.0.2/24 dev c0
-ip -n "$FW" addr add 10.1.0.1/24 dev f0
-ip -n "$FW" addr add 10.2.0.1/24 dev f1
-ip -n "$SV" addr add 10.2.0.2/24 dev s0
-for l in "$CL c0" "$FW f0" "$FW f1" "$SV s0"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
-ip -n "$CL" route add default via 10.1.0.1
-ip -n "$SV" route add default via 10.2.0.1
-ip netns exec "$FW" sysctl -qw net.ipv4.ip_forward=1
-# XDP redirects reach a veth peer only with NAPI up (lab-facts.md)
-ip netns exec "$CL" ethtool -K c0 gro on tx off >/dev/null
-ip netns exec "$SV" ethtool -K s0 gro on tx off >/dev/null
+line_topology || exit 1
 
 KEY='Pr1vs-t3st-KEY-4f1c'
 KEY2='Pr1vs-n3w-KEY-9b2e'
