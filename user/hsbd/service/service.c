@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <systemd/sd-daemon.h>
 
+#include "clock.h"
 #include "ha/switchover.h"
 #include "hrp/hrp_engine.h"
 #include "hsbd.h"
@@ -138,8 +138,13 @@ static int arm_watchdog(struct hsbd_service *s)
 
 struct hsbd_service *hsbd_service_start(struct hsbd *d)
 {
-	struct hsbd_service *s = calloc(1, sizeof(*s));
+	struct hsbd_service *s;
 
+	/* not under a service manager: no status to keep up to date (the
+	 * calls below take NULL) */
+	if (!getenv("NOTIFY_SOCKET"))
+		return NULL;
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		goto fail;
 	s->d = d;
@@ -179,18 +184,14 @@ void hsbd_service_stop(struct hsbd_service *s)
 
 void hsbd_service_reloading(struct hsbd_service *s)
 {
-	struct timespec ts;
-
 	if (!s)
 		return;
 	/* MONOTONIC_USEC: systemd >= 253 (Type=notify-reload) wants it with
 	 * RELOADING=1 to match the READY=1 that ends the reload; older
 	 * versions ignore it. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0,
 		   "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%" PRIu64,
-		   s->d->opt.config_path,
-		   (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+		   s->d->opt.config_path, hsb_now_ns() / 1000);
 }
 
 void hsbd_service_reloaded(struct hsbd_service *s, bool ok)

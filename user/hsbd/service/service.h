@@ -19,7 +19,8 @@ struct hsbd_service;
 
 /* After the engines and the control socket are up: arms the watchdog,
  * tells READY=1 with the first STATUS=, and follows HA changes. NULL
- * (logged) only on ENOMEM: READY=1 is still sent, and hsbd runs on
+ * without NOTIFY_SOCKET (not started by a service manager: nothing to
+ * do), or (logged) on ENOMEM: READY=1 is still sent, and hsbd runs on
  * without status lines or watchdog. */
 struct hsbd_service *hsbd_service_start(struct hsbd *d);
 /* Before the engines stop: STOPPING=1; frees the timers. s may be NULL. */
