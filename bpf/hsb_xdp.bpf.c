@@ -55,6 +55,23 @@ __noinline int hsb_xdp_vaddr(struct xdp_md *ctx, struct hsb_pkt *pkt)
 	return hsb_vaddr_ip(pkt, ctx->ingress_ifindex);
 }
 
+/* lib/peer.h: a frame from the peer loses its tag; one for the peer gets
+ * it. Global: both move the frame's head, off the hot path. */
+__noinline int hsb_xdp_peer_rx(struct xdp_md *ctx, __u32 *zone)
+{
+	if (!zone)
+		return -1;
+	return hsb_peer_rx(ctx, zone);
+}
+
+__noinline int hsb_xdp_peer_tx(struct xdp_md *ctx, __u32 zone,
+			       __u32 *out_ifindex)
+{
+	if (!out_ifindex)
+		return HSB_V_DROP;
+	return hsb_peer_tx(ctx, zone, out_ifindex);
+}
+
 static __always_inline int hsb_va_verdict(int va, int v)
 {
 	return va == HSB_VA_TX ? HSB_V_TX : va == HSB_VA_DROP ? HSB_V_DROP : v;
@@ -70,6 +87,15 @@ int hsb_xdp(struct xdp_md *ctx)
 	int v, va;
 
 	v = hsb_front(data, data_end, ctx->ingress_ifindex, &from_zone);
+	if (v == HSB_V_PEER_RX) {
+		/* forwarded by the peer for a session of ours: IP only,
+		 * no virtual-address stage (the session decides) */
+		v = hsb_xdp_peer_rx(ctx, &from_zone) ? HSB_V_DROP :
+						       HSB_V_CONTINUE;
+		from_zone |= HSB_FLOW_FROM_PEER;
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+	}
 	if (v == HSB_V_OTHER_MAC || v == HSB_V_ANY_MAC) {
 		/* Unicast to another MAC: ours only if it is an active
 		 * virtual MAC of the interface (a standby one is dropped
@@ -90,13 +116,20 @@ int hsb_xdp(struct xdp_md *ctx)
 	}
 	if (v == HSB_V_CONTINUE)
 		v = hsb_front_parse(data, data_end, &pkt);
+	if ((from_zone & HSB_FLOW_FROM_PEER) && v != HSB_V_CONTINUE &&
+	    v != HSB_V_DROP) {
+		hsb_count(HSB_CNT_PEER_FWD_BAD);
+		v = HSB_V_DROP;
+	}
 	if (v == HSB_V_NEIGH)
 		v = hsb_va_verdict(hsb_xdp_neigh(ctx, pkt.reason), HSB_V_PASS);
-	if (v == HSB_V_CONTINUE &&
+	if (v == HSB_V_CONTINUE && !(from_zone & HSB_FLOW_FROM_PEER) &&
 	    hsb_vaddr_maybe(pkt.daddr, pkt.family, HSB_BLOOM_IP))
 		v = hsb_va_verdict(hsb_xdp_vaddr(ctx, &pkt), v);
 	if (v == HSB_V_CONTINUE)
 		v = hsb_xdp_flow(ctx, &pkt, from_zone, &out_ifindex);
+	if (v == HSB_V_PEER)
+		v = hsb_xdp_peer_tx(ctx, from_zone, &out_ifindex);
 
 	switch (v) {
 	case HSB_V_REDIRECT:

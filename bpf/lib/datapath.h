@@ -6,8 +6,10 @@
  * entry point turns into its own return code.
  *
  *   1 interface     hsb_ifaces[ingress] (through its .bss copy
- *                   hsb_if_fast): unmanaged -> pass; heartbeat
- *                   link -> pass untouched; unicast to a MAC that is
+ *                   hsb_if_fast): unmanaged -> pass; a frame the
+ *                   peer forwards (lib/peer.h) on the heartbeat link ->
+ *                   untagged, sessions only; heartbeat link -> pass
+ *                   untouched; unicast to a MAC that is
  *                   neither the interface's nor an active virtual MAC
  *                   of it -> drop (not_for_us), as a router ignores
  *                   frames for other hosts (a switch flooding unknown
@@ -21,7 +23,10 @@
  *     miss          4 lists (lib/lists.h), 5 first-packet rules (TCP only
  *                   from a SYN, echo replies and ICMP errors need a
  *                   session), 6 route (for the egress zone), 7 policy,
- *                   8 insert + NEW record, forward
+ *                   8 insert + NEW record, forward. With quick session
+ *                   backup, what 5 or 7 would drop goes to the peer,
+ *                   which may have the session (lib/peer.h); a packet
+ *                   the peer sent is dropped here on a miss
  *
  * The established path costs: one load of hsb_if_fast (and a compare of
  * the destination MAC with the interface's), one session lookup
@@ -42,6 +47,7 @@
 #include "nexthop.h"
 #include "nat.h"
 #include "vaddr.h"
+#include "peer.h"
 
 static __always_inline __u8 hsb_iface_zone(__u32 ifindex)
 {
@@ -92,6 +98,8 @@ static __always_inline int hsb_to_zone(void *ctx, const struct hsb_pkt *p,
 /* The same on an interface whose MAC is not known: only a standby
  * virtual MAC is refused. */
 #define HSB_V_ANY_MAC (-4)
+/* Returned by hsb_front() for a frame the peer forwards (lib/peer.h). */
+#define HSB_V_PEER_RX (-5)
 
 /* HSB_V_CONTINUE, or, for a unicast frame to a MAC other than the
  * interface's own (ifc->mac), HSB_V_OTHER_MAC, or HSB_V_ANY_MAC when
@@ -119,8 +127,8 @@ static __always_inline int hsb_dmac_check(void *data, void *data_end,
 /*
  * Front stage, inline in the entry point: global and interface counters,
  * the interface's zone, the destination MAC. Returns HSB_V_PASS
- * (unmanaged interface, heartbeat link), HSB_V_OTHER_MAC, HSB_V_ANY_MAC
- * or HSB_V_CONTINUE, with *from_zone filled in.
+ * (unmanaged interface, heartbeat link), HSB_V_PEER_RX, HSB_V_OTHER_MAC,
+ * HSB_V_ANY_MAC or HSB_V_CONTINUE, with *from_zone filled in.
  */
 static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 				     __u32 *from_zone)
@@ -141,6 +149,9 @@ static __always_inline int hsb_front(void *data, void *data_end, __u32 ifindex,
 		ifs->rx_packets++;
 		ifs->rx_bytes += len;
 	}
+	if ((ifc.flags & HSB_IFACE_F_PEER_LINK) &&
+	    hsb_eth_proto(data, data_end) == HSB_ETH_P_PEER)
+		return HSB_V_PEER_RX;
 	if (ifc.flags & HSB_IFACE_F_HEARTBEAT) {
 		hsb_count(HSB_CNT_HEARTBEAT);
 		return HSB_V_PASS;
@@ -170,11 +181,25 @@ static __always_inline int hsb_front_parse(void *data, void *data_end,
 	return HSB_V_CONTINUE;
 }
 
+/* A packet this host would drop for want of a session (reason): the
+ * peer's, if quick session backup is on and the peer did not send it. */
+static __always_inline int hsb_no_session(__u32 reason, const struct hsb_pkt *p,
+					  __u32 from_zone_in)
+{
+	if (!(from_zone_in & HSB_FLOW_FROM_PEER) && !p->vlan &&
+	    hsb_peer_fwd_on())
+		return HSB_V_PEER;
+	hsb_count(reason);
+	return HSB_V_DROP;
+}
+
 /*
  * Flow stage: sessions, lists, policy, forwarding, for a parsed IP packet.
  * The entry point wraps it in a global (non-inline) function, which the
  * verifier checks once for any *pkt instead of once per parser outcome
  * (IPv6 extension chains, VLAN, protocols multiply into many states).
+ * from_zone_in: the ingress zone, with HSB_FLOW_FROM_PEER for a packet
+ * the peer forwarded (only a session of this host may take it).
  */
 static __always_inline int hsb_flow(void *ctx, void *data, void *data_end,
 				    __u32 ifindex, const struct hsb_pkt *p,
@@ -305,21 +330,23 @@ route:
 	}
 
 first:
+	if (from_zone_in & HSB_FLOW_FROM_PEER) {
+		hsb_count(HSB_CNT_PEER_FWD_NO_SESSION);
+		return HSB_V_DROP;
+	}
 	if (hsb_lists_check(p, data, data_end, now) == HSB_LIST_BLACK)
 		return HSB_V_DROP;
 	switch (p->kind) {
 	case HSB_PK_TCP:
-		if (!hsb_tcp_is_syn(p->tcp_flags)) {
-			hsb_count(HSB_CNT_TCP_NO_SESSION);
-			return HSB_V_DROP;
-		}
+		if (!hsb_tcp_is_syn(p->tcp_flags))
+			return hsb_no_session(HSB_CNT_TCP_NO_SESSION, p,
+					      from_zone_in);
 		break;
 	case HSB_PK_ECHO_REPLY:
-		hsb_count(HSB_CNT_ICMP_NO_SESSION);
-		return HSB_V_DROP;
+		return hsb_no_session(HSB_CNT_ICMP_NO_SESSION, p, from_zone_in);
 	case HSB_PK_ICMP_ERR:
-		hsb_count(HSB_CNT_ICMP_ERR_NO_SESSION);
-		return HSB_V_DROP;
+		return hsb_no_session(HSB_CNT_ICMP_ERR_NO_SESSION, p,
+				      from_zone_in);
 	}
 
 	/* NAT of a first packet: a port reuse keeps the closed session's
@@ -362,8 +389,15 @@ first:
 	if (to_zone < 0)
 		return hsb_forward(p, &fib, fib_rc, data, data_end,
 				   out_ifindex);
-	if (!hsb_policy_eval_g((struct hsb_pkt *)p, from_zone, to_zone, &pol))
+	if (!hsb_policy_eval_g((struct hsb_pkt *)p, from_zone, to_zone, &pol)) {
+		/* a datagram refused as a new flow may be a reply to one
+		 * the peer let out (counted as refused here too); a SYN
+		 * never belongs to an existing session */
+		if (p->kind != HSB_PK_TCP && !replace && !xl &&
+		    hsb_peer_fwd_on() && !p->vlan)
+			return HSB_V_PEER;
 		return HSB_V_DROP;
+	}
 	if (!nt->fnat.kind) {
 		if (hsb_nat_first((struct hsb_pkt *)p, from_zone, to_zone, now,
 				  &nt->fnat))

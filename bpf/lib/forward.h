@@ -48,6 +48,7 @@ enum hsb_verdict {
 	HSB_V_DROP,
 	HSB_V_REDIRECT, /* to out_ifindex */
 	HSB_V_TX, /* back out of the ingress (ARP answers) */
+	HSB_V_PEER, /* no session here: to the peer (lib/peer.h) */
 };
 
 static __always_inline int hsb_dst_is_local_class(const struct hsb_pkt *p,

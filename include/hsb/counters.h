@@ -108,7 +108,22 @@
 	  "virtual MAC of it: another host's (dropped)")                       \
 	X(NAT_BYPASS, "nat_bypass",                                            \
 	  "replies of a translated session sent to its untranslated "          \
-	  "address, around the mapping (dropped)")
+	  "address, around the mapping (dropped)")                             \
+	X(PEER_FWD_TX, "peer_fwd_tx",                                          \
+	  "packets without a session here sent to the peer, which may have "   \
+	  "it (quick session backup)")                                         \
+	X(PEER_FWD_LIMITED, "peer_fwd_limited",                                \
+	  "packets for the peer over the per-CPU budget (dropped)")            \
+	X(PEER_FWD_NO_ROUTE, "peer_fwd_no_route",                              \
+	  "packets for the peer with no route or neighbour to it on the "      \
+	  "heartbeat link (dropped)")                                          \
+	X(PEER_FWD_RX, "peer_fwd_rx",                                          \
+	  "frames the peer sent for a session of this host, untagged")         \
+	X(PEER_FWD_BAD, "peer_fwd_bad",                                        \
+	  "frames from the peer with a bad tag, or not an IP packet it may "   \
+	  "send (dropped)")                                                    \
+	X(PEER_FWD_NO_SESSION, "peer_fwd_no_session",                          \
+	  "packets from the peer without a session here either (dropped)")
 
 enum hsb_counter {
 #define HSB_COUNTER_ENUM(id, name, help) HSB_CNT_##id,

@@ -57,5 +57,8 @@ HSB_ASSERT_SIZE(struct hsb_iface_fast, 24);
 /* The heartbeat link: XDP hands every packet to the kernel untouched (HRP,
  * VGMP hellos); no lists, sessions or policy. */
 #define HSB_IFACE_F_HEARTBEAT (1U << 1)
+/* Frames the peer forwards for sessions of this host (include/hsb/peer.h)
+ * are taken here: the heartbeat link, with quick session backup on. */
+#define HSB_IFACE_F_PEER_LINK (1U << 2)
 
 #endif /* HSB_MAPS_H */

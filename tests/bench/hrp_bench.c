@@ -51,6 +51,7 @@
 #include "hsb/lists.h"
 #include "hsb/policy.h"
 #include "hsb/session.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 #include "datapath/datapath.h"
 #include "datapath/install.h"

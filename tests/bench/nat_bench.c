@@ -36,6 +36,7 @@
 #include "hsb/nat.h"
 #include "hsb/policy.h"
 #include "hsb/session.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
 #include "bench_net.h"

@@ -56,6 +56,7 @@
 #include "hsb/maps.h"
 #include "hsb/policy.h"
 #include "hsb/session.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 #include "../../bpf/bench/rotor.h"
 #include "bench_net.h"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "hsb/maps.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 
 #define LO_IFINDEX 1 /* test runs need a real device; lo always exists */

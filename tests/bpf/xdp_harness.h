@@ -46,6 +46,7 @@
 #include "hsb/lists.h"
 #include "hsb/policy.h"
 #include "hsb/session.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 
 #define T_SESSIONS_MAX 16384

@@ -43,7 +43,7 @@ static const struct hcfg_cmd {
 	CMD(L, IMPL, hrp_enable, "hrp", "enable"),
 	CMD(L, IMPL, hrp_interface, "hrp", "interface"),
 	CMD(L, IMPL, hrp_key, "hrp", "authentication-key"),
-	CMD(L, TODO, hrp_mirror, "hrp", "mirror", "session", "enable"),
+	CMD(L, IMPL, hrp_mirror, "hrp", "mirror", "session", "enable"),
 	CMD(L, IMPL, hrp_auto_sync, "hrp", "auto-sync"),
 	CMD(L, IMPL, hrp_standby, "hrp", "standby-config", "enable"),
 	CMD(L, IMPL, vgmp, "vgmp", "group"),

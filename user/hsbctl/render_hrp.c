@@ -59,6 +59,30 @@ static void render_hrp_config(FILE *out, struct json_object *c)
 	nonzero(out, "bad frames", member(c, "frames_dropped"));
 }
 
+/* Quick session backup: on, configured but waiting for the connection,
+ * or off; what went through the peer either way. */
+static void render_quick_backup(FILE *out, struct json_object *q)
+{
+	if (!q)
+		return;
+	fprintf(out, "quick session backup: %s\n",
+		json_object_get_boolean(member(q, "on")) ?
+			"on" :
+		json_object_get_boolean(member(q, "configured")) ?
+			"off (no connection to the peer)" :
+			"off");
+	fprintf(out,
+		"  via the peer %" PRIu64 " packets sent to it, %" PRIu64
+		" received from it\n",
+		u64(q, "sent"), u64(q, "received"));
+	fprintf(out,
+		"  dropped      %" PRIu64
+		" received without a session here, %" PRIu64 " bad, %" PRIu64
+		" over budget, %" PRIu64 " no route to the peer\n",
+		u64(q, "received_without_session"), u64(q, "received_bad"),
+		u64(q, "over_budget"), u64(q, "no_route_to_peer"));
+}
+
 int render_hrp(FILE *out, struct json_object *r)
 {
 	struct json_object *c = member(r, "connection");
@@ -131,6 +155,7 @@ int render_hrp(FILE *out, struct json_object *r)
 	nonzero(out, "refused", member(in, "refused"));
 	nonzero(out, "bad frames", member(c, "frames_refused"));
 	nonzero(out, "bad records", member(r, "record_frames_refused"));
+	render_quick_backup(out, member(r, "quick_session_backup"));
 	render_hrp_config(out, member(r, "configuration"));
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "ctl_proto.h"
 #include "ctl/ctl_cmd.h"
 #include "hsbd.h"
+#include "datapath/datapath.h"
 #include "datapath/install_prep.h"
 #include "hrp/hrp_config.h"
 #include "hrp/hrp_engine.h"
@@ -174,6 +175,36 @@ static struct json_object *applied_lag(const struct hsb_hrp_info *in)
 	return o;
 }
 
+/* Quick session backup: forwarding through the peer (hrp_mirror.h) and
+ * the datapath's counts of it (include/hsb/counters.h, peer_fwd_*). */
+static struct json_object *quick_backup(struct hsbd *d,
+					const struct hsb_hrp_info *in)
+{
+	static const struct {
+		const char *key;
+		enum hsb_counter id;
+	} counts[] = {
+		{ "sent", HSB_CNT_PEER_FWD_TX },
+		{ "received", HSB_CNT_PEER_FWD_RX },
+		{ "received_without_session", HSB_CNT_PEER_FWD_NO_SESSION },
+		{ "received_bad", HSB_CNT_PEER_FWD_BAD },
+		{ "over_budget", HSB_CNT_PEER_FWD_LIMITED },
+		{ "no_route_to_peer", HSB_CNT_PEER_FWD_NO_ROUTE },
+	};
+	struct json_object *o = json_object_new_object();
+	uint64_t v;
+	size_t i;
+
+	json_object_object_add(
+		o, "configured",
+		json_object_new_boolean(d->cfg->hrp.mirror_session));
+	json_object_object_add(o, "on", json_object_new_boolean(in->mirror_on));
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		if (d->dp && !hsb_datapath_counter(d->dp, counts[i].id, &v))
+			add_u64(o, counts[i].key, v);
+	return o;
+}
+
 static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 		    int words, struct json_object **reply, char *err,
 		    size_t errlen)
@@ -252,6 +283,8 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 		json_object_new_double((double)in.owner->longest_step_ns /
 				       1e6));
 	json_object_object_add(*reply, "ownership", o);
+	json_object_object_add(*reply, "quick_session_backup",
+			       quick_backup(d, &in));
 	json_object_object_add(*reply, "configuration", configuration(d->hrp));
 	return 0;
 }

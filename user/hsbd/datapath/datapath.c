@@ -32,6 +32,7 @@
 #include "firewall/zones.h"
 #include "hsb/maps.h"
 #include "hsb/session.h"
+#include "hsb/peer.h"
 #include "hsb_xdp.skel.h"
 
 #define PROG_NAME "hsb_xdp"
@@ -46,6 +47,7 @@ struct dp_iface {
 	uint32_t zone_id;
 	uint8_t mac[6]; /* its dev_addr as last read; all zero: unknown */
 	enum hsb_xdp_mode mode;
+	uint32_t role; /* HSB_IFACE_F_HEARTBEAT, HSB_IFACE_F_PEER_LINK */
 };
 
 struct hsb_datapath {
@@ -138,7 +140,8 @@ static int write_iface_map(struct hsb_datapath *dp, struct dp_iface *ifc)
 	struct hsb_iface val = {
 		.slot = slot_of(dp, ifc),
 		.zone_id = ifc->zone_id,
-		.flags = ifc->generic ? HSB_IFACE_F_XDP_GENERIC : 0,
+		.flags = (ifc->generic ? HSB_IFACE_F_XDP_GENERIC : 0) |
+			 ifc->role,
 	};
 	int ret;
 
@@ -382,7 +385,8 @@ static void release_iface(struct hsb_datapath *dp, struct dp_iface *ifc)
 }
 
 static int add_iface(struct hsb_datapath *dp, const struct hsb_config *cfg,
-		     const struct hsb_cfg_iface *want, char *err, size_t errlen)
+		     const struct hsb_cfg_iface *want, uint32_t role, char *err,
+		     size_t errlen)
 {
 	struct dp_iface *ifc = alloc_slot(dp);
 	char why[200];
@@ -403,6 +407,7 @@ static int add_iface(struct hsb_datapath *dp, const struct hsb_config *cfg,
 	snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
 	ifc->zone_id = hsb_zone_id(cfg, want->zone);
 	ifc->mode = want->xdp_mode;
+	ifc->role = role;
 	ifc->used = true;
 	refresh_mac(ifc);
 	/* Entry first, so the very first packet is accounted. */
@@ -434,6 +439,44 @@ static const struct hsb_cfg_iface *cfg_iface(const struct hsb_config *cfg,
 		if (!strcmp(cfg->ifaces[i].name, name))
 			return &cfg->ifaces[i];
 	return NULL;
+}
+
+/*
+ * The heartbeat link takes hsb_xdp too when quick session backup is on:
+ * the peer forwards frames for this host's sessions over it (include/
+ * hsb/peer.h). Everything else on it passes untouched (HEARTBEAT), unless
+ * it is also a zone's interface. Fills *hb and returns it, or NULL.
+ */
+static const struct hsb_cfg_iface *peer_link(const struct hsb_config *cfg,
+					     struct hsb_cfg_iface *hb)
+{
+	if (!cfg->hrp.mirror_session || !cfg->hrp.has_link)
+		return NULL;
+	memset(hb, 0, sizeof(*hb));
+	snprintf(hb->name, sizeof(hb->name), "%s", cfg->hrp.ifname);
+	hb->xdp_mode = HSB_XDP_MODE_AUTO;
+	return hb;
+}
+
+/* The configuration's wish for interface name: a zone's interface, the
+ * peer link, both or neither (NULL). *role gets the link's flags. */
+static const struct hsb_cfg_iface *wanted(const struct hsb_config *cfg,
+					  const char *name,
+					  struct hsb_cfg_iface *hb,
+					  uint32_t *role)
+{
+	const struct hsb_cfg_iface *want = cfg_iface(cfg, name);
+	const struct hsb_cfg_iface *link = peer_link(cfg, hb);
+
+	*role = 0;
+	if (link && !strcmp(link->name, name)) {
+		*role = HSB_IFACE_F_PEER_LINK;
+		if (!want) {
+			*role |= HSB_IFACE_F_HEARTBEAT;
+			want = link;
+		}
+	}
+	return want;
 }
 
 /* Whether an attached interface can stay as it is under a wanted mode. An
@@ -469,7 +512,9 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 {
 	struct hsb_datapath *dp = d->dp;
 	const struct hsb_cfg_iface *want;
-	unsigned int i;
+	struct hsb_cfg_iface hb;
+	unsigned int i, n;
+	uint32_t role;
 	int ret;
 
 	/* Drop what the configuration no longer has, or has in another XDP
@@ -479,24 +524,31 @@ static int dp_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 
 		if (!ifc->used)
 			continue;
-		want = cfg_iface(cfg, ifc->name);
+		want = wanted(cfg, ifc->name, &hb, &role);
 		if (!want || !mode_satisfies(want->xdp_mode, ifc) ||
 		    recreated(ifc))
 			release_iface(dp, ifc);
 		else
 			ifc->mode = want->xdp_mode;
 	}
-	for (i = 0; i < cfg->n_ifaces; i++) {
+	/* the zones' interfaces, then the peer link if it is none of them */
+	n = cfg->n_ifaces + !!peer_link(cfg, &hb);
+	for (i = 0; i < n; i++) {
+		const char *name = i < cfg->n_ifaces ? cfg->ifaces[i].name :
+						       cfg->hrp.ifname;
 		struct dp_iface *ifc;
 
-		want = &cfg->ifaces[i];
+		if (i == cfg->n_ifaces && cfg_iface(cfg, name))
+			break;
+		want = wanted(cfg, name, &hb, &role);
 		ifc = find_iface(dp, want->name);
 		if (!ifc) {
-			ret = add_iface(dp, cfg, want, err, errlen);
+			ret = add_iface(dp, cfg, want, role, err, errlen);
 			if (ret)
 				return ret;
 			continue;
 		}
+		ifc->role = role;
 		snprintf(ifc->zone, sizeof(ifc->zone), "%s", want->zone);
 		ifc->zone_id = hsb_zone_id(cfg, want->zone);
 		refresh_mac(ifc);
@@ -646,6 +698,20 @@ static void nh_seed(struct hsb_datapath *dp)
 	if (!gen)
 		gen = 1;
 	__atomic_store_n(&dp->skel->bss->hsb_nh_gen, gen, __ATOMIC_RELEASE);
+}
+
+void hsb_datapath_set_peer_fwd(struct hsb_datapath *dp,
+			       const struct hsb_peer_fwd *fwd)
+{
+	struct hsb_peer_fwd *b = &dp->skel->bss->hsb_peer_fwd;
+
+	/* off while the rest changes, and on (if it is) last */
+	__atomic_store_n(&b->on, 0, __ATOMIC_SEQ_CST);
+	b->ifindex = fwd->ifindex;
+	b->family = fwd->family;
+	memcpy(b->addr, fwd->addr, sizeof(b->addr));
+	b->per_ms = fwd->per_ms;
+	__atomic_store_n(&b->on, fwd->on, __ATOMIC_SEQ_CST);
 }
 
 void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip)

@@ -16,6 +16,7 @@
 
 struct hsbd;
 struct hsb_datapath;
+struct hsb_peer_fwd;
 
 /* Live view of one attached interface, for `show interfaces`. */
 struct hsb_dp_iface_info {
@@ -75,6 +76,10 @@ void hsb_datapath_nh_bump(struct hsb_datapath *dp);
 
 /* Set the NAT lookups the datapath may leave out (hsb_nat_skip,
  * include/hsb/nat.h). One store. */
+/* Forwarding through the peer for quick session backup (include/hsb/
+ * peer.h): where the peer is and whether it is on; on is stored last. */
+void hsb_datapath_set_peer_fwd(struct hsb_datapath *dp,
+			       const struct hsb_peer_fwd *fwd);
 void hsb_datapath_set_nat_skip(struct hsb_datapath *dp, uint32_t skip);
 uint32_t hsb_datapath_nat_skip(struct hsb_datapath *dp);
 /* The hsb_nat_skip word itself, for a writer that only ever clears bits

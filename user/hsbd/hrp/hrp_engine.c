@@ -21,6 +21,7 @@
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_fresh.h"
 #include "hrp/hrp_lag.h"
+#include "hrp/hrp_mirror.h"
 #include "hrp/hrp_link.h"
 #include "hrp/hrp_stale.h"
 #include "ha/switchover.h"
@@ -49,6 +50,7 @@ enum bulk_phase {
 struct hsb_hrp {
 	struct hsbd *d;
 	struct hsb_cfg_hrp cfg; /* what the link runs with */
+	bool mirror_on; /* forwarding to the peer (hrp_mirror.h) */
 	struct hrp_link *link;
 	struct hsb_bus_sub *sub;
 	struct hsb_install inst;
@@ -614,6 +616,7 @@ static void on_up(void *ctx, const struct hrp_hello *peer)
 	struct hsb_hrp *h = ctx;
 
 	(void)peer;
+	h->mirror_on = hrp_mirror_set(h->d->dp, &h->d->cfg->hrp, true);
 	/* a host that starts standby yields what its maps kept from an
 	 * earlier run before the peer's batch backup arrives: the active
 	 * peer's records must replace them, not be refused as local */
@@ -631,6 +634,7 @@ static void on_down(void *ctx, const char *why)
 	struct hsb_hrp *h = ctx;
 
 	(void)why;
+	h->mirror_on = hrp_mirror_set(h->d->dp, &h->d->cfg->hrp, false);
 	bulk_stop(h);
 	h->rx_bulk_open = false; /* an unfinished one lists nothing */
 	hrp_config_link_down(h->cfgsync);
@@ -780,6 +784,8 @@ static void engine_free(struct hsb_hrp *h)
 
 static void hrp_stop(struct hsbd *d)
 {
+	if (d->hrp)
+		hrp_mirror_set(d->dp, NULL, false);
 	engine_free(d->hrp);
 	d->hrp = NULL;
 }
@@ -893,6 +899,7 @@ static int hrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 		return -1;
 	}
 	d->hrp = h;
+	h->mirror_on = hrp_mirror_set(d->dp, c, hrp_link_is_up(h->link));
 	return 0;
 }
 
@@ -966,6 +973,7 @@ void hsb_hrp_info(const struct hsb_hrp *v, struct hsb_hrp_info *out)
 	out->owner = &v->owner;
 	out->owner_pass_running = v->pass != NULL;
 	out->backup_complete = v->backup_complete;
+	out->mirror_on = v->mirror_on;
 	hrp_lag_quantiles(&v->lag, now_ns(), &out->lag);
 	out->lag_stats = &v->lag;
 	if (out->bulk_running)

@@ -80,6 +80,7 @@ struct hsb_hrp_info {
 	const struct hrp_owner_stats *owner;
 	bool owner_pass_running; /* a claim or yield under way */
 	bool backup_complete;
+	bool mirror_on; /* quick session backup forwarding (hrp_mirror.h) */
 	struct hrp_lag_q lag; /* applied lag, the last minute */
 	const struct hrp_lag *lag_stats;
 	/* the batch backup under way (bulk_running) */
