@@ -26,6 +26,9 @@ of the docs (the bytes the unit tests assert), stdlib only.
                     frames 46-52: the HELLO and the CONFIG offer of
                     docs/hrp.md "CONFIG payload" (frame 49), then a
                     CONFIG result refusing it with a reason (frame 51);
+                    frame 53: a TCP SYN+ACK forwarded to the peer by
+                    quick session backup (ethertype 0x88B5, zone 3);
+                    frame 54: the same with tag version 2;
   reasons.txt       "FRAME REASON" for frames 11-18, 22 and 27: the
                     reason hsbd counts each under.
 """
@@ -248,6 +251,17 @@ def vgmp_frames(doc):
     return frames
 
 
+def peer_frames():
+    """A SYN+ACK from the server 192.0.2.80:80 to the client 10.0.0.5:40000
+    as quick session backup forwards it (include/hsb/peer.h): tagged
+    with version 1 and zone 3, then with version 2 (refused)."""
+    seg = tcp("192.0.2.80", "10.0.0.5", 80, 40000, 7000, 1001, 0x12, b"")
+    pkt = ipv4("192.0.2.80", "10.0.0.5", 6, seg, 77)
+    ma, mb = b"\x02\0\0\0\0\x01", b"\x02\0\0\0\0\x02"
+    return [mb + ma + b"\x88\xb5" + bytes([v, 3]) + b"\x08\x00" + pkt
+            for v in (1, 2)]
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -276,6 +290,7 @@ def main():
                                  bytes(32)])
     offer, result = config_frames()
     frames += tcp_stream(40400, [hrp_hello + offer, result])
+    frames += peer_frames()
     write_pcap(os.path.join(out, "examples.pcap"), frames)
     with open(os.path.join(out, "reasons.txt"), "w") as f:
         f.write("".join(f"{n} {r}\n" for n, r in reasons))

@@ -10,7 +10,9 @@
 #     frames with every field right; the VGMP worked example of
 #     docs/vgmp.md decodes field for field; a zlib-compressed BULK_CHUNK
 #     is inflated into its records; the CONFIG offer of docs/hrp.md and
-#     a refusing result decode field for field; datagrams, streams and chunks hsbd
+#     a refusing result decode field for field; a packet quick session
+#     backup forwards to the peer decodes as the tag and the TCP segment
+#     inside; datagrams, streams and chunks hsbd
 #     drops are flagged with the reason hsbd counts, without a Lua error;
 # (c) the port preferences move the dissectors.
 . "$(dirname "$0")/lib.sh"
@@ -227,7 +229,8 @@ check "tshark decodes it" ts -r "$T_DIR/examples.pcap" -T fields -E header=y \
 	-e hrp.rec.table -e hrp.rec.public -e hrp.rec.inside -e hrp.flags.zlib -e hrp.chunk.raw_length -e hrp.ack.seq \
 	-e hrp.cfg.kind -e hrp.cfg.flags -e hrp.cfg.status -e hrp.cfg.generation \
 	-e hrp.cfg.digest -e hrp.cfg.total -e hrp.cfg.offset -e hrp.cfg.text \
-	-e hrp.cfg.reason \
+	-e hrp.cfg.reason -e hsbpeer.version -e hsbpeer.zone -e hsbpeer.type \
+	-e ip.src -e ip.dst -e tcp.flags \
 	-e _ws.expert.message -e _ws.col.Info
 cp "$T_DIR/last.out" "$T_DIR/examples.tsv"
 check "tshark shows the detail view" ts -r "$T_DIR/examples.pcap" -V
@@ -292,6 +295,16 @@ same "a CONFIG result: refused, with the reason" \
 	"2 3 3 zone 'dmz9': not here CONFIG result gen 3 refused: zone 'dmz9': not here seq 2" \
 	"$(ex 51 hrp.cfg.kind hrp.cfg.status hrp.cfg.generation hrp.cfg.reason \
 		_ws.col.Info)"
+echo "   quick session backup: a packet forwarded to the peer (ethertype 0x88B5)"
+same "the tag, then the SYN+ACK inside decoded as TCP" \
+	"TCP 1 3 0x0800 192.0.2.80 10.0.0.5 0x0012" \
+	"$(ex 53 _ws.col.Protocol hsbpeer.version hsbpeer.zone hsbpeer.type \
+		ip.src ip.dst tcp.flags)"
+same "the info column says it came via the peer" "[via peer, zone 3] 80" \
+	"$(ex 53 _ws.col.Info | cut -d' ' -f1-5)"
+same "a tag of another version: flagged as hsbd drops it, nothing inside" \
+	"hsbpeer 2  peer_fwd_bad: version or type hsbd does not take" \
+	"$(ex 54 _ws.col.Protocol hsbpeer.version ip.src _ws.expert.message)"
 same "the offer's flags by name in the detail view" \
 	"Offer flags: 0x07 (first|last|HRP_M)" \
 	"$(awk '/^Frame [0-9]+:/ { f = $2 == "49:" } f' "$T_DIR/examples.txt" |

@@ -6,6 +6,9 @@ heartbeat link between the two hosts.
   VGMP  group hellos and ACKs, UDP port 18514 (docs/vgmp.md, "Wire format")
   HRP   state-backup frames, TCP port 18514 (docs/hrp.md, "Wire format"),
         reassembled across TCP segments
+  hsbpeer  packets forwarded to the peer by quick session backup,
+        ethertype 0x88B5 (docs/hrp.md, "Quick session backup"): the tag,
+        then the packet inside decoded as usual
 
 Use it for one run:
 
@@ -32,8 +35,8 @@ as `authentication` (wrong key, altered) or `replay` / `sequence`. What
 hsbd would drop for any other reason is flagged with expert info named
 after hsbd's counter (`bad-magic`, `bad-length`, ...).
 
-Fields are named vgmp.* and hrp.*; list them with
-`tshark -G fields -X lua_script:tools/wireshark/hsb.lua | grep -P '\t(vgmp|hrp)\.'`
+Fields are named vgmp.*, hrp.* and hsbpeer.*; list them with
+`tshark -G fields -X lua_script:tools/wireshark/hsb.lua | grep -P '\t(vgmp|hrp|hsbpeer)\.'`
 (-G first). Expert infos are filterable as vgmp.bad_length, hrp.bad_magic, ...
 tests/integration/test_wireshark.sh checks this file against a live capture
 of two hsbd and against the worked examples of the docs.
@@ -867,6 +870,55 @@ function hrp.dissector(tvb, pinfo, tree)
 	return dissect_tcp_pdus(tvb, tree, HRP_HDR_LEN, hrp_pdu_len, hrp_pdu,
 		true)
 end
+
+-- ---------------------------------------------------------------------
+-- hsbpeer: a packet quick session backup forwards to the peer
+-- (include/hsb/peer.h): version, the sender's ingress zone, the packet's
+-- own ethertype, then the packet, handed to the dissector of that type.
+
+local HSB_ETH_P_PEER = 0x88B5
+local hsbpeer = Proto("hsbpeer", "hsb forwarded to the peer (quick session backup)")
+local peer_f = {
+	version = ProtoField.uint8("hsbpeer.version", "Version", base.DEC),
+	zone = ProtoField.uint8("hsbpeer.zone", "Ingress zone", base.DEC),
+	type = ProtoField.uint16("hsbpeer.type", "Type", base.HEX),
+}
+hsbpeer.fields = peer_f
+local peer_ef = {
+	bad = ProtoExpert.new("hsbpeer.bad", "peer_fwd_bad", expert.group.MALFORMED,
+		expert.severity.ERROR),
+}
+hsbpeer.experts = peer_ef
+
+function hsbpeer.dissector(tvb, pinfo, tree)
+	local t = tree:add(hsbpeer, tvb(0, math.min(4, tvb:len())))
+	pinfo.cols.protocol = "hsbpeer"
+	if tvb:len() < 4 then
+		t:add_proto_expert_info(peer_ef.bad, "peer_fwd_bad: truncated tag")
+		return tvb:len()
+	end
+	local version = tvb(0, 1):uint()
+	local inner = tvb(2, 2):uint()
+	t:add(peer_f.version, tvb(0, 1))
+	t:add(peer_f.zone, tvb(1, 1))
+	t:add(peer_f.type, tvb(2, 2))
+	if version ~= 1 or (inner ~= 0x0800 and inner ~= 0x86DD) then
+		t:add_proto_expert_info(peer_ef.bad,
+			"peer_fwd_bad: version or type hsbd does not take")
+		pinfo.cols.info = string.format(
+			"forwarded to the peer: version %d, type 0x%04x (dropped)",
+			version, inner)
+		return tvb:len()
+	end
+	local d = DissectorTable.get("ethertype"):get_dissector(inner)
+	if d and tvb:len() > 4 then
+		d:call(tvb(4):tvb(), pinfo, tree)
+	end
+	pinfo.cols.info:prepend("[via peer, zone " .. tvb(1, 1):uint() .. "] ")
+	return tvb:len()
+end
+
+DissectorTable.get("ethertype"):add(HSB_ETH_P_PEER, hsbpeer)
 
 -- ---------------------------------------------------------------------
 -- registration: the default port, moved by the preferences
