@@ -50,16 +50,28 @@ static __always_inline int hsb_rb_live(const void *rec)
 	return live;
 }
 
-/* Hand a filled record to the reader; wake it only once a batch is
- * pending (include/hsb/events.h: hsbd also polls on a timer). */
+/* When XDP last forced a wakeup of the reader (any CPU; a lost update
+ * between CPUs costs one extra wakeup at most). */
+__u64 hsb_ev_woken_ns;
+
+/* The submit flags for a record made at now: wake the reader when a batch
+ * is pending or none was woken for HSB_EVENTS_WAKE_NS
+ * (include/hsb/events.h: hsbd also polls on a timer). */
+static __always_inline __u64 hsb_ev_wake_flags(__u64 now)
+{
+	if ((__s64)(now - *(volatile __u64 *)&hsb_ev_woken_ns) <
+		    (__s64)HSB_EVENTS_WAKE_NS &&
+	    bpf_ringbuf_query(&hsb_events, BPF_RB_AVAIL_DATA) <
+		    HSB_EVENTS_WAKEUP_BYTES)
+		return BPF_RB_NO_WAKEUP;
+	*(volatile __u64 *)&hsb_ev_woken_ns = now;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/* Hand a filled record to the reader. */
 static __always_inline void hsb_ev_submit(struct hsb_session_event *ev)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
-	if (bpf_ringbuf_query(&hsb_events, BPF_RB_AVAIL_DATA) >=
-	    HSB_EVENTS_WAKEUP_BYTES)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(ev, flags);
+	bpf_ringbuf_submit(ev, hsb_ev_wake_flags(ev->hdr.ts_ns));
 	hsb_count(HSB_CNT_EVENTS);
 }
 

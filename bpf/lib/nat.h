@@ -578,8 +578,6 @@ static __always_inline void hsb_nat_ev_submit(struct hsb_nat_event *ev,
 					      const struct hsb_nat_entry *v,
 					      __u64 now)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
 	ev->hdr.type = HSB_EV_NAT_CREATE;
 	ev->hdr.len = sizeof(*ev);
 	ev->hdr.pad = 0;
@@ -588,10 +586,7 @@ static __always_inline void hsb_nat_ev_submit(struct hsb_nat_event *ev,
 	__builtin_memset(ev->nat.pad, 0, sizeof(ev->nat.pad));
 	__builtin_memcpy(&ev->nat.key, k, sizeof(*k));
 	__builtin_memcpy(&ev->nat.val, v, sizeof(*v));
-	if (bpf_ringbuf_query(&hsb_events, BPF_RB_AVAIL_DATA) >=
-	    HSB_EVENTS_WAKEUP_BYTES)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(ev, flags);
+	bpf_ringbuf_submit(ev, hsb_ev_wake_flags(now));
 	hsb_count(HSB_CNT_EVENTS);
 }
 

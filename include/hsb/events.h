@@ -56,14 +56,21 @@ struct hsb_nat_event {
 HSB_ASSERT_SIZE(struct hsb_nat_event, 72);
 
 /*
- * Wakeups: XDP submits records without waking the reader until this many
- * bytes are pending (then it forces one). A wakeup is an irq_work, a
- * self-interrupt costing microseconds in a VM, which would otherwise be
- * paid for every record whenever the reader keeps up. hsbd must therefore
- * also consume the ring on a timer, every HSB_EVENTS_POLL_MS at most: that
- * bounds the delay of a record reaching the peer.
+ * Wakeups: XDP submits records without waking the reader unless this many
+ * bytes are pending or HSB_EVENTS_WAKE_NS passed since the last wakeup it
+ * forced (then it forces one). A wakeup is an irq_work, a self-interrupt
+ * costing microseconds in a VM, which would otherwise be paid for every
+ * record whenever the reader keeps up; so a lone record wakes hsbd at
+ * once, and a stream at most about once a millisecond (the records'
+ * clock is the coarse one: once a tick, 250/s at HZ=250). hsbd reads again
+ * HSB_EVENTS_BUSY_POLL_MS after a read that found records (the tail of
+ * a burst that woke no one), and every HSB_EVENTS_POLL_MS regardless:
+ * together they bound the delay of a record reaching the peer to about
+ * a millisecond while records flow, for at most ~2000 wakeups a second.
  */
 #define HSB_EVENTS_WAKEUP_BYTES (HSB_EVENTS_RING_SIZE / 16)
+#define HSB_EVENTS_WAKE_NS 1000000ULL
+#define HSB_EVENTS_BUSY_POLL_MS 1
 #define HSB_EVENTS_POLL_MS 10
 
 /* A session emits a REFRESH record when its last record is older than

@@ -2,12 +2,15 @@
 /*
  * hsb_xdp change records: NEW on create, UPDATE per state change (none
  * without one), REFRESH of long-lived sessions, DIRTY cleared by a
- * record that gets out; and the proof that a full ring loses no state:
+ * record that gets out; a lone record waking the reader, a second within
+ * a millisecond not; and the proof that a full ring loses no state:
  * with a one-page ring, every session is either in a record hsbd's
  * collector published on the bus with its current state or marked
  * HSB_SESS_F_DIRTY, and a pass of hsbd's sweeper re-emits the dirty
  * entries on the same bus, leaving 0 sessions missing.
  */
+#include <sys/epoll.h>
+
 #include "xdp_harness.h"
 #include "clock.h"
 #include "config.h"
@@ -55,6 +58,56 @@ static void test_new_record_is_the_entry(void **state)
 	/* more packets, same state: no record */
 	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
 	assert_int_equal(t_drain(f), 0);
+	t_session_del(f, &s);
+}
+
+/* Whether the ring woke a reader (epoll on libbpf's ring fd) since the
+ * last call, within 50 ms (a wakeup is an irq_work: it runs shortly after
+ * the program, not in it): drains the ring, then asks again so the next
+ * answer is about new wakeups only (epoll re-checks a ready fd's data,
+ * not its wakeups). */
+static int woken(struct t_fixture *f)
+{
+	struct epoll_event e;
+	int n;
+
+	n = epoll_wait(ring_buffer__epoll_fd(f->rb), &e, 1, 50);
+	t_drain(f);
+	assert_int_equal(epoll_wait(ring_buffer__epoll_fd(f->rb), &e, 1, 0), 0);
+	return n;
+}
+
+/* A lone record wakes the reader at once; a second within
+ * HSB_EVENTS_WAKE_NS of the wakeup does not (include/hsb/events.h). */
+static void test_wakeups(void **state)
+{
+	struct t_fixture *f = *state;
+	struct t_spec s = udp(150);
+
+	t_events_reset(f);
+	woken(f);
+	f->skel->bss->hsb_ev_woken_ns = 0;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(woken(f), 1);
+	assert_true(f->skel->bss->hsb_ev_woken_ns > 0);
+	/* a wakeup "just now" (later than the record, so that however
+	 * late this thread runs it is within HSB_EVENTS_WAKE_NS): the next
+	 * record does not wake */
+	f->skel->bss->hsb_ev_woken_ns = t_now_ns() + 1000 * HSB_EVENTS_WAKE_NS;
+	s.sport++;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(woken(f), 0);
+	/* later it does (the datapath's clock is the coarse one, up to a
+	 * tick - 10 ms at HZ=100 - behind this thread's) */
+	f->skel->bss->hsb_ev_woken_ns = t_now_ns() - 50 * HSB_EVENTS_WAKE_NS;
+	s.sport++;
+	assert_int_equal(t_send(f, &s, f->if_in), XDP_REDIRECT);
+	assert_int_equal(woken(f), 1);
+	assert_int_equal(f->n_events, 3);
+	t_session_del(f, &s);
+	s.sport--;
+	t_session_del(f, &s);
+	s.sport--;
 	t_session_del(f, &s);
 }
 
@@ -316,6 +369,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_record_is_the_entry),
+		cmocka_unit_test(test_wakeups),
 		cmocka_unit_test(test_refresh_long_lived),
 		cmocka_unit_test(test_record_clears_dirty),
 		cmocka_unit_test(test_ring_overflow_loses_nothing),

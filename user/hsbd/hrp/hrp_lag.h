@@ -5,9 +5,10 @@
  * The peer acknowledges each RECORDS frame once it has applied it (an ACK
  * frame carrying the frame's sequence number). The sender remembers, per
  * frame in flight, the monotonic time its oldest record was emitted (the
- * record's ring timestamp: XDP's bpf_ktime_get_ns(), so the ring, the
- * bus, the frame's 1 ms gathering, the wire, the peer's install and the
- * ACK's way back are all in it). When the ACK arrives, lag = now - that
+ * record's ring timestamp, so the ring, the bus, the frame's 1 ms
+ * gathering, the wire, the peer's install and the ACK's way back are all
+ * in it; XDP's clock is the coarse monotonic one, up to a tick behind
+ * hsbd's reading of it, which a sample overstates by at most). When the ACK arrives, lag = now - that
  * time, for every frame up to the acknowledged sequence. It is the worst
  * record of each frame, and an upper bound by the ACK's one-way delay.
  *

@@ -17,6 +17,7 @@ struct hsb_collector {
 	struct ring_buffer *rb;
 	struct hsb_watch *watch;
 	struct hsb_timer *poll;
+	struct hsb_timer *busy; /* a read soon after one that found records */
 	uint64_t malformed;
 	unsigned int budget; /* records left in this read */
 	uint64_t now; /* when this read began */
@@ -126,6 +127,11 @@ int hsb_collector_read(struct hsb_collector *c)
 	if (n < 0)
 		hsb_log_ratelimited(HSB_LOG_ERR, "events: ring read: %s",
 				    strerror(-n));
+	/* Records flow: look again shortly for the end of a burst, which
+	 * XDP may not have woken us for (include/hsb/events.h). Re-armed by
+	 * every such read, so it fires only once they stop. */
+	if (n > 0)
+		hsb_timer_arm(c->busy, HSB_EVENTS_BUSY_POLL_MS, 0);
 	return n;
 }
 
@@ -138,8 +144,8 @@ static void ring_ready(struct hsb_loop *loop, int fd, uint32_t events,
 	hsb_collector_read(ctx);
 }
 
-/* XDP wakes the reader only once HSB_EVENTS_WAKEUP_BYTES are pending
- * (include/hsb/events.h): the timer bounds the delay of a lone record. */
+/* XDP does not wake the reader for every record (include/hsb/events.h):
+ * the timers bound the delay of the records it did not wake us for. */
 static void poll_tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 {
 	(void)loop;
@@ -161,7 +167,8 @@ struct hsb_collector *hsb_collector_new(struct hsb_loop *loop,
 	c->watch = hsb_loop_watch(loop, ring_buffer__epoll_fd(c->rb), EPOLLIN,
 				  ring_ready, c);
 	c->poll = hsb_timer_new(loop, poll_tick, c);
-	if (!c->watch || !c->poll ||
+	c->busy = hsb_timer_new(loop, poll_tick, c);
+	if (!c->watch || !c->poll || !c->busy ||
 	    hsb_timer_arm(c->poll, HSB_EVENTS_POLL_MS, HSB_EVENTS_POLL_MS))
 		goto fail;
 	return c;
@@ -174,6 +181,7 @@ void hsb_collector_free(struct hsb_collector *c)
 {
 	if (!c)
 		return;
+	hsb_timer_free(c->busy);
 	hsb_timer_free(c->poll);
 	hsb_watch_free(c->watch);
 	ring_buffer__free(c->rb);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only
  *
  * The collector: reads change records from the hsb_events ring buffer
- * (include/hsb/events.h) in the event loop - when XDP wakes it, and every
- * HSB_EVENTS_POLL_MS since XDP batches its wakeups - checks each one (a
+ * (include/hsb/events.h) in the event loop - when XDP wakes it, a
+ * millisecond after a read that found records, and every
+ * HSB_EVENTS_POLL_MS, since XDP batches its wakeups - checks each one (a
  * malformed record is dropped and counted, never trusted) and publishes
  * what one read yields on the bus (records/bus.h) in batches of at most
  * HSB_RECORD_BUF_MAX. Records hsbd makes itself take the same bus, so a
