@@ -14,7 +14,7 @@
 # p50 and p99 of the handshake within 1 ms of the symmetric run's; with
 # source NAT too (a pool fwA allocates from, the replies to it arriving
 # at fwB). The control: with mirroring off the same handshakes wait for
-# the SYN to be sent again.
+# the SYN to be sent again. Forwarding stops when the peer dies.
 . "$(dirname "$0")/lib.sh"
 HA_NAT=0
 . "$(dirname "$0")/ha_lib.sh"
@@ -130,5 +130,14 @@ check "without it, most handshakes needed the SYN again" \
 	test "$(field off '["slow"]')" -ge 15
 check "fwB dropped their replies (tcp_no_session)" \
 	test "$(counter B tcp_no_session)" -ge 15
+
+echo "-- on again; the peer dies: nothing more is sent to it"
+for n in A B; do
+	ctl "$n" config 'hrp mirror session enable' >/dev/null
+done
+check "fwB forwards to the peer again" wait_for 3 sh -c "'$HSBCTL' -s '$(ha_sock B)' show hrp | grep -q 'quick session backup: on'"
+ha_kill A
+check "fwB stops when the hrp connection goes" wait_for 10 sh -c "'$HSBCTL' -s '$(ha_sock B)' show hrp | grep -q 'quick session backup: off (no connection to the peer)'"
+check "and says so in JSON" test "$(ctl B -j show hrp | json_get 'd["quick_session_backup"]["on"]')" = False
 
 hsb_test_done
