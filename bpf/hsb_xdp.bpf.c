@@ -13,6 +13,7 @@
 
 #include "lib/maps.h"
 #include "lib/datapath.h"
+#include "lib/recheck.h"
 
 /* Global, so verified once (see hsb_flow()). */
 __noinline int hsb_xdp_flow(struct xdp_md *ctx, struct hsb_pkt *pkt,
@@ -264,6 +265,38 @@ int hsb_install_batch(struct hsb_install_batch_args *a)
 		bpf_loop(l.n - l.start, install_one, &l, 0);
 	a->done = l.done;
 	a->err = l.b ? l.err : -2;
+	return 0;
+}
+
+/* One entry, global: verified once, not once per iteration of the loop
+ * below. */
+__noinline int hsb_recheck_ent_g(struct hsb_recheck_ent *e)
+{
+	if (!e)
+		return 0;
+	return hsb_recheck_one(e);
+}
+
+/*
+ * hsb_recheck: hsbd's policy recheck of live sessions (include/hsb/
+ * policy.h): entries 0 .. n-1 of hsb_recheck_buf judged by the current
+ * policy; permitted is how many it permits.
+ */
+SEC("syscall")
+int hsb_recheck(struct hsb_recheck_args *a)
+{
+	struct hsb_recheck_buf *b;
+	__u32 zero = 0, n = a->n, i, permitted = 0;
+
+	b = bpf_map_lookup_elem(&hsb_recheck_buf, &zero);
+	if (!b)
+		return -2;
+	for (i = 0; i < HSB_RECHECK_BATCH; i++) {
+		if (i >= n)
+			break;
+		permitted += hsb_recheck_ent_g(&b->e[i]);
+	}
+	a->permitted = permitted;
 	return 0;
 }
 

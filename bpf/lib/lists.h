@@ -11,8 +11,8 @@
  * The lists are consulted on packets that found no session: the first
  * packet of every flow and every packet of a flood that never gets one.
  * Established sessions skip both tries (two LPM walks per packet would be
- * most of the fast path's budget); hsbd deletes the sessions of a source
- * when it blacklists it.
+ * most of the fast path's budget); hsbd ends the sessions a source
+ * started when it blacklists it (user/hsbd/sessions/session_recheck.h).
  */
 #ifndef HSB_BPF_LIB_LISTS_H
 #define HSB_BPF_LIB_LISTS_H

@@ -111,40 +111,50 @@ struct hsb_policy_result {
 	__u8 permit;
 };
 
+/* The walk: c->hit is the deciding slot ((__u32)-1: none), c->action and
+ * c->rule_id its rule's. Counts nothing. */
+static __always_inline void hsb_policy_walk(const struct hsb_pkt *p,
+					    __u8 from_zone, __u8 to_zone,
+					    struct hsb_policy_ctx *c)
+{
+	struct hsb_policy_ctl *ctl;
+	__u32 zero = 0, active, n;
+
+	c->hit = (__u32)-1;
+	ctl = bpf_map_lookup_elem(&hsb_policy_ctl, &zero);
+	if (!ctl)
+		return;
+	__builtin_memcpy(c->saddr, p->saddr, 16);
+	__builtin_memcpy(c->daddr, p->daddr, 16);
+	/* Read the half once: base and length must come from one flip. */
+	active = *(volatile __u32 *)&ctl->active & 1;
+	c->base = active * HSB_MAX_RULES;
+	n = ctl->n_rules[active];
+	c->n = n > HSB_MAX_RULES ? HSB_MAX_RULES : n;
+	c->from_zone = from_zone;
+	c->to_zone = to_zone;
+	c->proto = p->proto;
+	c->family = p->family;
+	c->dport = (p->kind == HSB_PK_TCP || p->kind == HSB_PK_UDP) ? p->dport :
+								      0;
+	c->action = HSB_ACTION_DENY;
+	c->rule_id = 0;
+	c->pad[0] = c->pad[1] = c->pad[2] = 0;
+	if (c->n)
+		bpf_loop(c->n, hsb_policy_step, c, 0);
+}
+
 /* Evaluate the policy for a first packet; counts the decision. */
 static __always_inline int hsb_policy_eval(const struct hsb_pkt *p,
 					   __u8 from_zone, __u8 to_zone,
 					   struct hsb_policy_result *res)
 {
 	struct hsb_policy_ctx c;
-	struct hsb_policy_ctl *ctl;
-	__u32 zero = 0, active, n;
 	__u64 *hits;
 
 	res->rule_id = 0;
 	res->permit = 0;
-	ctl = bpf_map_lookup_elem(&hsb_policy_ctl, &zero);
-	if (!ctl)
-		goto deny;
-	__builtin_memcpy(c.saddr, p->saddr, 16);
-	__builtin_memcpy(c.daddr, p->daddr, 16);
-	/* Read the half once: base and length must come from one flip. */
-	active = *(volatile __u32 *)&ctl->active & 1;
-	c.base = active * HSB_MAX_RULES;
-	n = ctl->n_rules[active];
-	c.n = n > HSB_MAX_RULES ? HSB_MAX_RULES : n;
-	c.hit = (__u32)-1;
-	c.from_zone = from_zone;
-	c.to_zone = to_zone;
-	c.proto = p->proto;
-	c.family = p->family;
-	c.dport = (p->kind == HSB_PK_TCP || p->kind == HSB_PK_UDP) ? p->dport :
-								     0;
-	c.action = HSB_ACTION_DENY;
-	c.rule_id = 0;
-	c.pad[0] = c.pad[1] = c.pad[2] = 0;
-	if (c.n)
-		bpf_loop(c.n, hsb_policy_step, &c, 0);
+	hsb_policy_walk(p, from_zone, to_zone, &c);
 	if (c.hit == (__u32)-1)
 		goto deny;
 

@@ -12,6 +12,7 @@
 #define HSB_POLICY_H
 
 #include "abi.h"
+#include "flow.h"
 
 #define HSB_MAP_POLICY "hsb_policy"
 #define HSB_MAP_POLICY_CTL "hsb_policy_ctl"
@@ -53,5 +54,45 @@ struct hsb_policy_ctl {
 	__u32 pad;
 };
 HSB_ASSERT_SIZE(struct hsb_policy_ctl, 16);
+
+/*
+ * Policy recheck of live sessions (user/hsbd/sessions/session_recheck.h):
+ * after a policy change hsbd asks the datapath's own policy walk, through
+ * the hsb_recheck program (BPF_PROG_TYPE_SYSCALL, BPF_PROG_RUN with
+ * struct hsb_recheck_args as ctx), whether each session would be
+ * permitted as a first packet now; the sessions it would not be are
+ * ended. hsbd fills entries 0 .. n-1 of hsb_recheck_buf (array, one
+ * element, not pinned) with what the first packet's policy saw: the flow
+ * key, the initiator's side, the zones, and for a server-map (DNAT)
+ * session the inside address and port the policy judged. The program
+ * sets permit and rule_id. Nothing is counted (rule hits, policy
+ * counters are first packets').
+ */
+#define HSB_RECHECK_BATCH 64
+
+#define HSB_RECHECK_F_INIT_B (1U << 0) /* endpoint b initiated */
+#define HSB_RECHECK_F_DNAT (1U << 1) /* dnat_addr/dnat_port are valid */
+
+struct hsb_recheck_ent {
+	struct hsb_flow_key key;
+	__u8 dnat_addr[16]; /* flow-key layout */
+	__u16 dnat_port; /* host order */
+	__u8 zone_in;
+	__u8 zone_out;
+	__u8 flags; /* HSB_RECHECK_F_* */
+	__u8 permit; /* out: 1 when a rule permits it */
+	__u16 rule_id; /* out: the deciding rule's id, if any */
+};
+HSB_ASSERT_SIZE(struct hsb_recheck_ent, 64);
+
+struct hsb_recheck_buf {
+	struct hsb_recheck_ent e[HSB_RECHECK_BATCH];
+};
+
+struct hsb_recheck_args {
+	__u32 n; /* in: entries filled */
+	__u32 permitted; /* out: how many permit */
+};
+HSB_ASSERT_SIZE(struct hsb_recheck_args, 8);
 
 #endif /* HSB_POLICY_H */

@@ -3,7 +3,8 @@
  * hsb_xdp first-packet decisions: security policy (first match, zones from
  * the ingress interface and the route, prefixes, protocol, port range,
  * default deny, double-buffer flip, rule hit counters) and the black- and
- * whitelist (v4-mapped and IPv6 prefixes, whitelist precedence, expiry).
+ * whitelist (v4-mapped and IPv6 prefixes, whitelist precedence, expiry);
+ * the recheck of live sessions by the same walk (hsb_recheck).
  */
 #include "xdp_harness.h"
 
@@ -370,6 +371,98 @@ static void test_blacklist_skips_established(void **state)
 	restore_any(state);
 }
 
+/* Runs hsb_recheck over e[0..n); returns how many it permits. */
+static __u32 recheck(struct t_fixture *f, struct hsb_recheck_ent *e, __u32 n)
+{
+	static struct hsb_recheck_buf b;
+	struct hsb_recheck_args a = { .n = n };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &a,
+		    .ctx_size_in = sizeof(a));
+	__u32 zero = 0;
+	int fd = t_map_fd(f->skel->maps.hsb_recheck_buf);
+
+	memset(&b, 0, sizeof(b));
+	memcpy(b.e, e, n * sizeof(*e));
+	assert_int_equal(bpf_map_update_elem(fd, &zero, &b, 0), 0);
+	assert_int_equal(bpf_prog_test_run_opts(
+				 bpf_program__fd(f->skel->progs.hsb_recheck),
+				 &o),
+			 0);
+	assert_int_equal(o.retval, 0);
+	assert_int_equal(bpf_map_lookup_elem(fd, &zero, &b), 0);
+	memcpy(e, b.e, n * sizeof(*e));
+	return a.permitted;
+}
+
+/* A live session's first packet asked again (include/hsb/policy.h): the
+ * initiator's side and zones, a server-map session by its inside
+ * address; the same walk as a first packet, counting nothing. */
+static void test_recheck_live_sessions(void **state)
+{
+	struct t_fixture *f = *state;
+	struct hsb_rule rs[2];
+	struct hsb_recheck_ent e[4];
+	struct t_spec s = tcp(C4, S4, 3001, 80);
+	struct t_counters c;
+	uint64_t hits;
+
+	/* trust -> untrust to port 80 only; untrust -> trust to 10.1.0.2
+	 * port 9100 only (a server map's inside server) */
+	rs[0] = rule(HSB_ZONE_TRUST, HSB_ZONE_UNTRUST, 6, 80, 80,
+		     HSB_ACTION_PERMIT, 7);
+	rs[1] = rule(HSB_ZONE_UNTRUST, HSB_ZONE_TRUST, 6, 9100, 9100,
+		     HSB_ACTION_PERMIT, 8);
+	prefix(&rs[1], 1, 4, C4, 32);
+	t_set_policy(f, 1, rs, 2);
+	memset(e, 0, sizeof(e));
+	/* 0: C4:3001 -> S4:80 from trust: permitted by rule 7 */
+	if (t_key(&s, &e[0].key) == 0)
+		e[0].flags |= HSB_RECHECK_F_INIT_B;
+	e[0].zone_in = HSB_ZONE_TRUST;
+	e[0].zone_out = HSB_ZONE_UNTRUST;
+	/* 1: the same flow initiated from the other side: S4:80 -> C4:3001
+	 * from untrust, no rule */
+	e[1] = e[0];
+	e[1].flags ^= HSB_RECHECK_F_INIT_B;
+	e[1].zone_in = HSB_ZONE_UNTRUST;
+	e[1].zone_out = HSB_ZONE_TRUST;
+	/* 2: S4:5000 -> global 10.2.0.80:8080, inside C4:9100: rule 8 */
+	s = tcp(S4, "10.2.0.80", 5000, 8080);
+	if (t_key(&s, &e[2].key) == 0)
+		e[2].flags |= HSB_RECHECK_F_INIT_B;
+	e[2].zone_in = HSB_ZONE_UNTRUST;
+	e[2].zone_out = HSB_ZONE_TRUST;
+	e[2].flags |= HSB_RECHECK_F_DNAT;
+	t_addr(4, C4, e[2].dnat_addr);
+	e[2].dnat_port = 9100;
+	/* 3: the same judged by its global address: no rule */
+	e[3] = e[2];
+	e[3].flags &= ~HSB_RECHECK_F_DNAT;
+	hits = rule_hits(f, HSB_MAX_RULES);
+	t_snap(f, &c);
+	assert_int_equal(recheck(f, e, 4), 2);
+	assert_int_equal(e[0].permit, 1);
+	assert_int_equal(e[0].rule_id, 7);
+	assert_int_equal(e[1].permit, 0);
+	assert_int_equal(e[2].permit, 1);
+	assert_int_equal(e[2].rule_id, 8);
+	assert_int_equal(e[3].permit, 0);
+	/* a question, not a first packet: no counter, no rule hit */
+	assert_int_equal(t_delta(f, &c, HSB_CNT_POLICY_PERMIT), 0);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_POLICY_DENY), 0);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_POLICY_DEFAULT), 0);
+	assert_int_equal(rule_hits(f, HSB_MAX_RULES), hits);
+	/* a deny rule first: denied, and named */
+	rs[1] = rs[0];
+	rs[0].action = HSB_ACTION_DENY;
+	rs[0].id = 9;
+	t_set_policy(f, 0, rs, 2);
+	assert_int_equal(recheck(f, e, 1), 0);
+	assert_int_equal(e[0].rule_id, 9);
+	/* an empty batch */
+	assert_int_equal(recheck(f, e, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +476,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_blacklist_whitelist,
 					  restore_any),
 		cmocka_unit_test_teardown(test_blacklist_skips_established,
+					  restore_any),
+		cmocka_unit_test_teardown(test_recheck_live_sessions,
 					  restore_any),
 	};
 

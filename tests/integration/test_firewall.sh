@@ -145,7 +145,10 @@ check "default-deny counter moved ($deny0 -> $deny1)" gt "$deny1" "$deny0"
 check "no session from untrust" test "$(n_sessions zone untrust source 10.2.0.2)" = 0
 
 echo "-- blacklist and whitelist"
+check "the client's TCP session (the transfer) is there" test "$(n_sessions protocol tcp source 10.1.0.2)" -ge 1
 check "blacklist the client" ctl config 'firewall blacklist 10.1.0.2'
+check "which ends the sessions it started" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$A_SOCK' -j show sessions source 10.1.0.2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"matched\"])') = 0 ]"
+check "counted (recheck ended_blacklist)" gt "$(counter recheck ended_blacklist)" 0
 check "show blacklist" ctl show blacklist
 last_has "lists the entry" "10.1.0.2/32"
 check_exit "blacklisted client cannot open a session" 1 \
@@ -176,6 +179,8 @@ check "deletes reported to subscribers" gt "$(counter events events_delete)" 0
 check "sweeper passes run" gt "$(counter events sweep_passes)" 0
 
 echo "-- clear sessions"
+# a connection refused (RST): its session stays, closed, for a while
+cl timeout 3 socat -u /dev/null TCP4:10.2.0.2:5009 2>/dev/null
 check "at least one TCP session" test "$(n_sessions protocol tcp)" -ge 1
 check "clear sessions protocol tcp" ctl clear sessions protocol tcp
 last_has "says how many" "cleared"

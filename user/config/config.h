@@ -113,6 +113,12 @@ int hsb_config_check_ha(const struct hsb_config *cfg, char *err, size_t errlen);
  */
 bool hsb_config_backed_up_equal(const struct hsb_config *a,
 				const struct hsb_config *b);
+/* The security policy's part: zones and rules. */
+bool hsb_config_policy_equal(const struct hsb_config *a,
+			     const struct hsb_config *b);
+/* Whether cfg's blacklist has an entry for exactly prefix p. */
+bool hsb_config_blacklists(const struct hsb_config *cfg,
+			   const struct hsb_cfg_prefix *p);
 /* Replaces dst's backed-up part with src's; dst's local part stays. */
 void hsb_config_copy_backed_up(struct hsb_config *dst,
 			       const struct hsb_config *src);

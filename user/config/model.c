@@ -213,6 +213,24 @@ bool hsb_config_backed_up_equal(const struct hsb_config *a,
 	       ARR_EQ(nat_servers, n_nat_servers, nat_server_eq);
 }
 
+bool hsb_config_policy_equal(const struct hsb_config *a,
+			     const struct hsb_config *b)
+{
+	return ARR_EQ(zones, n_zones, zone_eq) &&
+	       ARR_EQ(sec_rules, n_sec_rules, sec_rule_eq);
+}
+
+bool hsb_config_blacklists(const struct hsb_config *cfg,
+			   const struct hsb_cfg_prefix *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_blacklist; i++)
+		if (hcfg_prefix_eq(&cfg->blacklist[i].prefix, p))
+			return true;
+	return false;
+}
+
 /* The local part: what describes this host and never travels. */
 static bool local_equal(const struct hsb_config *a, const struct hsb_config *b)
 {

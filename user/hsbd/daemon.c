@@ -36,6 +36,7 @@ static const struct hsb_engine *const engines[] = {
 	&hsb_policy_engine, /* security-policy rules */
 	&hsb_lists_engine, /* black and whitelist */
 	&hsb_events_engine, /* ring buffer collector, session sweeper */
+	&hsb_recheck_engine, /* sessions a list or policy change ends */
 	&hsb_ha_engine, /* switchover groups: before NAT and VRRP bind */
 	&hsb_nat_engine, /* NAT tables, mapping release and resync */
 	/* state backup: after the bus and NAT (installed sessions hold

@@ -26,6 +26,7 @@ struct hsb_lists;
 struct hsb_bus;
 struct hsb_collector;
 struct hsb_sweeper;
+struct hsb_recheck_engine;
 struct hsb_vrrp;
 struct hsb_vgmp;
 struct hsb_hrp;
@@ -73,6 +74,8 @@ struct hsbd {
 	struct hsb_bus *bus;
 	struct hsb_collector *collector;
 	struct hsb_sweeper *sweeper;
+	/* lists and policy on live sessions (sessions/session_recheck.h) */
+	struct hsb_recheck_engine *recheck;
 	struct hsb_switchover *ha; /* groups, slots, transitions */
 	struct hsb_vrrp *vrrp; /* NULL until a vrrp instance is configured */
 	struct hsb_vgmp *vgmp; /* NULL until a vgmp group is configured */
@@ -107,6 +110,7 @@ struct hsb_engine {
 extern const struct hsb_engine hsb_datapath_engine;
 extern const struct hsb_engine hsb_policy_engine;
 extern const struct hsb_engine hsb_lists_engine;
+extern const struct hsb_engine hsb_recheck_engine;
 extern const struct hsb_engine hsb_events_engine;
 extern const struct hsb_engine hsb_ha_engine;
 extern const struct hsb_engine hsb_vrrp_engine;

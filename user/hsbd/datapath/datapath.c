@@ -804,6 +804,8 @@ static void fill_maps(struct hsb_datapath *dp)
 	dp->maps.nat_release = bpf_program__fd(s->progs.hsb_nat_release);
 	dp->maps.install_buf = bpf_map__fd(s->maps.hsb_install_buf);
 	dp->maps.install_batch = bpf_program__fd(s->progs.hsb_install_batch);
+	dp->maps.recheck_buf = bpf_map__fd(s->maps.hsb_recheck_buf);
+	dp->maps.recheck = bpf_program__fd(s->progs.hsb_recheck);
 }
 
 const struct hsb_dp_maps *hsb_datapath_maps(struct hsb_datapath *dp)

@@ -64,6 +64,9 @@ struct hsb_dp_maps {
 	/* the batched install (include/hsb/session.h) */
 	int install_buf;
 	int install_batch;
+	/* the policy recheck of live sessions (include/hsb/policy.h) */
+	int recheck_buf;
+	int recheck;
 	uint32_t sessions_max;
 };
 

@@ -54,8 +54,8 @@ bad:
 	return -1;
 }
 
-static bool prefix_has(const struct hsb_flow_prefix *p, uint8_t family,
-		       const uint8_t *addr)
+bool hsb_flow_prefix_has(const struct hsb_flow_prefix *p, uint8_t family,
+			 const uint8_t *addr)
 {
 	unsigned int full = p->len / 8, rest = p->len % 8;
 	uint8_t mask;
@@ -66,6 +66,20 @@ static bool prefix_has(const struct hsb_flow_prefix *p, uint8_t family,
 		return true;
 	mask = (uint8_t)(0xff << (8 - rest));
 	return (p->addr[full] & mask) == (addr[full] & mask);
+}
+
+void hsb_flow_prefix_of(struct hsb_flow_prefix *p,
+			const struct hsb_cfg_prefix *c)
+{
+	memset(p, 0, sizeof(*p));
+	p->len = c->len;
+	if (c->addr.family == AF_INET) {
+		p->family = HSB_FAMILY_IPV4;
+		memcpy(p->addr, &c->addr.v4, 4);
+	} else {
+		p->family = HSB_FAMILY_IPV6;
+		memcpy(p->addr, &c->addr.v6, 16);
+	}
 }
 
 static int parse_proto(const char *s, uint8_t *proto, char *err, size_t errlen)
@@ -190,9 +204,11 @@ bool hsb_session_filter_match(const struct hsb_session_filter *f,
 	if (f->has & HSB_SF_NAT && !(s->flags & HSB_SESS_F_NAT))
 		return false;
 	hsb_session_endpoints(k, s, &ini, &rsp);
-	if (f->has & HSB_SF_SRC && !prefix_has(&f->src, k->family, ini.addr))
+	if (f->has & HSB_SF_SRC &&
+	    !hsb_flow_prefix_has(&f->src, k->family, ini.addr))
 		return false;
-	if (f->has & HSB_SF_DST && !prefix_has(&f->dst, k->family, rsp.addr))
+	if (f->has & HSB_SF_DST &&
+	    !hsb_flow_prefix_has(&f->dst, k->family, rsp.addr))
 		return false;
 	if (f->has & HSB_SF_PORT &&
 	    (!has_ports || (ini.port != f->port && rsp.port != f->port)))

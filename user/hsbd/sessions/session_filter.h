@@ -45,6 +45,13 @@ struct hsb_session_filter {
 /* translated sessions only (show nat sessions; no filter word) */
 #define HSB_SF_NAT (1U << 6)
 
+/* Whether addr (flow-key layout, of family) is inside p. */
+bool hsb_flow_prefix_has(const struct hsb_flow_prefix *p, uint8_t family,
+			 const uint8_t *addr);
+/* The configuration's prefix in flow-key layout. */
+void hsb_flow_prefix_of(struct hsb_flow_prefix *p,
+			const struct hsb_cfg_prefix *c);
+
 /* Parses argv[0..argc). Returns 0, or -1 with a message in err. */
 int hsb_session_filter_parse(struct hsb_session_filter *f, int argc,
 			     char *const *argv, const struct hsb_config *cfg,
