@@ -6,7 +6,8 @@
  * nobody's; and a pass is sliced - one step with no time budget rewrites
  * at most a few dozen entries, so a takeover with a large table leaves
  * the event loop between steps instead of holding it for the whole
- * table.
+ * table; and an entry the install path replaced while the pass held it
+ * in a batch keeps the installed value (only its mark may change).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -189,11 +190,128 @@ static void test_yield(void **state)
 	hrp_owner_free(p);
 }
 
+/* What the install path does meanwhile: the peer's record replaces every
+ * session still this host's (adopt_local), marked from-peer; returns how
+ * many. */
+#define INSTALLED_SYNC 4242
+
+static unsigned int install_over_own_sessions(void)
+{
+	struct hsb_flow_key k, next;
+	struct hsb_session s;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(m.sessions, prev, &next)) {
+		k = next;
+		prev = &k;
+		assert_int_equal(bpf_map_lookup_elem(m.sessions, &k, &s), 0);
+		if (s.flags & HSB_SESS_F_FROM_PEER)
+			continue;
+		memset(&s, 0, sizeof(s));
+		s.flags = HSB_SESS_F_FROM_PEER;
+		s.last_sync_ns = INSTALLED_SYNC;
+		s.packets[1] = 7;
+		assert_int_equal(
+			bpf_map_update_elem(m.sessions, &k, &s, BPF_EXIST), 0);
+		n++;
+	}
+	return n;
+}
+
+static unsigned int install_over_own_nat(int fd)
+{
+	struct hsb_nat_key k, next;
+	struct hsb_nat_entry e;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		assert_int_equal(bpf_map_lookup_elem(fd, &k, &e), 0);
+		if (e.flags & HSB_NAT_F_FROM_PEER)
+			continue;
+		e.flags |= HSB_NAT_F_FROM_PEER;
+		e.last_ref_ns = INSTALLED_SYNC;
+		assert_int_equal(bpf_map_update_elem(fd, &k, &e, BPF_EXIST), 0);
+		n++;
+	}
+	return n;
+}
+
+/* The entries of the batch a yield holds are replaced by the peer's
+ * records between two steps (a restarted host yields while the peer's
+ * batch backup arrives): the yield must leave them as installed, not
+ * write its older copy back (the stale sweep then removed live sessions:
+ * test_hrp_lb.sh, the give-back). */
+static void test_yield_keeps_installs(void **state)
+{
+	struct hrp_owner_stats st = { 0 };
+	struct hrp_owner_pass *p;
+	struct hsb_flow_key k, next;
+	struct hsb_nat_key nk, nnext;
+	struct hsb_session s;
+	struct hsb_nat_entry e;
+	unsigned int n, yielded, found = 0;
+	void *prev = NULL;
+
+	(void)state;
+	p = hrp_owner_start(&m, true, &st);
+	while (!hrp_owner_step(p, 50000000ull))
+		;
+	hrp_owner_free(p);
+	assert_int_equal(marked_sessions(), 0);
+
+	memset(&st, 0, sizeof(st));
+	p = hrp_owner_start(&m, false, &st);
+	/* a batch read, a chunk of it yielded; the rest is in hand */
+	assert_false(hrp_owner_step(p, 0));
+	assert_false(hrp_owner_step(p, 0));
+	yielded = (unsigned int)st.sessions;
+	assert_true(yielded > 0 && yielded <= 64);
+	n = install_over_own_sessions();
+	assert_int_equal(n, N_SESS - yielded);
+	/* on to the PAT table: its one batch in hand, a chunk yielded */
+	while (!st.mappings)
+		assert_false(hrp_owner_step(p, 0));
+	n = install_over_own_nat(m.nat_pat);
+	assert_true(n > 0 && n < N_NAT);
+	while (!hrp_owner_step(p, 0))
+		;
+	hrp_owner_free(p);
+	assert_int_equal(st.errors, 0);
+	/* nothing installed was rewritten */
+	assert_int_equal(st.sessions, yielded);
+	assert_int_equal(marked_sessions(), N_SESS);
+	while (!bpf_map_get_next_key(m.sessions, prev, &next)) {
+		k = next;
+		prev = &k;
+		assert_int_equal(bpf_map_lookup_elem(m.sessions, &k, &s), 0);
+		if (s.last_sync_ns != INSTALLED_SYNC)
+			continue;
+		assert_int_equal(s.packets[1], 7);
+		found++;
+	}
+	assert_int_equal(found, N_SESS - yielded);
+	found = 0;
+	prev = NULL;
+	while (!bpf_map_get_next_key(m.nat_pat, prev, &nnext)) {
+		nk = nnext;
+		prev = &nk;
+		assert_int_equal(bpf_map_lookup_elem(m.nat_pat, &nk, &e), 0);
+		assert_true(e.flags & HSB_NAT_F_FROM_PEER);
+		found += e.last_ref_ns == INSTALLED_SYNC;
+	}
+	assert_int_equal(found, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claim_sliced),
 		cmocka_unit_test(test_yield),
+		cmocka_unit_test(test_yield_keeps_installs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

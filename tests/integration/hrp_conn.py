@@ -5,12 +5,14 @@
 #   hrp_conn.py server PORT OUTFILE
 #       accepts connections, echoes every line; writes one line per
 #       accepted connection ("accept ADDR:PORT") to OUTFILE as it comes.
-#   hrp_conn.py client ADDR PORT N SECONDS OUTFILE [STOPFILE]
+#   hrp_conn.py client ADDR PORT N SECONDS OUTFILE [STOPFILE [MARKFILE]]
 #       opens N connections, sends a numbered line on each every 20 ms
 #       and reads its echo; runs SECONDS (or until STOPFILE exists) and
 #       writes a JSON report to OUTFILE: connections opened, resets /
-#       errors, the longest gap between two echoes on any connection (ms),
-#       echoes received.
+#       errors, the longest gap between two echoes on any connection (ms)
+#       and that connection's local port, echoes received. With MARKFILE,
+#       the same before it appeared and after (a gap counts where it
+#       ends): one run, two events.
 import json
 import os
 import selectors
@@ -52,7 +54,7 @@ def server(port, out):
                 c.close()
 
 
-def client(addr, port, n, seconds, out, stop):
+def client(addr, port, n, seconds, out, stop, mark):
     conns = []
     for _ in range(n):
         # a loaded CI machine may lose a SYN: what is tested is what
@@ -66,15 +68,25 @@ def client(addr, port, n, seconds, out, stop):
                     raise
         s.setblocking(False)
         conns.append({"s": s, "seq": 0, "last": time.monotonic(),
-                      "gap": 0.0, "buf": b"", "dead": False})
+                      "gap": 0.0, "gaps": [0.0, 0.0], "buf": b"",
+                      "dead": False, "port": s.getsockname()[1]})
     errors = 0
     echoes = 0
+    marked = 0  # 1 once MARKFILE exists
+
+    def gap(c, t):
+        g = t - c["last"]
+        c["gap"] = max(c["gap"], g)
+        c["gaps"][marked] = max(c["gaps"][marked], g)
+
     end = time.monotonic() + seconds
     sel = selectors.DefaultSelector()
     for i, c in enumerate(conns):
         sel.register(c["s"], selectors.EVENT_READ, i)
     next_send = time.monotonic()
     while time.monotonic() < end and not (stop and os.path.exists(stop)):
+        if mark and not marked and os.path.exists(mark):
+            marked = 1
         now = time.monotonic()
         if now >= next_send:
             for c in conns:
@@ -104,19 +116,27 @@ def client(addr, port, n, seconds, out, stop):
                 sel.unregister(c["s"])
                 continue
             t = time.monotonic()
-            c["gap"] = max(c["gap"], t - c["last"])
+            gap(c, t)
             c["last"] = t
             echoes += data.count(b"\n")
     t = time.monotonic()
     for c in conns:
         if not c["dead"]:
-            c["gap"] = max(c["gap"], t - c["last"])
+            gap(c, t)
+    worst = max(conns, key=lambda c: c["gap"])
     report = {
         "connections": n,
         "errors": errors,
-        "max_gap_ms": int(max(c["gap"] for c in conns) * 1000),
+        "max_gap_ms": int(worst["gap"] * 1000),
+        "max_gap_port": worst["port"],
         "echoes": echoes,
     }
+    if mark:
+        report["mark_seen"] = bool(marked)
+        for i, k in enumerate(("before", "after")):
+            w = max(conns, key=lambda c: c["gaps"][i])
+            report[k + "_mark"] = {"max_gap_ms": int(w["gaps"][i] * 1000),
+                                   "port": w["port"]}
     with open(out, "w") as f:
         json.dump(report, f)
     print(json.dumps(report))
@@ -129,4 +149,5 @@ if __name__ == "__main__":
     else:
         sys.exit(client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                         float(sys.argv[5]), sys.argv[6],
-                        sys.argv[7] if len(sys.argv) > 7 else None))
+                        sys.argv[7] if len(sys.argv) > 7 else None,
+                        sys.argv[8] if len(sys.argv) > 8 else None))

@@ -30,16 +30,39 @@ struct hrp_owner_pass {
 /* Entries rewritten between two looks at the clock. */
 #define CHUNK 32
 
+/*
+ * The entry as it is now, into val; false when it is gone (it stays
+ * gone). The batch in hand was read up to several loop ticks ago - a step
+ * stops at its budget in the middle of one - and the loop ran in
+ * between: the install path may have replaced the entry with the peer's
+ * record since (a host that restarts yields while the peer's batch
+ * backup arrives). Writing the batch's copy back would undo that
+ * install: the entry would return to what this host's pinned maps held
+ * from before it died, its last packet and last record included, and
+ * the stale sweep after the batch backup (hrp_stale.h) or the sweeper
+ * would remove a session in use (test_hrp_lb.sh, the give-back). So only
+ * the mark changes, on the value read here: the event loop (the install
+ * path, the sweeper) cannot run between this read and the write that
+ * follows it, only XDP can (hrp_owner.h).
+ */
+static bool reread(int fd, const void *key, void *val)
+{
+	return !bpf_map_lookup_elem(fd, key, val);
+}
+
 static void sessions(struct hrp_owner_pass *p, const struct hsb_flow_key *k,
 		     const struct hsb_session *v, int from, int to)
 {
 	int i;
 
 	for (i = from; i < to; i++) {
-		struct hsb_session s = v[i];
-		bool peer = s.flags & HSB_SESS_F_FROM_PEER;
+		struct hsb_session s;
 
-		if (peer != p->claim)
+		/* the batch says what to look at; the entry as it is now
+		 * says what to write (reread()) */
+		if (!!(v[i].flags & HSB_SESS_F_FROM_PEER) != p->claim ||
+		    !reread(p->fds[0], &k[i], &s) ||
+		    !!(s.flags & HSB_SESS_F_FROM_PEER) != p->claim)
 			continue;
 		if (p->claim)
 			s.flags &= ~HSB_SESS_F_FROM_PEER;
@@ -60,11 +83,12 @@ static void mappings(struct hrp_owner_pass *p, int fd,
 	int i;
 
 	for (i = from; i < to; i++) {
-		struct hsb_nat_entry e = v[i];
-		bool peer = e.flags & HSB_NAT_F_FROM_PEER;
+		struct hsb_nat_entry e;
 
 		/* configured servers are nobody's to hand over */
-		if (peer != p->claim || (e.flags & HSB_NAT_F_STATIC))
+		if (!!(v[i].flags & HSB_NAT_F_FROM_PEER) != p->claim ||
+		    (v[i].flags & HSB_NAT_F_STATIC) || !reread(fd, &k[i], &e) ||
+		    !!(e.flags & HSB_NAT_F_FROM_PEER) != p->claim)
 			continue;
 		if (p->claim)
 			e.flags &= (__u16)~HSB_NAT_F_FROM_PEER;

@@ -20,11 +20,16 @@
  * while a yield runs, the peer's records may replace the entries not yet
  * yielded (the engine tells the install path, hsb_install.adopt_local).
  *
- * The flags are rewritten from userspace, entry by entry, while XDP may
- * update the same entry in place; a change XDP makes between the read
- * and the write of one entry can be lost (a FIN flag, a state step). The
- * tracker is liberal and the next packet repeats the change, so this is
- * accepted rather than stopping the datapath.
+ * The walker's batch only says which entries to look at: each one is
+ * read again right before its write and only its mark is changed, since
+ * the install path may have replaced it in the ticks since the batch was
+ * read (writing the batch's copy back undid the peer's record: a session
+ * in use went back to this host's stale copy and was swept). The flags
+ * are rewritten from userspace, entry by entry, while XDP may update the
+ * same entry in place; a change XDP makes between that read and the
+ * write can be lost (a FIN flag, a state step). The tracker is liberal
+ * and the next packet repeats the change, so this is accepted rather
+ * than stopping the datapath.
  */
 #ifndef HSBD_HRP_OWNER_H
 #define HSBD_HRP_OWNER_H
