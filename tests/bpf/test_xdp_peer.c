@@ -90,6 +90,26 @@ static void budget(struct t_fixture *f, __u64 window_ns, __u32 sent)
 	free(v);
 }
 
+/*
+ * s, on hsbt-out, with the budget of the current millisecond spent (c is
+ * snapped before the last try). The window is the clock's: a send that
+ * reaches the program over 1 ms after the budget was written finds a new
+ * one and goes (a loaded VM under TCG, make vmtest), so the write comes
+ * after the snapshot, the slow part, and a redirect is tried again.
+ */
+static int send_over_budget(struct t_fixture *f, const struct t_spec *s,
+			    struct t_counters *c)
+{
+	int i, v = XDP_REDIRECT;
+
+	for (i = 0; i < 5 && v == XDP_REDIRECT; i++) {
+		t_snap(f, c);
+		budget(f, t_now_ns(), HSB_PEER_FWD_PER_MS);
+		v = t_send(f, s, f->if_out);
+	}
+	return v;
+}
+
 static struct t_spec tcp(int family, const char *src, const char *dst,
 			 __u16 sport, __u8 flags)
 {
@@ -203,9 +223,7 @@ static void test_what_is_not_sent(void **state)
 
 	/* the budget of this millisecond spent: dropped; a new one */
 	peer_fwd(f, "10.3.0.2", 1);
-	budget(f, t_now_ns(), HSB_PEER_FWD_PER_MS);
-	t_snap(f, &c);
-	assert_int_equal(t_send(f, &s, f->if_out), XDP_DROP);
+	assert_int_equal(send_over_budget(f, &s, &c), XDP_DROP);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_PEER_FWD_LIMITED), 1);
 	budget(f, t_now_ns() - 2000000, HSB_PEER_FWD_PER_MS);
 	assert_int_equal(t_send(f, &s, f->if_out), XDP_REDIRECT);
@@ -256,8 +274,7 @@ static void test_refused_datagram_counted_once(void **state)
 	assert_int_equal(t_delta(f, &c, HSB_CNT_POLICY_DEFAULT), 0);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_DROP), 0);
 	/* over the budget, or no neighbour for the peer: one reason each */
-	budget(f, t_now_ns(), HSB_PEER_FWD_PER_MS);
-	assert_int_equal(t_send(f, &s, f->if_out), XDP_DROP);
+	assert_int_equal(send_over_budget(f, &s, &c), XDP_DROP);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_PEER_FWD_LIMITED), 1);
 	budget(f, 0, 0);
 	peer_fwd(f, "10.3.0.3", 1);
@@ -267,9 +284,10 @@ static void test_refused_datagram_counted_once(void **state)
 	assert_int_equal(t_delta(f, &c, HSB_CNT_DROP), 2);
 	/* a SYN is not the peer's: refused here */
 	peer_fwd(f, "10.3.0.2", 1);
+	t_snap(f, &c);
 	assert_int_equal(t_send(f, &syn, f->if_out), XDP_DROP);
 	assert_int_equal(t_delta(f, &c, HSB_CNT_POLICY_DEFAULT), 1);
-	assert_int_equal(t_delta(f, &c, HSB_CNT_PEER_FWD_TX), 1);
+	assert_int_equal(t_delta(f, &c, HSB_CNT_PEER_FWD_TX), 0);
 	/* a deny rule's refusal the same; counted as ever with it off */
 	r[1].from_zone = HSB_ZONE_UNTRUST;
 	t_set_policy(f, 0, r, 2);
