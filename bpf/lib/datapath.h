@@ -181,8 +181,9 @@ static __always_inline int hsb_front_parse(void *data, void *data_end,
 	return HSB_V_CONTINUE;
 }
 
-/* A packet this host would drop for want of a session (reason): the
- * peer's, if quick session backup is on and the peer did not send it. */
+/* A packet this host would drop for want of a session, or of a permit
+ * for a new flow (reason): the peer's, if quick session backup is on and
+ * the peer did not send it; the reason counts it only when dropped. */
 static __always_inline int hsb_no_session(__u32 reason, const struct hsb_pkt *p,
 					  __u32 from_zone_in)
 {
@@ -391,11 +392,12 @@ first:
 				   out_ifindex);
 	if (!hsb_policy_eval_g((struct hsb_pkt *)p, from_zone, to_zone, &pol)) {
 		/* a datagram refused as a new flow may be a reply to one
-		 * the peer let out (counted as refused here too); a SYN
-		 * never belongs to an existing session */
-		if (p->kind != HSB_PK_TCP && !replace && !xl &&
-		    hsb_peer_fwd_on() && !p->vlan)
-			return HSB_V_PEER;
+		 * the peer let out: sent there, it is not refused here (a
+		 * drop reason counts drops only); a SYN never belongs to
+		 * an existing session */
+		if (p->kind != HSB_PK_TCP && !replace && !xl)
+			return hsb_no_session(pol.reason, p, from_zone_in);
+		hsb_count(pol.reason);
 		return HSB_V_DROP;
 	}
 	if (!nt->fnat.kind) {

@@ -109,6 +109,10 @@ static long hsb_policy_step(__u32 i, void *data)
 struct hsb_policy_result {
 	__u16 rule_id; /* hsb_rule.id of the deciding rule */
 	__u8 permit;
+	/* a refusal's counter, HSB_CNT_POLICY_DENY or _DEFAULT, for the
+	 * caller to count: a drop reason, and a refused datagram may leave
+	 * for the peer instead (lib/peer.h) */
+	__u8 reason;
 };
 
 /* The walk: c->hit is the deciding slot ((__u32)-1: none), c->action and
@@ -144,7 +148,8 @@ static __always_inline void hsb_policy_walk(const struct hsb_pkt *p,
 		bpf_loop(c->n, hsb_policy_step, c, 0);
 }
 
-/* Evaluate the policy for a first packet; counts the decision. */
+/* Evaluate the policy for a first packet; counts a permit (a refusal's
+ * counter is left in res->reason). */
 static __always_inline int hsb_policy_eval(const struct hsb_pkt *p,
 					   __u8 from_zone, __u8 to_zone,
 					   struct hsb_policy_result *res)
@@ -154,6 +159,7 @@ static __always_inline int hsb_policy_eval(const struct hsb_pkt *p,
 
 	res->rule_id = 0;
 	res->permit = 0;
+	res->reason = HSB_CNT_POLICY_DEFAULT;
 	hsb_policy_walk(p, from_zone, to_zone, &c);
 	if (c.hit == (__u32)-1)
 		goto deny;
@@ -167,10 +173,8 @@ static __always_inline int hsb_policy_eval(const struct hsb_pkt *p,
 		hsb_count(HSB_CNT_POLICY_PERMIT);
 		return 1;
 	}
-	hsb_count(HSB_CNT_POLICY_DENY);
-	return 0;
+	res->reason = HSB_CNT_POLICY_DENY;
 deny:
-	hsb_count(HSB_CNT_POLICY_DEFAULT);
 	return 0;
 }
 

@@ -35,6 +35,10 @@ static const __u32 fz_drop_reasons[] = {
 	HSB_CNT_VMAC_STANDBY,
 	HSB_CNT_NOT_FOR_US,
 	HSB_CNT_NAT_BYPASS,
+	HSB_CNT_PEER_FWD_LIMITED,
+	HSB_CNT_PEER_FWD_NO_ROUTE,
+	HSB_CNT_PEER_FWD_BAD,
+	HSB_CNT_PEER_FWD_NO_SESSION,
 };
 
 /* All counters, summed over the CPUs, in one batch lookup (one system
@@ -110,9 +114,42 @@ struct fz_run {
 	const uint8_t *out;
 	const uint64_t *before, *after; /* counters */
 	int had_session, has_session; /* of fz_flow_key(), -1: n/a */
+	int peer_on; /* hsb_peer_fwd.on during the run */
+	int peer_link; /* hsbt-hb flagged HSB_IFACE_F_PEER_LINK */
+	__u8 zone; /* of the ingress interface */
 };
 
 #define FZ_D(id) (r->after[id] - r->before[id])
+
+/* The peer's type at offset 12 (the bytes decide, not the generator). */
+static inline int fz_is_tagged(const uint8_t *b, size_t len)
+{
+	return len >= 14 && get16(b + 12) == HSB_ETH_P_PEER;
+}
+
+/* A tag the receiver takes (include/hsb/peer.h): version 1, IPv4 or
+ * IPv6 inside, and an Ethernet header left once it is removed. */
+static inline int fz_tag_good(const struct fz_frame *z)
+{
+	const uint8_t *b = z->fr.b;
+
+	return z->fr.len >= 14 + HSB_PEER_TAG_LEN &&
+	       b[14] == HSB_PEER_VERSION &&
+	       (get16(b + 16) == 0x0800 || get16(b + 16) == 0x86dd);
+}
+
+/* The program tagged its output for the peer. */
+static inline int fz_out_tagged(const struct fz_run *r)
+{
+	return r->verdict == XDP_REDIRECT && fz_is_tagged(r->out, r->out_len);
+}
+
+/* A tagged frame the program takes from the peer (untags). */
+static inline int fz_from_peer(const struct fz_run *r)
+{
+	return r->in->hb && r->peer_link &&
+	       fz_is_tagged(r->in->fr.b, r->in->fr.len);
+}
 
 /* The counters of one run. */
 static inline const char *fz_check_counters(const struct fz_run *r)
@@ -142,34 +179,136 @@ static inline const char *fz_check_counters(const struct fz_run *r)
 		return "more than one session created by one frame";
 	if (r->verdict == XDP_DROP && FZ_D(HSB_CNT_SESSION_NEW))
 		return "session_new counted for a dropped frame";
+	if (FZ_D(HSB_CNT_PEER_FWD_TX) != (uint64_t)fz_out_tagged(r))
+		return "peer_fwd_tx does not match a frame tagged for the peer";
+	if (!fz_from_peer(r) &&
+	    (FZ_D(HSB_CNT_PEER_FWD_RX) || FZ_D(HSB_CNT_PEER_FWD_BAD) ||
+	     FZ_D(HSB_CNT_PEER_FWD_NO_SESSION)))
+		return "peer_fwd_rx/bad/no_session counted for a frame not tagged on the peer link";
+	if (fz_from_peer(r) &&
+	    FZ_D(HSB_CNT_PEER_FWD_RX) != (uint64_t)fz_tag_good(r->in))
+		return "peer_fwd_rx does not match a good tag from the peer";
+	if (FZ_D(HSB_CNT_HEARTBEAT) !=
+	    (uint64_t)(r->in->hb && !fz_from_peer(r)))
+		return "heartbeat counter does not match an untagged heartbeat-link frame";
 	return NULL;
 }
 
-/* The bytes of a frame the program sends (redirect, TX). */
+/* A TCP SYN without ACK, by the bytes (IPv6: after the extension headers
+ * the parser skips), for the check that none goes to the peer. */
+static inline int fz_syn_only(const uint8_t *b, size_t len, size_t l3)
+{
+	size_t at = l3 + 40, step;
+	uint8_t nh;
+	int i;
+
+	if (l3 + 20 > len)
+		return 0;
+	if ((b[l3] >> 4) == 4) {
+		if (get16(b + l3 + 6) & 0x1fff || b[l3 + 9] != 6)
+			return 0; /* a later fragment has no TCP header */
+		at = l3 + (b[l3] & 0xf) * 4;
+	} else {
+		nh = l3 + 40 <= len ? b[l3 + 6] : 0;
+		for (i = 0; i < 8 && nh != 6; i++) {
+			if ((nh != 0 && nh != 43 && nh != 60 && nh != 44) ||
+			    at + 8 > len)
+				return 0;
+			if (nh == 44 && get16(b + at + 2) & 0xfff8)
+				return 0;
+			step = nh == 44 ? 8 : (b[at + 1] + 1) * 8;
+			nh = b[at];
+			at += step;
+		}
+		if (nh != 6)
+			return 0;
+	}
+	return at + 14 <= len && (b[at + 13] & 0x12) == 0x02;
+}
+
+/*
+ * Quick session backup (include/hsb/peer.h). A frame that came in tagged
+ * never opens a session and is never answered with a tagged frame (no
+ * loop between the two hosts); on a service interface it is not even
+ * untagged. A frame tagged on output is the input with the tag inserted
+ * (version 1, the ingress zone, from the heartbeat link to the peer's
+ * MAC), was not a SYN (which never belongs to a session the peer has),
+ * and is only sent while forwarding is on.
+ */
+static inline const char *fz_check_peer(const struct fz_run *r)
+{
+	const struct fz_frame *z = r->in;
+	const uint8_t *in = z->fr.b, *out = r->out;
+	size_t len = z->fr.len;
+
+	if (fz_is_tagged(in, len)) {
+		if (FZ_D(HSB_CNT_SESSION_NEW) ||
+		    (r->had_session == 0 && r->has_session == 1))
+			return "a tagged frame created a session";
+		if (fz_out_tagged(r))
+			return "a tagged frame was answered with a tagged frame (loop)";
+		if (r->verdict == XDP_TX)
+			return "a tagged frame was answered with XDP_TX";
+		if (fz_from_peer(r) && !fz_tag_good(z) &&
+		    (r->verdict != XDP_DROP || !FZ_D(HSB_CNT_PEER_FWD_BAD)))
+			return "a frame from the peer with a bad tag was not dropped as peer_fwd_bad";
+		if (!fz_from_peer(r) && r->verdict != XDP_DROP &&
+		    (r->out_len != len || memcmp(out, in, len)))
+			return "a tagged frame was changed off the peer link";
+	} else if (z->hb && (r->verdict != XDP_PASS || r->out_len != len ||
+			     memcmp(out, in, len))) {
+		return "an untagged heartbeat-link frame was not passed untouched";
+	}
+	if (!fz_out_tagged(r))
+		return NULL;
+	if (!r->peer_on)
+		return "a frame was tagged for the peer with forwarding off";
+	if (r->out_len != len + HSB_PEER_TAG_LEN)
+		return "a frame tagged for the peer is not the input's length + 4";
+	if (out[14] != HSB_PEER_VERSION || out[15] != r->zone)
+		return "a frame tagged for the peer has not version 1 and the ingress zone";
+	if (memcmp(out + 16, in + 12, len - 12))
+		return "a frame tagged for the peer differs from the input after the tag";
+	if (memcmp(out, fz_mac_peer, 6) || memcmp(out + 6, fz_mac_hb, 6))
+		return "a frame tagged for the peer is not from the heartbeat link to the peer's MAC";
+	if (fz_syn_only(in, len, 14))
+		return "a TCP SYN without ACK was tagged for the peer";
+	if (FZ_D(HSB_CNT_SESSION_NEW))
+		return "a frame tagged for the peer created a session";
+	return NULL;
+}
+
+/* The bytes of a frame the program sends (redirect, TX), but for one
+ * tagged for the peer (fz_check_peer()). A frame from the peer leaves
+ * without its tag: its packet starts 4 bytes earlier. */
 static inline const char *fz_check_output(const struct fz_run *r)
 {
 	const struct fz_frame *z = r->in;
 	const uint8_t *in = z->fr.b, *out = r->out;
-	size_t l3 = z->fr.l3;
+	size_t l3 = z->fr.l3, ol3 = l3;
 	uint16_t et;
 
-	if (r->verdict != XDP_REDIRECT && r->verdict != XDP_TX)
+	if ((r->verdict != XDP_REDIRECT && r->verdict != XDP_TX) ||
+	    fz_out_tagged(r))
 		return NULL;
-	if (r->out_len != z->fr.len)
+	if (fz_from_peer(r))
+		ol3 = l3 - HSB_PEER_TAG_LEN;
+	if (r->out_len + (l3 - ol3) != z->fr.len)
 		return "a sent frame changed length";
-	if (z->arp || l3 + 20 > r->out_len)
+	if (z->arp || l3 + 20 > z->fr.len)
 		return NULL;
-	et = get16(out + l3 - 2);
+	et = get16(out + ol3 - 2);
 	if (et == 0x0800 && get16(in + l3 - 2) == 0x0800 &&
 	    csums_ok(in + l3, z->fr.len - l3)) {
-		if (!csums_ok(out + l3, r->out_len - l3))
+		if (!csums_ok(out + ol3, r->out_len - ol3))
 			return "a sent IPv4 packet has a bad checksum";
-		if (r->verdict == XDP_REDIRECT && out[l3 + 8] + 1 != in[l3 + 8])
+		if (r->verdict == XDP_REDIRECT &&
+		    out[ol3 + 8] + 1 != in[l3 + 8])
 			return "a forwarded IPv4 packet's TTL is not one less";
 	}
 	if (et == 0x86dd && !z->mutated && !z->spec.n_ext &&
 	    fz_csum6_ok(in + l3, z->fr.len - l3) &&
-	    !fz_csum6_ok(out + l3, r->out_len - l3))
+	    !fz_csum6_ok(out + ol3, r->out_len - ol3))
 		return "a sent IPv6 packet has a bad L4 checksum";
 	return NULL;
 }
@@ -190,6 +329,9 @@ static inline const char *fz_check_run(const struct fz_run *r)
 	if (r->had_session == 0 && r->has_session == 0 &&
 	    FZ_D(HSB_CNT_SESSION_NEW))
 		return "session_new counted but the flow has no session";
+	why = fz_check_peer(r);
+	if (why)
+		return why;
 	return fz_check_output(r);
 }
 

@@ -89,8 +89,15 @@ struct fz_frame {
 	int mutated; /* bytes changed after the build */
 	int arp;
 	int derived; /* built from a sent frame: spec does not describe it */
-	int outside; /* arrives on hsbt-out (else hsbt-in) */
+	int outside; /* arrives on hsbt-out (else hsbt-in); for a frame from
+		      * the peer: the side the peer received it on */
+	int hb; /* arrives on the heartbeat link hsbt-hb instead */
 };
+
+/* The heartbeat link's MAC and the peer's, whose neighbour entry the
+ * fuzzer's fixture holds (test_xdp_fuzz.c, fz_setup()). */
+static const uint8_t fz_mac_hb[6] = { 0x02, 0, 0, 0, 0, 0x0c };
+static const uint8_t fz_mac_peer[6] = { 0x02, 0, 0, 0, 0x03, 0x02 };
 
 /* Frames the program sent (redirected), kept to answer them: replies
  * reach established sessions and NAT mappings, and ICMP errors quoting
@@ -327,14 +334,18 @@ static inline void fz_dmac(uint64_t *s, struct fz_frame *z)
 	}
 }
 
-/* Keep a redirected frame whose headers fit FZ_SEEN_LEN, untagged. */
+/* Keep a redirected IP frame whose headers fit FZ_SEEN_LEN, without a
+ * VLAN or peer tag. A frame tagged for the peer is not kept: whether one
+ * is sent or over the budget depends on the clock (test_xdp_fuzz.c,
+ * fz_budget()), and what follows must depend on the seed alone. */
 static inline void fz_remember(struct fz_history *h, const struct fz_frame *z,
 			       const uint8_t *out, size_t len)
 {
 	struct fz_seen *e = &h->e[h->next];
-	size_t l3 = z->fr.l3;
+	size_t l3 = 14;
 
-	if (z->arp || l3 != 14 || len < l3 + 48 || len > FZ_SEEN_LEN)
+	if (z->arp || len < l3 + 48 || len > FZ_SEEN_LEN ||
+	    (get16(out + 12) != 0x0800 && get16(out + 12) != 0x86dd))
 		return;
 	if ((out[l3 + 9] == 1 && out[l3 + 20] != 0 && out[l3 + 20] != 8 &&
 	     (out[l3] >> 4) == 4) ||
@@ -428,13 +439,68 @@ static inline void fz_error_about(uint64_t *s, struct fz_frame *z,
 	z->outside = e->outside;
 }
 
+/*
+ * The frame as the peer sends it for a packet it has no session for
+ * (include/hsb/peer.h): to this host's heartbeat MAC, the tag inserted at
+ * offset 12, the frame's own type and packet after it. A quarter then
+ * get a bad tag: another version, a type other than IPv4/IPv6 inside, or
+ * cut inside the tag or inside the packet's headers.
+ */
+static inline void fz_tag(uint64_t *s, struct fz_frame *z)
+{
+	static const uint16_t inner[] = { 0x0806, 0x8100, 0x88b5,
+					  0x88a8, 0x0000, 0xffff };
+	struct frame *fr = &z->fr;
+	uint8_t *b = fr->b;
+	size_t n;
+
+	memmove(b + 12 + HSB_PEER_TAG_LEN, b + 12, fr->len - 12);
+	memcpy(b, fz_mac_hb, 6);
+	memcpy(b + 6, fz_mac_peer, 6);
+	t_put16(b + 12, HSB_ETH_P_PEER);
+	b[14] = HSB_PEER_VERSION;
+	/* the zone the peer received it in; any byte is taken */
+	b[15] = z->outside ? HSB_ZONE_UNTRUST : HSB_ZONE_TRUST;
+	if (fz_one_in(s, 8))
+		b[15] = (uint8_t)fz_next(s);
+	fr->len += HSB_PEER_TAG_LEN;
+	fr->l3 += HSB_PEER_TAG_LEN;
+	fr->l4 += HSB_PEER_TAG_LEN;
+	if (!fz_one_in(s, 4))
+		return;
+	switch (fz_below(s, 4)) {
+	case 0: /* any version but 1 (2..255, 0) */
+		b[14] = (uint8_t)(HSB_PEER_VERSION + 1 + fz_below(s, 255));
+		break;
+	case 1: /* not IP inside, or the other IP version's type */
+		if (fz_below(s, 2))
+			t_put16(b + 16, FZ_PICK(s, inner));
+		else
+			t_put16(b + 16,
+				get16(b + 16) == 0x0800 ? 0x86dd : 0x0800);
+		break;
+	case 2: /* cut inside the type, the tag or the inner type */
+		fr->len = 14 + fz_below(s, 5);
+		break;
+	default: /* cut inside the packet's first 60 bytes */
+		n = fr->len - fr->l3;
+		if (n > 1)
+			fr->len =
+				fr->l3 + fz_below(s, n < 60 ? (uint32_t)n : 60);
+		break;
+	}
+}
+
 static inline void fz_frame_gen(uint64_t *s, struct fz_frame *z,
 				const struct fz_history *h)
 {
 	static uint8_t quote[1600];
+	int hb = fz_one_in(s, 10);
 
 	memset(z, 0, sizeof(*z));
-	if (h->n && fz_one_in(s, 3)) {
+	/* half the heartbeat link's frames answer a frame sent from here:
+	 * what the peer forwards is a reply of a session this host has */
+	if (h->n && (hb ? fz_one_in(s, 2) : fz_one_in(s, 3))) {
 		const struct fz_seen *e = &h->e[fz_below(s, h->n)];
 
 		if (fz_one_in(s, 4))
@@ -457,6 +523,17 @@ static inline void fz_frame_gen(uint64_t *s, struct fz_frame *z,
 	}
 	if (fz_one_in(s, 4))
 		fz_mutate(s, z);
+	/* on the heartbeat link: tagged by the peer mostly, else what the
+	 * link carries untagged (VGMP, HRP: the kernel's); rarely a tagged
+	 * frame on a service interface, which is not the peer's */
+	if (hb) {
+		z->hb = 1;
+		if (fz_below(s, 4))
+			fz_tag(s, z);
+	} else if (fz_one_in(s, 64)) {
+		fz_tag(s, z);
+		memcpy(z->fr.b, z->outside ? t_mac_out : t_mac_in, 6);
+	}
 }
 
 #endif /* HSB_TESTS_FUZZ_FRAMES_H */

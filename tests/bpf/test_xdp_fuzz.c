@@ -3,9 +3,14 @@
  * The XDP program fuzzer: random and mutated frames (fuzz_frames.h)
  * through hsb_xdp with BPF_PROG_TEST_RUN, under map states redrawn every
  * epoch (policy, NAT rules and server map, black/whitelist, VIPs active
- * or standby, the interface MAC, sessions and mappings kept or cleared),
- * with the invariants of fuzz_check.h after every frame and over the
- * tables every FZ_SWEEP frames.
+ * or standby, the interface MAC, sessions and mappings kept or cleared,
+ * forwarding to the peer on or off), with the invariants of fuzz_check.h
+ * after every frame and over the tables every FZ_SWEEP frames.
+ *
+ * Besides the fixture's hsbt-in and hsbt-out, a heartbeat link hsbt-hb
+ * (10.3.0.1/29, fd03::1/64) whose peer 10.3.0.2 / fd03::2 has a
+ * permanent neighbour, as in test_xdp_peer.c: frames tagged by the peer
+ * arrive there, and frames without a session leave by it.
  *
  *   HSB_XDP_FUZZ_SEED=N     the seed (default 1: make check is
  *                           reproducible); printed at the start
@@ -36,7 +41,36 @@ struct fz_state {
 	double secs;
 	struct fz_frame z;
 	struct fz_history hist;
+	unsigned int if_hb;
+	int peer_link; /* hsbt-hb flagged HSB_IFACE_F_PEER_LINK */
+	int peer_budget; /* the budget is drawn before each frame */
+	struct hsb_peer_budget *budget; /* one per CPU */
 };
+
+static unsigned int fz_if_hb;
+
+/* nat_harness.h's fixture and the heartbeat link. */
+static int fz_setup(void **state)
+{
+	static const char *const cmds[] = {
+		"ip link add hsbt-hb address 02:00:00:00:00:0c type veth peer name hsbt-hb-p",
+		"ip link set hsbt-hb up",
+		"ip link set hsbt-hb-p up",
+		"ip addr add 10.3.0.1/29 dev hsbt-hb",
+		"ip -6 addr add fd03::1/64 dev hsbt-hb nodad",
+		"ip neigh add 10.3.0.2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
+		"ip -6 neigh add fd03::2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
+	};
+	size_t i;
+
+	if (nat_setup(state))
+		return -1;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (t_sh(cmds[i]))
+			return -1;
+	fz_if_hb = if_nametoindex("hsbt-hb");
+	return fz_if_hb ? 0 : -1;
+}
 
 /* ---- map states ------------------------------------------------------ */
 
@@ -121,6 +155,70 @@ static void fz_vaddrs(struct fz_state *st)
 		  t_mac_out);
 }
 
+/* Every CPU's budget (struct hsb_peer_budget): a window that started at
+ * window_ns with sent frames in it. */
+static void fz_budget_set(struct fz_state *st, __u64 window_ns, __u32 sent)
+{
+	__u32 zero = 0;
+	int i;
+
+	for (i = 0; i < st->f->nr_cpus; i++) {
+		st->budget[i].window_ns = window_ns;
+		st->budget[i].sent = sent;
+	}
+	assert_int_equal(
+		bpf_map_update_elem(t_map_fd(st->f->skel->maps.hsb_peer_budget),
+				    &zero, st->budget, BPF_ANY),
+		0);
+}
+
+/* Before a frame of an epoch with a small budget: spent in the current
+ * millisecond (the frame is over it) or a window long past (a new one
+ * starts). The budget is a clock's, so only this keeps a frame's fate
+ * to the seed; a frame that still finds a new millisecond (the run was
+ * preempted over 1 ms) is sent instead, which changes no later draw
+ * (fz_remember() keeps no frame tagged for the peer). */
+static void fz_budget(struct fz_state *st)
+{
+	struct hsb_peer_fwd *b = &st->f->skel->bss->hsb_peer_fwd;
+
+	if (fz_below(&st->rng, 2))
+		fz_budget_set(st, t_now_ns(), b->per_ms);
+	else
+		fz_budget_set(st, 0, 0);
+}
+
+/* Forwarding to the peer: off, or on towards an address that resolves
+ * on the heartbeat link (IPv4 or IPv6), has no neighbour, or is routed
+ * out of another link; the budget unlimited (the fuzzer sends more than
+ * 64 frames a millisecond to the peer on a fast machine, and which of
+ * them goes must not depend on its speed) or one or two frames, spent or
+ * not before each frame; the heartbeat link sometimes without the peer
+ * link's flag (mirroring not configured). */
+static void fz_peer(struct fz_state *st)
+{
+	static const char *const addrs[] = { "10.3.0.2", "10.3.0.2", "fd03::2",
+					     "fd03::2",	 "10.3.0.3", "fd03::3",
+					     "10.2.0.2" };
+	struct hsb_peer_fwd *b = &st->f->skel->bss->hsb_peer_fwd;
+	const char *addr = FZ_PICK(&st->rng, addrs);
+	int v6 = strchr(addr, ':') != NULL;
+
+	b->on = 0;
+	b->ifindex = st->if_hb;
+	b->family = v6 ? HSB_FAMILY_IPV6 : HSB_FAMILY_IPV4;
+	memset(b->addr, 0, sizeof(b->addr));
+	t_addr(v6 ? 6 : 4, addr, b->addr);
+	st->peer_budget = fz_one_in(&st->rng, 4);
+	b->per_ms = st->peer_budget ? 1 + fz_below(&st->rng, 2) : UINT32_MAX;
+	fz_budget_set(st, 0, 0);
+	b->on = fz_below(&st->rng, 2);
+	st->peer_link = !fz_one_in(&st->rng, 8);
+	t_set_iface(st->f, st->if_hb, 3, HSB_ZONE_NONE,
+		    HSB_IFACE_F_HEARTBEAT |
+			    (st->peer_link ? HSB_IFACE_F_PEER_LINK : 0));
+}
+
 /* Sessions and the mappings they hold go together: clearing one without
  * the other would break the refcount invariant by hand. */
 static void fz_clear_flows(struct t_fixture *f)
@@ -139,6 +237,7 @@ static void fz_epoch(struct fz_state *st, size_t n_sessions)
 	fz_nat(st);
 	fz_lists(st);
 	fz_vaddrs(st);
+	fz_peer(st);
 	t_set_iface_mac(f, f->if_in, 1, HSB_ZONE_TRUST, 0,
 			mac ? t_mac_in : NULL);
 	t_set_iface_mac(f, f->if_out, 2, HSB_ZONE_UNTRUST, 0,
@@ -151,8 +250,14 @@ static void fz_epoch(struct fz_state *st, size_t n_sessions)
 
 /* ---- the run --------------------------------------------------------- */
 
+static const char *const fz_names[] = {
+#define HSB_COUNTER_NAME(id, name, help) name,
+	HSB_COUNTERS(HSB_COUNTER_NAME)
+#undef HSB_COUNTER_NAME
+};
+
 static void fz_fail(struct fz_state *st, const char *why,
-		    const struct t_result *res)
+		    const struct fz_run *r, const struct t_result *res)
 {
 	char path[128];
 	FILE *out;
@@ -170,7 +275,11 @@ static void fz_fail(struct fz_state *st, const char *why,
 	snprintf(path, sizeof(path), "build/xdp-fuzz/seed-%llu-frame-%llu.hex",
 		 (unsigned long long)st->seed, (unsigned long long)st->frames);
 	out = fopen(path, "w");
-	fprintf(stderr, "  frame (%zu bytes, in %s): ", st->z.fr.len, path);
+	fprintf(stderr, "  frame (%zu bytes, on %s, in %s): ", st->z.fr.len,
+		st->z.hb      ? "hsbt-hb" :
+		st->z.outside ? "hsbt-out" :
+				"hsbt-in",
+		path);
 	for (i = 0; i < st->z.fr.len; i++) {
 		fprintf(stderr, "%02x", st->z.fr.b[i]);
 		if (out)
@@ -182,6 +291,16 @@ static void fz_fail(struct fz_state *st, const char *why,
 			res->len);
 		for (i = 0; i < res->len; i++)
 			fprintf(stderr, "%02x", res->out[i]);
+		fprintf(stderr, "\n");
+	}
+	if (r) {
+		fprintf(stderr, "  counters moved:");
+		for (i = 0; i < HSB_CNT__MAX; i++)
+			if (r->after[i] != r->before[i] &&
+			    i != HSB_CNT_RX_BYTES)
+				fprintf(stderr, " %s %+lld", fz_names[i],
+					(long long)(r->after[i] -
+						    r->before[i]));
 		fprintf(stderr, "\n");
 	}
 	if (out) {
@@ -206,10 +325,15 @@ static void fz_one(struct fz_state *st, uint64_t *before, uint64_t *after)
 	const char *why;
 
 	fz_frame_gen(&st->rng, z, &st->hist);
-	ifindex = z->outside ? f->if_out : f->if_in;
+	ifindex = z->hb ? st->if_hb : z->outside ? f->if_out : f->if_in;
+	r.zone = z->outside ? HSB_ZONE_UNTRUST : HSB_ZONE_TRUST;
+	r.peer_on = f->skel->bss->hsb_peer_fwd.on;
+	r.peer_link = st->peer_link;
 	keyed = fz_flow_key(z, &k);
 	if (keyed)
 		r.had_session = !bpf_map_lookup_elem(sfd, &k, &s);
+	if (st->peer_budget && r.peer_on)
+		fz_budget(st); /* last: the window is the clock's */
 	t_run_ex(f, z->fr.b, z->fr.len, ifindex, &res);
 	fz_counters(f, after);
 	if (keyed)
@@ -223,7 +347,7 @@ static void fz_one(struct fz_state *st, uint64_t *before, uint64_t *after)
 		st->verdicts[res.verdict]++;
 	why = fz_check_run(&r);
 	if (why)
-		fz_fail(st, why, &res);
+		fz_fail(st, why, &r, &res);
 	if (res.verdict == XDP_REDIRECT)
 		fz_remember(&st->hist, z, res.out, res.len);
 }
@@ -231,17 +355,12 @@ static void fz_one(struct fz_state *st, uint64_t *before, uint64_t *after)
 /* What the frames did, as counters: shows which paths a seed reached. */
 static void fz_print_counters(const uint64_t *c)
 {
-	static const char *const names[] = {
-#define HSB_COUNTER_NAME(id, name, help) name,
-		HSB_COUNTERS(HSB_COUNTER_NAME)
-#undef HSB_COUNTER_NAME
-	};
 	int i, n = 0;
 
 	printf("xdp-fuzz: counters:");
 	for (i = 0; i < HSB_CNT__MAX; i++)
 		if (c[i] && i != HSB_CNT_RX_BYTES)
-			printf("%s %s %llu", n++ % 6 ? "," : "\n ", names[i],
+			printf("%s %s %llu", n++ % 6 ? "," : "\n ", fz_names[i],
 			       (unsigned long long)c[i]);
 	printf("\n");
 }
@@ -256,10 +375,13 @@ static uint64_t fz_env(const char *name, uint64_t dflt)
 static void test_fuzz(void **state)
 {
 	static uint64_t ca[HSB_CNT__MAX], cb[HSB_CNT__MAX];
-	struct fz_state st = { .f = *state };
+	struct fz_state st = { .f = *state, .if_hb = fz_if_hb };
 	uint64_t *before = ca, *after = cb, *tmp, t0 = t_now_ns();
 	size_t n_sessions = 0;
 	const char *why;
+
+	st.budget = calloc(st.f->nr_cpus, sizeof(*st.budget));
+	assert_non_null(st.budget);
 
 	st.seed = fz_env("HSB_XDP_FUZZ_SEED", 1);
 	st.max_frames = fz_env("HSB_XDP_FUZZ_FRAMES", 200000);
@@ -284,7 +406,7 @@ static void test_fuzz(void **state)
 		if (st.frames % FZ_SWEEP == FZ_SWEEP - 1) {
 			why = fz_check_tables(st.f, &n_sessions);
 			if (why)
-				fz_fail(&st, why, NULL);
+				fz_fail(&st, why, NULL, NULL);
 			t_drain(st.f);
 			st.f->n_events = 0;
 		}
@@ -297,12 +419,13 @@ static void test_fuzz(void **state)
 	       (unsigned long long)st.verdicts[XDP_DROP],
 	       (unsigned long long)st.verdicts[XDP_TX],
 	       (unsigned long long)st.verdicts[XDP_REDIRECT], n_sessions);
+	free(st.budget);
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fuzz, nat_setup,
+		cmocka_unit_test_setup_teardown(test_fuzz, fz_setup,
 						t_teardown),
 	};
 
