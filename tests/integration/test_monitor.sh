@@ -5,8 +5,10 @@
 # 5 s request deadline, and ends on SIGINT with status 0 and nothing on
 # stderr; the human form says the same; a read-only client (the socket's
 # group) may monitor and sees no configuration text; the 9th monitor is
-# refused with a reason; a monitor that never reads does not hold hsbd
-# up (status answers at once while it sits).
+# refused with a reason; a monitor that does not read does not hold hsbd
+# up (status answers at once while it sits, its queue full), loses the
+# lines that do not fit, counted, and is told how many with the next
+# line it gets. About 30 s here.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vrrp_lib.sh"
 hsb_test_init monitor
@@ -119,14 +121,33 @@ check "human lines: time, kind, text" grep -qE \
 	'^[0-9-]{10}T[0-9:.]{12}Z config +applied, from operator, generation [0-9]+: vrrp vrid \(\+1 -0 lines\)$' \
 	"$T_DIR/human.out"
 
-echo "-- at most 8 monitors; one that never reads holds nothing up"
+echo "-- at most 8 monitors; one that does not read holds nothing up"
+# a monitor that reads nothing until $T_DIR/go exists, then everything
+# that came, into $T_DIR/slow.out
 python3 -c '
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.sendall(b"monitor\n")
-time.sleep(60)  # never reads
-' "$A_SOCK" &
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.1)
+# until the line after a "dropped" one (at most 20 s)
+s.settimeout(20)
+data = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+        i = data.find(b"\"event\":\"dropped\"")
+        if i >= 0 and data.count(b"\n", i) >= 2:
+            break
+except socket.timeout:
+    pass
+open(sys.argv[3], "wb").write(data)
+' "$A_SOCK" "$T_DIR/go" "$T_DIR/slow.out" &
+SLOW=$!
 T_PIDS+=("$!")
 PIDS=()
 for i in 1 2 3 4 5 6 7; do
@@ -136,14 +157,14 @@ done
 streams_are() {
 	[ "$(ctl -j show counters | json_get 'd["control"]["streams"]')" = "$1" ]
 }
-check "8 monitors (7 hsbctl, 1 that never reads)" wait_for 5 streams_are 8
+check "8 monitors (7 hsbctl, 1 that does not read)" wait_for 5 streams_are 8
 check_exit "the 9th is refused: exit 1" 1 timeout 10 "$HSBCTL" -s "$A_SOCK" monitor
 last_has "with a reason" "hsbctl: busy: too many monitors (at most 8 at once)"
 for i in $(seq 20); do
 	ctl config "vrrp vrid 10 interface eth0 virtual-ip $VIP/24 priority $((100 + i)) advert-interval 10" >/dev/null ||
 		not_ok "config change $i"
 done
-check "status answers within 2 s beside a monitor that never reads" \
+check "status answers within 2 s beside a monitor that does not read" \
 	timeout 3 "$HSBCTL" -s "$A_SOCK" -t 2000 status
 check "every reading monitor got the 20 changes" wait_for 5 sh -c \
 	"for i in 1 2 3 4 5 6 7; do [ \$(grep -c '\"kind\":\"config\"' \"$T_DIR/m\$i.out\") -eq 20 ] || exit 1; done"
@@ -152,6 +173,56 @@ for p in "${PIDS[@]}"; do
 	[ "$MON_RC" = 0 ] || not_ok "monitor $p: SIGINT status $MON_RC"
 done
 ok "7 monitors stopped by SIGINT"
+
+echo "-- a full queue: lines dropped, counted, and said"
+# 4000 configuration changes, each one line to the monitor that does not
+# read: more than its 256 KiB queue and the socket's buffer hold. Sent
+# by one process over the socket, not 4000 hsbctl: the point is volume.
+check "4000 configuration changes" timeout 120 python3 - "$A_SOCK" "$VIP" <<'PY'
+import socket, sys
+for i in range(4000):
+    body = ("vrrp vrid 10 interface eth0 virtual-ip %s/24 priority %d advert-interval 10\n"
+            % (sys.argv[2], 150 + i % 2)).encode()
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(b"config %d flood\n" % len(body) + body)
+    reply = b""
+    while True:
+        b = s.recv(4096)
+        if not b:
+            break
+        reply += b
+    s.close()
+    assert reply.startswith(b"ok"), reply
+PY
+check "status answers within 2 s beside a full monitor" \
+	timeout 3 "$HSBCTL" -s "$A_SOCK" -t 2000 status
+check "hsbd counted the lines it dropped" test \
+	"$(ctl -j show counters | json_get 'd["control"]["stream_lines_dropped"]')" -gt 0
+touch "$T_DIR/go"
+sleep 1
+# the next line after the drops: the one that says how many comes first
+ctl config "vrrp vrid 10 interface eth0 virtual-ip $VIP/24 priority 120 advert-interval 10"
+wait "$SLOW"
+check "the slow monitor then reads a \"dropped\" line, and the lines after" \
+	python3 - "$T_DIR/slow.out" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == "ok", lines[:2]
+evs = [json.loads(l) for l in lines[1:] if l]
+drops = [i for i, e in enumerate(evs) if e.get("event") == "dropped"]
+assert len(drops) == 1, drops
+d = evs[drops[0]]
+assert d["kind"] == "monitor" and d["dropped"] > 0, d
+configs = [e for e in evs if e["kind"] == "config"]
+# the 20 before, and of the 4000 those that fitted, in order
+assert len(configs) + d["dropped"] >= 4021, (len(configs), d)
+gens = [e["generation"] for e in configs]
+assert gens == sorted(gens), gens
+assert drops[0] < len(evs) - 1, "a line follows the notice"
+print("  ", len(configs), "config lines read,", d["dropped"], "dropped")
+PY
+cat "$T_DIR/last.out"
 check "a monitor ends when hsbd stops" mon_start final "$HSBCTL" -s "$A_SOCK" -j
 L_PID=$MON_PID
 stop_hsbd "$A_PID"

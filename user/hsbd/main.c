@@ -187,6 +187,7 @@ static int run(struct hsbd *d)
 	if (hsbd_caps_limit(err, sizeof(err))) {
 		hsb_err("%s", err);
 		hsb_ctl_server_stop(d->ctl);
+		d->ctl = NULL;
 		hsbd_stop_engines(d);
 		return 1;
 	}
@@ -205,6 +206,7 @@ static int run(struct hsbd *d)
 	hsbd_monitor_stop(d->mon);
 	d->mon = NULL;
 	hsb_ctl_server_stop(d->ctl);
+	d->ctl = NULL; /* the engines stopping below tell nobody */
 	hsbd_stop_engines(d);
 	hsb_info("stopped");
 	return ret ? 1 : 0;
