@@ -77,9 +77,10 @@ static void usage(FILE *out)
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 ok; 1 refused by hsbd, hsbd's reason on stderr\n"
-		"(a bad command, or the connection itself: 'busy', 'permission\n"
-		"denied'), or bad usage; 2 hsbd unreachable or no valid answer.\n"
+		"Exit status: 0 ok (monitor: ended by Ctrl-C); 1 refused by hsbd,\n"
+		"hsbd's reason on stderr (a bad command, or the connection itself:\n"
+		"'busy', 'permission denied'), or bad usage; 2 hsbd unreachable or\n"
+		"no valid answer (monitor: hsbd ended it).\n"
 		"The command language: hsbd.conf(5), docs/configuration.md.\n",
 		DEFAULT_TIMEOUT_MS);
 }
