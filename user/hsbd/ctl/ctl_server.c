@@ -203,12 +203,15 @@ static void stream_start(struct ctl_client *c, struct json_object *first)
 	srv->stats.streams = srv->streams;
 	srv->stats.streams_started++;
 	hsb_monq_init(&c->q, HSB_CTL_STREAM_QUEUE);
-	stream_push(c, "ok", 2);
+	/* both queued, then one write: a write that fails closes c */
+	hsb_monq_push(&c->q, "ok", 2, 0);
 	if (first) {
 		s = json_object_to_json_string_ext(first,
 						   JSON_C_TO_STRING_PLAIN);
-		stream_push(c, s, strlen(s));
+		hsb_monq_push(&c->q, s, strlen(s), 0);
 	}
+	c->progress_ms = hsb_now_ms();
+	stream_write(c);
 }
 
 static void client_run(struct ctl_client *c)
