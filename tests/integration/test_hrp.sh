@@ -11,7 +11,10 @@
 # reset; the peer's copies are installed, not echoed back; an interface
 # flap on fwA (its inside port down and up: a switchover to fwB and back)
 # deletes no session on fwB and sends no session delete; a wrong key is
-# refused and counted. About 25-40 s here (the flap: ~5 s of it), well
+# refused and counted; an hsbctl -j monitor on fwA sees the HRP
+# connection come up, the VGMP group go standby and active again, and the
+# datapath summary count the sessions and NAT mappings, and ends on
+# SIGINT with status 0. About 25-40 s here (the flap: ~5 s of it), well
 # within run.sh's 300 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
@@ -39,11 +42,19 @@ installed() { [ "$(hrp "$1" 'd["install"]["sessions"]')" -ge "$2" ]; }
 
 check "config with hrp is valid" "$HSBD" --check-config "$T_DIR/A.conf"
 ha_start A "$T_DIR/A.conf" || exit 1
+# hsbctl monitor on fwA, from before the peer is there to the end of the
+# flap below: the HRP connection, the VGMP group, the datapath summary
+"$HSBCTL" -s "$(ha_sock A)" -j monitor >"$T_DIR/mon.out" 2>"$T_DIR/mon.err" &
+MON=$!
+T_PIDS+=("$MON")
+check "a monitor on fwA" wait_for 5 grep -q '"event":"start"' "$T_DIR/mon.out"
 ha_start B "$T_DIR/B.conf" || exit 1
 check "fwA active" wait_for 5 ha_vgmp_is A g1 active
 check "fwB standby" wait_for 5 ha_vgmp_is B g1 standby
 check "the hrp connection comes up" wait_for 5 sh -c "[ \"\$('$HSBCTL' -s '$(ha_sock A)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"connection\"][\"up\"])')\" = True ]"
 check "show hrp renders" sh -c "'$HSBCTL' -s '$(ha_sock B)' show hrp | grep -q 'hrp: connected'"
+check "the monitor saw the connection come up" \
+	wait_for 3 grep -q '"kind":"hrp","state":"up"' "$T_DIR/mon.out"
 
 echo "-- $N_CONN TCP connections through fwA, backed up to fwB"
 ip netns exec "$HA_SV" "$HA_PY" "$CONN" server 9000 "$T_DIR/accepts" &
@@ -85,6 +96,22 @@ check "fwB is standby again" wait_for 3 ha_vgmp_is B g1 standby
 check "fwB still holds the $N_CONN sessions" test "$(flows_on B)" -ge "$N_CONN"
 check "fwA sent no session delete for the flap" test "$(hrp A 'd["records_sent"]["session-delete"]')" = "$DEL0"
 check "fwB's copies are the peer's again" wait_for 3 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show sessions | python3 -c 'import json,sys; print(sum(\"from-peer\" in s[\"flags\"] for s in json.load(sys.stdin)[\"sessions\"]))') -ge $N_CONN ]"
+kill -INT "$MON"
+wait "$MON"
+check "the monitor ends on SIGINT with status 0" test "$?" = 0
+check "the monitor's stream: group, datapath with NAT, hrp" python3 - "$T_DIR/mon.out" "$N_CONN" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+g = [(e["state"], e["reason"]) for e in evs if e["kind"] == "group" and e["group"] == "vgmp g1"]
+states = [s for s, _ in g]
+assert "active" in states and "standby" in states, g
+assert states[-1] == "active", g  # took back after the flap
+dp = [e for e in evs if e["kind"] == "datapath"]
+assert sum(e["sessions_created"] for e in dp) >= int(sys.argv[2]), dp
+assert sum(e["nat_created"] for e in dp) > 0, dp
+assert all(e["interval_ms"] > 0 for e in dp), dp
+assert [e["state"] for e in evs if e["kind"] == "hrp"][0] == "up", evs
+PY
 
 echo "-- kill -9 fwA: the connections go on through fwB"
 sleep 1

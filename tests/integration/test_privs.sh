@@ -190,7 +190,7 @@ check "and not in the JSON" sh -c "! grep -qF -e '$KEY2' -e '$KEY' '$T_DIR/last.
 check "a member by supplementary group may run status" as_supp status
 check_exit "a group member may not change the configuration" 1 \
 	as_member config 'sysname pwned'
-last_has "permission denied, and why" "permission denied: members of the control socket's group may only run show and status"
+last_has "permission denied, and why" "permission denied: members of the control socket's group may only run show, status and monitor"
 check_exit "nor save" 1 as_member save
 check_exit "nor switch over" 1 as_member switchover
 check "the configuration is unchanged" ctl status

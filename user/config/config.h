@@ -85,6 +85,11 @@ typedef int (*hsb_config_line_fn)(const char *line, enum hsb_cmd_scope scope,
 int hsb_config_foreach(const struct hsb_config *cfg, hsb_config_line_fn fn,
 		       void *ctx);
 
+/* The command line is of, as the grammar names it ("security-policy
+ * rule", "hrp authentication-key"): its keywords, never its arguments.
+ * False for a line of no known command. */
+bool hsb_config_command_name(const char *line, char *buf, size_t len);
+
 /* The canonical text: every command of the running config, one per line,
  * in an order that parses back (dependencies first). malloc()ed. */
 char *hsb_config_render(const struct hsb_config *cfg);

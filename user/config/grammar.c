@@ -230,3 +230,32 @@ int hsb_config_apply_text(struct hsb_config *cfg, const char *text,
 {
 	return hcfg_apply_buf(cfg, text, strlen(text), accept, file, err);
 }
+
+/* The command a canonical line is of: its leading keywords. */
+bool hsb_config_command_name(const char *line, char *buf, size_t len)
+{
+	const char *toks[5];
+	char copy[256], *save = NULL, *w;
+	unsigned int n = 0, d;
+	size_t i;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	for (w = strtok_r(copy, " \t", &save); w && n < 5;
+	     w = strtok_r(NULL, " \t", &save))
+		toks[n++] = w;
+	for (i = 0; i < N_COMMANDS; i++) {
+		const struct hcfg_cmd *c = &commands[i];
+
+		for (d = 0; d < 5 && c->words[d]; d++)
+			if (d >= n || strcmp(c->words[d], toks[d]))
+				break;
+		if (d == 5 || c->words[d])
+			continue;
+		buf[0] = '\0';
+		for (d = 0; d < 5 && c->words[d]; d++)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 d ? " " : "", c->words[d]);
+		return true;
+	}
+	return false;
+}

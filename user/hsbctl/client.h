@@ -29,4 +29,14 @@ int hsbctl_request(const char *sock_path, const char *line, const char *body,
 		   size_t body_len, int timeout_ms, struct hsbctl_reply *reply);
 void hsbctl_reply_free(struct hsbctl_reply *reply);
 
+/*
+ * A streaming request (monitor): send line, wait up to timeout_ms for
+ * hsbd's "ok", then hand each line that follows to on_line (non-zero
+ * from it ends the stream with HSBCTL_REFUSED) until SIGINT or SIGTERM
+ * (HSBCTL_OK: the way a monitor ends) or hsbd closes (HSBCTL_NO_DAEMON).
+ * "error ..." is HSBCTL_REFUSED with the reason on stderr.
+ */
+int hsbctl_stream(const char *sock_path, const char *line, int timeout_ms,
+		  int (*on_line)(const char *line, void *ctx), void *ctx);
+
 #endif /* HSBCTL_CLIENT_H */

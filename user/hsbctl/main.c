@@ -9,6 +9,7 @@
 
 #include "client.h"
 #include "ctl_proto.h"
+#include "monitor.h"
 #include "render.h"
 #include "version.h"
 
@@ -58,6 +59,10 @@ static void usage(FILE *out)
 		"                            all or nothing\n"
 		"  save                      write the running config to hsbd's config file\n"
 		"  reload                    re-read hsbd's config file (as SIGHUP)\n"
+		"  monitor                   stream events until Ctrl-C: VRRP and group\n"
+		"                            transitions, configuration changes (what,\n"
+		"                            not the text), HRP connection, a per-second\n"
+		"                            datapath summary; -j: one JSON object a line\n"
 		"\n"
 		"FILTER: any of these, all must match:\n"
 		"  source ADDR[/LEN]  destination ADDR[/LEN]  port N\n"
@@ -72,9 +77,10 @@ static void usage(FILE *out)
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 ok; 1 refused by hsbd, hsbd's reason on stderr\n"
-		"(a bad command, or the connection itself: 'busy', 'permission\n"
-		"denied'), or bad usage; 2 hsbd unreachable or no valid answer.\n"
+		"Exit status: 0 ok (monitor: ended by Ctrl-C); 1 refused by hsbd,\n"
+		"hsbd's reason on stderr (a bad command, or the connection itself:\n"
+		"'busy', 'permission denied'), or bad usage; 2 hsbd unreachable or\n"
+		"no valid answer (monitor: hsbd ended it).\n"
 		"The command language: hsbd.conf(5), docs/configuration.md.\n",
 		DEFAULT_TIMEOUT_MS);
 }
@@ -226,6 +232,29 @@ static int print_reply(const char *what, const char *body, int json)
 	return ret;
 }
 
+/* One line of hsbctl monitor: as it came with -j, else for people. */
+static int monitor_line(const char *line, void *ctx)
+{
+	int json = *(int *)ctx;
+	struct json_object *ev;
+
+	if (json) {
+		printf("%s\n", line);
+	} else {
+		ev = json_tokener_parse(line);
+		if (!ev || hsb_mon_render(stdout, ev))
+			printf("%s\n", line);
+		json_object_put(ev);
+	}
+	/* each line as it happens, also into a pipe or file */
+	if (fflush(stdout)) {
+		fprintf(stderr, "hsbctl: writing the monitor: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -277,6 +306,14 @@ int main(int argc, char **argv)
 	if (argc == 0) {
 		usage(stderr);
 		return HSBCTL_REFUSED;
+	}
+	if (!strcmp(argv[0], "monitor")) {
+		if (argc != 1) {
+			fprintf(stderr, "hsbctl: usage: monitor\n");
+			return HSBCTL_REFUSED;
+		}
+		return hsbctl_stream(sock, "monitor", timeout_ms, monitor_line,
+				     &json);
 	}
 	if (!strcmp(argv[0], "config")) {
 		if (build_config_request(argc, argv, line, sizeof(line), &body,

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "datapath/route_watch.h"
 #include "hrp/hrp_engine.h"
+#include "monitor/mon_feed.h"
 #include "netlink/link_events.h"
 #include "privs/conf_mode.h"
 #include "service/service.h"
@@ -161,6 +162,7 @@ int hsbd_apply_config_from(struct hsbd *d, struct hsb_config *next,
 	for (i = 0; i < N_ENGINES; i++)
 		if (engines[i]->applied)
 			engines[i]->applied(d, prev);
+	hsbd_monitor_config(d, prev);
 	hsb_config_free(prev);
 	d->origin = HSBD_ORIGIN_OPERATOR;
 	return 0;

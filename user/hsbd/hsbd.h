@@ -35,6 +35,7 @@ struct hsb_switchover;
 struct hsb_link_events;
 struct hsb_metrics;
 struct hsbd_service;
+struct hsbd_monitor;
 
 /* Where a configuration change comes from: HRP's configuration backup
  * replicates an operator's change, never one it applied from the peer,
@@ -85,6 +86,9 @@ struct hsbd {
 	struct hsb_metrics *metrics; /* NULL unless metrics listen */
 	/* systemd notifications; NULL before READY=1 (service/service.h) */
 	struct hsbd_service *svc;
+	/* what hsbctl monitor streams; NULL before the control socket
+	 * (monitor/mon_feed.h) */
+	struct hsbd_monitor *mon;
 	struct {
 		uint64_t config_applied;
 		uint64_t config_refused;

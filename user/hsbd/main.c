@@ -15,6 +15,7 @@
 #include "ctl/ctl_server.h"
 #include "hsbd.h"
 #include "log.h"
+#include "monitor/mon_feed.h"
 #include "privs/caps.h"
 #include "privs/conf_mode.h"
 #include "records/bus.h"
@@ -186,6 +187,7 @@ static int run(struct hsbd *d)
 	if (hsbd_caps_limit(err, sizeof(err))) {
 		hsb_err("%s", err);
 		hsb_ctl_server_stop(d->ctl);
+		d->ctl = NULL;
 		hsbd_stop_engines(d);
 		return 1;
 	}
@@ -194,13 +196,17 @@ static int run(struct hsbd *d)
 	/* Ready: XDP is attached and every engine has reconciled the first
 	 * configuration, and hsbctl can reach us. */
 	d->svc = hsbd_service_start(d);
+	d->mon = hsbd_monitor_start(d);
 	ret = hsb_loop_run(d->loop);
 	if (ret)
 		hsb_err("event loop: %s", strerror(-ret));
 	/* STOPPING=1 before the engines step down (priority 0, detach) */
 	hsbd_service_stop(d->svc);
 	d->svc = NULL;
+	hsbd_monitor_stop(d->mon);
+	d->mon = NULL;
 	hsb_ctl_server_stop(d->ctl);
+	d->ctl = NULL; /* the engines stopping below tell nobody */
 	hsbd_stop_engines(d);
 	hsb_info("stopped");
 	return ret ? 1 : 0;

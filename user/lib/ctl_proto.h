@@ -11,7 +11,9 @@
  *   response = ("ok" / "error " message) "\n" [json-document]
  *
  * The server closes the connection after the response, so the response
- * ends at EOF. Shows are JSON; hsbctl renders them for people unless -j.
+ * ends at EOF. The one exception is the streaming request "monitor": after
+ * "ok\n" the server sends one JSON object a line (user/lib/monitor.h)
+ * until the client closes the connection (or hsbd stops). Shows are JSON; hsbctl renders them for people unless -j.
  * The parser below is incremental and pure: feed it bytes as they come.
  */
 #ifndef HSB_CTL_PROTO_H

@@ -20,7 +20,8 @@ struct json_object;
  * One request. run gets the number of words that named it (the rest of
  * req->argv are its arguments) and returns 0 with *reply set (a JSON
  * value, or NULL for "ok" without data), or -1 with a one-line reason in
- * err.
+ * err. A streaming request (monitor) returns HSB_CTL_STREAM instead of 0
+ * (ctl_server.h).
  */
 struct hsb_ctl_cmd {
 	const char *words[4]; /* the verb, NULL-terminated */
@@ -46,6 +47,7 @@ extern const struct hsb_ctl_table hsb_ctl_nat_cmds; /* ctl_nat.c */
 extern const struct hsb_ctl_table hsb_ctl_vrrp_cmds; /* ctl_vrrp.c */
 extern const struct hsb_ctl_table hsb_ctl_vgmp_cmds; /* ctl_vgmp.c */
 extern const struct hsb_ctl_table hsb_ctl_hrp_cmds; /* ctl_hrp.c */
+extern const struct hsb_ctl_table hsb_ctl_monitor_cmds; /* ctl_monitor.c */
 
 /* Run one request: the ctl_server's handler (main.c passes it). */
 int hsbd_ctl_dispatch(void *hsbd, const struct hsb_ctl_request *req,

@@ -182,6 +182,17 @@ static int cmd_show_counters(struct hsbd *d, const struct hsb_ctl_request *req,
 	json_object_object_add(ctl, "evicted",
 			       json_object_new_uint64(cs->evicted));
 	json_object_object_add(ctl, "busy", json_object_new_uint64(cs->busy));
+	json_object_object_add(ctl, "streams",
+			       json_object_new_uint64(cs->streams));
+	json_object_object_add(ctl, "streams_started",
+			       json_object_new_uint64(cs->streams_started));
+	json_object_object_add(ctl, "streams_refused",
+			       json_object_new_uint64(cs->streams_refused));
+	json_object_object_add(ctl, "streams_stalled",
+			       json_object_new_uint64(cs->streams_stalled));
+	json_object_object_add(
+		ctl, "stream_lines_dropped",
+		json_object_new_uint64(cs->stream_lines_dropped));
 	json_object_object_add(o, "control", ctl);
 	json_object_object_add(cfg, "applied",
 			       json_object_new_uint64(d->stats.config_applied));

@@ -8,8 +8,9 @@
 #include "hsbd.h"
 
 static const struct hsb_ctl_table *const tables[] = {
-	&hsb_ctl_core_cmds, &hsb_ctl_firewall_cmds, &hsb_ctl_nat_cmds,
-	&hsb_ctl_vrrp_cmds, &hsb_ctl_vgmp_cmds,	    &hsb_ctl_hrp_cmds,
+	&hsb_ctl_core_cmds,    &hsb_ctl_firewall_cmds, &hsb_ctl_nat_cmds,
+	&hsb_ctl_vrrp_cmds,    &hsb_ctl_vgmp_cmds,     &hsb_ctl_hrp_cmds,
+	&hsb_ctl_monitor_cmds,
 };
 
 /* The number of words that name c when req asks for it, else 0. */
@@ -33,13 +34,14 @@ int hsbd_ctl_dispatch(void *hsbd, const struct hsb_ctl_request *req,
 
 	*reply = NULL;
 	/* A client let in by the socket's group only looks: the requests
-	 * that change nothing all start with show or status. Checked here,
-	 * once, so that a new command is read-only or refused by default. */
+	 * that change nothing all start with show or status, or are
+	 * monitor (a stream without secrets). Checked here, once, so that
+	 * a new command is read-only or refused by default. */
 	if (req->peer_readonly && strcmp(req->argv[0], "show") &&
-	    strcmp(req->argv[0], "status")) {
+	    strcmp(req->argv[0], "status") && strcmp(req->argv[0], "monitor")) {
 		snprintf(
 			err, errlen,
-			"permission denied: members of the control socket's group may only run show and status");
+			"permission denied: members of the control socket's group may only run show, status and monitor");
 		return -1;
 	}
 	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)

@@ -18,6 +18,7 @@
 #include "ctl/ctl_server.h"
 #include "evloop.h"
 #include "log.h"
+#include "monitor.h"
 
 struct ctl_client {
 	struct hsb_ctl_server *srv;
@@ -32,6 +33,11 @@ struct ctl_client {
 	char *out; /* response being written */
 	size_t out_len;
 	size_t out_off;
+	/* a stream (HSB_CTL_STREAM): lines waiting, and when the reader
+	 * last took some (or the queue last went from empty to not) */
+	bool stream;
+	struct hsb_monq q;
+	uint64_t progress_ms;
 };
 
 struct hsb_ctl_server {
@@ -48,6 +54,7 @@ struct hsb_ctl_server {
 	struct ctl_client *clients[HSB_CTL_MAX_CLIENTS];
 	struct hsb_ctl_stats stats;
 	bool accept_paused; /* out of fds: listener off until the sweep */
+	unsigned int streams;
 };
 
 static void client_close(struct ctl_client *c)
@@ -58,6 +65,11 @@ static void client_close(struct ctl_client *c)
 	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++)
 		if (srv->clients[i] == c)
 			srv->clients[i] = NULL;
+	if (c->stream) {
+		srv->streams--;
+		srv->stats.streams = srv->streams;
+		hsb_monq_release(&c->q);
+	}
 	hsb_watch_free(c->watch);
 	close(c->fd);
 	hsb_ctl_request_release(&c->req);
@@ -113,17 +125,113 @@ static void client_error(struct ctl_client *c, const char *msg)
 	client_respond(c, line, NULL);
 }
 
+/* Write what the stream has waiting, as much as the socket takes. False
+ * when the client was closed (c is gone). */
+static bool stream_write(struct ctl_client *c)
+{
+	while (hsb_monq_pending(&c->q)) {
+		ssize_t n = send(c->fd, hsb_monq_data(&c->q),
+				 hsb_monq_pending(&c->q),
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				hsb_watch_set_events(c->watch,
+						     EPOLLIN | EPOLLOUT);
+				return true;
+			}
+			client_close(c); /* the reader went away */
+			return false;
+		}
+		hsb_monq_consume(&c->q, (size_t)n);
+		c->progress_ms = hsb_now_ms();
+	}
+	hsb_watch_set_events(c->watch, EPOLLIN);
+	return true;
+}
+
+static void stream_push(struct ctl_client *c, const char *line, size_t len)
+{
+	bool was_empty = !hsb_monq_pending(&c->q);
+
+	if (hsb_monq_push(&c->q, line, len, hsb_wall_ms()) <= 0) {
+		/* dropped: counted, and said with the next line */
+		c->srv->stats.stream_lines_dropped++;
+		return;
+	}
+	if (was_empty) {
+		c->progress_ms = hsb_now_ms();
+		stream_write(c);
+	}
+}
+
+/* The stream's reader sends nothing more: read to notice it leave. */
+static void stream_ready(struct ctl_client *c, uint32_t events)
+{
+	char buf[256];
+	ssize_t n;
+
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		n = read(c->fd, buf, sizeof(buf));
+		if (n == 0 ||
+		    (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+			client_close(c);
+			return;
+		}
+	}
+	if (events & EPOLLOUT)
+		stream_write(c);
+}
+
+static void stream_start(struct ctl_client *c, struct json_object *first)
+{
+	struct hsb_ctl_server *srv = c->srv;
+	const char *s;
+
+	if (srv->streams >= HSB_CTL_MAX_STREAMS) {
+		char msg[128];
+
+		srv->stats.streams_refused++;
+		snprintf(msg, sizeof(msg),
+			 "busy: too many monitors (at most %d at once)",
+			 HSB_CTL_MAX_STREAMS);
+		client_error(c, msg);
+		return;
+	}
+	c->stream = true;
+	srv->streams++;
+	srv->stats.streams = srv->streams;
+	srv->stats.streams_started++;
+	hsb_monq_init(&c->q, HSB_CTL_STREAM_QUEUE);
+	/* both queued, then one write: a write that fails closes c */
+	hsb_monq_push(&c->q, "ok", 2, 0);
+	if (first) {
+		s = json_object_to_json_string_ext(first,
+						   JSON_C_TO_STRING_PLAIN);
+		hsb_monq_push(&c->q, s, strlen(s), 0);
+	}
+	c->progress_ms = hsb_now_ms();
+	stream_write(c);
+}
+
 static void client_run(struct ctl_client *c)
 {
 	struct json_object *reply = NULL;
 	char err[1024];
+	int ret;
 
 	c->srv->stats.requests++;
 	c->req.peer_readonly = c->readonly;
 	hsb_dbg("control: %s", c->req.line);
-	if (c->srv->handler(c->srv->handler_ctx, &c->req, &reply, err,
-			    sizeof(err))) {
+	ret = c->srv->handler(c->srv->handler_ctx, &c->req, &reply, err,
+			      sizeof(err));
+	if (ret < 0) {
 		client_error(c, err);
+		return;
+	}
+	if (ret == HSB_CTL_STREAM) {
+		stream_start(c, reply);
+		json_object_put(reply);
 		return;
 	}
 	client_respond(c, "ok",
@@ -174,6 +282,10 @@ static void client_ready(struct hsb_loop *loop, int fd, uint32_t events,
 
 	(void)loop;
 	(void)fd;
+	if (c->stream) {
+		stream_ready(c, events);
+		return;
+	}
 	if (c->out) {
 		client_write(c);
 		return;
@@ -243,7 +355,7 @@ static struct ctl_client *oldest_sending(struct hsb_ctl_server *srv, pid_t pid,
 	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
 		struct ctl_client *c = srv->clients[i];
 
-		if (!c || c->out || (pid >= 0 && c->pid != pid))
+		if (!c || c->out || c->stream || (pid >= 0 && c->pid != pid))
 			continue;
 		if (!oldest || c->accepted_ms < oldest->accepted_ms) {
 			oldest = c;
@@ -379,6 +491,20 @@ static void sweep(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 
 		if (!c)
 			continue;
+		if (c->stream) {
+			/* no deadline; only a reader that stopped reading */
+			if (hsb_monq_pending(&c->q) &&
+			    now >= c->progress_ms + HSB_CTL_STREAM_STALL_MS) {
+				srv->stats.streams_stalled++;
+				hsb_log_ratelimited(
+					HSB_LOG_WARNING,
+					"control: closed a monitor of process %d that read nothing for %d s",
+					(int)c->pid,
+					HSB_CTL_STREAM_STALL_MS / 1000);
+				client_close(c);
+			}
+			continue;
+		}
 		if (now >= c->deadline_ms) {
 			srv->stats.timeouts++;
 			client_close(c);
@@ -547,4 +673,25 @@ void hsb_ctl_server_stop(struct hsb_ctl_server *srv)
 const struct hsb_ctl_stats *hsb_ctl_server_stats(struct hsb_ctl_server *srv)
 {
 	return &srv->stats;
+}
+
+void hsb_ctl_server_broadcast(struct hsb_ctl_server *srv, const char *line)
+{
+	size_t len = strlen(line);
+	unsigned int i;
+
+	if (!srv || !srv->streams)
+		return;
+	for (i = 0; i < HSB_CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = srv->clients[i];
+
+		/* a write that fails closes c and empties its slot */
+		if (c && c->stream)
+			stream_push(c, line, len);
+	}
+}
+
+unsigned int hsb_ctl_server_streams(const struct hsb_ctl_server *srv)
+{
+	return srv ? srv->streams : 0;
 }
