@@ -91,7 +91,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-unit check-bpf check-integration check-rules format \
 	lint clean install uninstall check-install man check-docs \
-	check-completion
+	check-completion check-k8s
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -166,6 +166,13 @@ check-integration: all
 # and their unit tests. Part of `make check`; needs no root.
 check-rules:
 	$(Q)tests/check-prometheus.sh
+
+# The Kubernetes manifests (deploy/kubernetes/) against the Kubernetes
+# API's schemas (tools/k8s-validate/, npm ci by scripts/install-deps.sh),
+# and the init container's hsbd-compose-config with this hsbd. Part of
+# `make check`; needs no root (docs/kubernetes.md).
+check-k8s: all
+	$(Q)HSB_BUILD=$(BUILD) tests/check-k8s.sh
 
 # The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
 # default, the oldest hsb supports (docs/vmtest.md). Needs root.
