@@ -52,23 +52,9 @@ static unsigned int fz_if_hb;
 /* nat_harness.h's fixture and the heartbeat link. */
 static int fz_setup(void **state)
 {
-	static const char *const cmds[] = {
-		"ip link add hsbt-hb address 02:00:00:00:00:0c type veth peer name hsbt-hb-p",
-		"ip link set hsbt-hb up",
-		"ip link set hsbt-hb-p up",
-		"ip addr add 10.3.0.1/29 dev hsbt-hb",
-		"ip -6 addr add fd03::1/64 dev hsbt-hb nodad",
-		"ip neigh add 10.3.0.2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
-		"ip -6 neigh add fd03::2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
-	};
-	size_t i;
-
 	if (nat_setup(state))
 		return -1;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (t_sh(cmds[i]))
-			return -1;
-	fz_if_hb = if_nametoindex("hsbt-hb");
+	fz_if_hb = t_peer_link_setup();
 	return fz_if_hb ? 0 : -1;
 }
 

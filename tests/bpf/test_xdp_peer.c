@@ -30,25 +30,12 @@ static unsigned int if_hb;
 
 static int setup(void **state)
 {
-	static const char *const cmds[] = {
-		"ip link add hsbt-hb address 02:00:00:00:00:0c type veth peer name hsbt-hb-p",
-		"ip link set hsbt-hb up",
-		"ip link set hsbt-hb-p up",
-		"ip addr add 10.3.0.1/29 dev hsbt-hb",
-		"ip -6 addr add fd03::1/64 dev hsbt-hb nodad",
-		"ip neigh add 10.3.0.2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
-		"ip -6 neigh add fd03::2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
-	};
 	struct t_fixture *f;
-	size_t i;
 
 	if (t_setup(state))
 		return -1;
 	f = *state;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (t_sh(cmds[i]))
-			return -1;
-	if_hb = if_nametoindex("hsbt-hb");
+	if_hb = t_peer_link_setup();
 	if (!if_hb)
 		return -1;
 	t_set_iface(f, if_hb, 3, HSB_ZONE_NONE,

@@ -168,6 +168,28 @@ static inline int t_netns_setup(struct t_fixture *f)
 	return f->if_in && f->if_out ? 0 : -1;
 }
 
+/* The heartbeat link of the quick-session-backup tests: hsbt-hb
+ * (02:00:00:00:00:0c, 10.3.0.1/29, fd03::1/64) whose peer 10.3.0.2 /
+ * fd03::2 is at 02:00:00:00:03:02 (permanent). Returns its ifindex, or 0. */
+static inline unsigned int t_peer_link_setup(void)
+{
+	static const char *const cmds[] = {
+		"ip link add hsbt-hb address 02:00:00:00:00:0c type veth peer name hsbt-hb-p",
+		"ip link set hsbt-hb up",
+		"ip link set hsbt-hb-p up",
+		"ip addr add 10.3.0.1/29 dev hsbt-hb",
+		"ip -6 addr add fd03::1/64 dev hsbt-hb nodad",
+		"ip neigh add 10.3.0.2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
+		"ip -6 neigh add fd03::2 lladdr 02:00:00:00:03:02 dev hsbt-hb nud permanent",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (t_sh(cmds[i]))
+			return 0;
+	return if_nametoindex("hsbt-hb");
+}
+
 /* ---- skeleton ------------------------------------------------------- */
 
 static inline int t_on_event(void *ctx, void *data, size_t size)

@@ -115,20 +115,16 @@ static int split_reply(char *raw, struct hsbctl_reply *reply)
 	return reply->body ? 0 : -ENOMEM;
 }
 
-int hsbctl_request(const char *sock_path, const char *line, const char *body,
-		   size_t body_len, int timeout_ms, struct hsbctl_reply *reply)
+/* A connected socket to hsbd at sock_path, or -1 (said on stderr). */
+static int connect_hsbd(const char *sock_path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	uint64_t deadline = hsb_now_ms() + (uint64_t)timeout_ms;
-	char *raw = NULL;
-	size_t raw_len;
-	int fd, ret, sent;
+	int fd;
 
-	memset(reply, 0, sizeof(*reply));
 	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, "hsbctl: socket path too long: %s\n",
 			sock_path);
-		return HSBCTL_NO_DAEMON;
+		return -1;
 	}
 	strcpy(sun.sun_path, sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -137,8 +133,23 @@ int hsbctl_request(const char *sock_path, const char *line, const char *body,
 			sock_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return HSBCTL_NO_DAEMON;
+		return -1;
 	}
+	return fd;
+}
+
+int hsbctl_request(const char *sock_path, const char *line, const char *body,
+		   size_t body_len, int timeout_ms, struct hsbctl_reply *reply)
+{
+	uint64_t deadline = hsb_now_ms() + (uint64_t)timeout_ms;
+	char *raw = NULL;
+	size_t raw_len;
+	int fd, ret, sent;
+
+	memset(reply, 0, sizeof(*reply));
+	fd = connect_hsbd(sock_path);
+	if (fd < 0)
+		return HSBCTL_NO_DAEMON;
 	ret = send_all(fd, line, strlen(line), deadline);
 	if (!ret)
 		ret = send_all(fd, "\n", 1, deadline);
@@ -246,7 +257,6 @@ static int stream_lines(char *buf, size_t *len, bool *status,
 int hsbctl_stream(const char *sock_path, const char *line, int timeout_ms,
 		  int (*on_line)(const char *line, void *ctx), void *ctx)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	uint64_t deadline = hsb_now_ms() + (uint64_t)timeout_ms;
 	static char buf[65536];
 	size_t len = 0;
@@ -254,24 +264,13 @@ int hsbctl_stream(const char *sock_path, const char *line, int timeout_ms,
 	sigset_t wait_mask;
 	int fd, ret;
 
-	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "hsbctl: socket path too long: %s\n",
-			sock_path);
-		return HSBCTL_NO_DAEMON;
-	}
 	if (stop_signals(&wait_mask)) {
 		fprintf(stderr, "hsbctl: signals: %s\n", strerror(errno));
 		return HSBCTL_REFUSED;
 	}
-	strcpy(sun.sun_path, sock_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		fprintf(stderr, "hsbctl: cannot reach hsbd at %s: %s\n",
-			sock_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = connect_hsbd(sock_path);
+	if (fd < 0)
 		return HSBCTL_NO_DAEMON;
-	}
 	/* a refusal (busy, permission denied) is read below, not here */
 	ret = send_all(fd, line, strlen(line), deadline);
 	if (!ret)
