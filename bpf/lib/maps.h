@@ -22,6 +22,7 @@
 #include "hsb/policy.h"
 #include "hsb/nat.h"
 #include "hsb/vaddr.h"
+#include "hsb/handover.h"
 
 /* Default size of the session table; hsbd sets the configured size with
  * bpf_map__set_max_entries() before load. LRU: a full table evicts the
@@ -191,6 +192,15 @@ struct {
 	__type(value, struct hsb_vgroup);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hsb_vgroups SEC(".maps");
+
+/* include/hsb/handover.h: hsbd's restart record; no program reads it */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HSB_HANDOVER_MAX);
+	__type(key, struct hsb_handover_key);
+	__type(value, struct hsb_handover);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hsb_handover SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -519,3 +519,12 @@ ha_sample_stop() {
 
 # ha_sample_report TAG: JSON summary (ha_tool.py report).
 ha_sample_report() { "$HA_PY" "$HA_TOOL" report "$T_DIR/sample-$1"; }
+
+# sample_ok TAG EXPR: EXPR (Python, over the report r) holds.
+sample_ok() {
+	ha_sample_report "$1" >"$T_DIR/sample-$1.json"
+	"$HA_PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(json.dumps(r))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$T_DIR/sample-$1.json" "$2"
+}

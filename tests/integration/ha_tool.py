@@ -13,11 +13,16 @@
   ha_tool.py report OUT
       JSON summary of a sample file: ticks, the real tick spacing, and per
       key the samples (and the longest run, in ms) where both hosts were
-      active (VRRP master / VGMP active) or neither was.
+      active (VRRP master / VGMP active) or neither was; a_active and
+      b_active (samples where that host was), a_active_last and
+      b_active_last (whether it was at the last sample it answered).
   ha_tool.py outage PROBE_FILE T_EVENT_NS
       The client-side outage around an event from a vrrp_probe.py file:
       "0" when replies went on without a loss, "none" when no reply came
       after the event (or none before it), else the gap in ms.
+  ha_tool.py lost PROBE_FILE
+      JSON: requests, replies, and lost: the requests without a reply,
+      except those of the last 100 ms (in flight when the probe stopped).
   ha_tool.py wait TIMEOUT_S EXPR SOCK_A SOCK_B
       Polls both hosts every 10 ms (show vgmp, show vrrp, show hrp; one
       process, no hsbctl per poll) until the Python expression EXPR holds,
@@ -137,8 +142,28 @@ def report(out):
                           "both_active_ms": longest_ms(rows, both),
                           "both_active_total_ms": total_ms(rows, both),
                           "none_active": sum(none),
-                          "none_active_ms": longest_ms(rows, none)}
+                          "none_active_ms": longest_ms(rows, none),
+                          "a_active": sum(r[1].get(k) in ACTIVE
+                                          for r in rows),
+                          "b_active": sum(r[2].get(k) in ACTIVE
+                                          for r in rows),
+                          "a_active_last": last_active(rows, 1, 3, k),
+                          "b_active_last": last_active(rows, 2, 4, k)}
     print(json.dumps(res, sort_keys=True))
+
+
+def last_active(rows, col, dead_col, key):
+    answered = [r for r in rows if not r[dead_col]]
+    return bool(answered) and answered[-1][col].get(key) in ACTIVE
+
+
+def lost(path):
+    import vrrp_probe
+    sent, recv = vrrp_probe.load_probe(path)
+    end = max(sent.values(), default=0) - 100_000_000
+    print(json.dumps({"requests": len(sent), "replies": len(recv),
+                      "lost": sum(1 for q, t in sent.items()
+                                  if q not in recv and t < end)}))
 
 
 def longest_ms(rows, flags):
@@ -262,6 +287,9 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[1] == "outage":
         outage(argv[2], int(argv[3]))
+        return 0
+    if len(argv) == 3 and argv[1] == "lost":
+        lost(argv[2])
         return 0
     if len(argv) == 6 and argv[1] == "wait":
         return wait(float(argv[2]), argv[3], argv[4:6])

@@ -37,14 +37,6 @@ dp_ctr() { ctl "$1" -j show counters | json_get "d['datapath']['$2']"; }
 reach() { ip netns exec "$HA_CL" ping -c "${1:-3}" -i 0.2 -W 1 "$HA_SERVER"; }
 no_reach() { ! ip netns exec "$HA_CL" ping -c 3 -i 0.2 -W 1 "$HA_SERVER"; }
 holder_is() { [ "$(ha_holder "$1")" = "$2" ]; }
-# sample_ok TAG EXPR: EXPR (Python, over the report r) holds.
-sample_ok() {
-	ha_sample_report "$1" >"$T_DIR/sample-$1.json"
-	"$HA_PY" -c 'import json, sys
-r = json.load(open(sys.argv[1]))
-print(json.dumps(r))
-sys.exit(0 if eval(sys.argv[2]) else 1)' "$T_DIR/sample-$1.json" "$2"
-}
 no_dual='all(k["both_active"] == 0 for k in r["keys"].values())'
 
 echo "-- VRRP only: the active host forwards and translates"

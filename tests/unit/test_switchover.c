@@ -17,6 +17,7 @@
 /* The fake hsb_vgroups: its contents and every write, in order. */
 static struct {
 	bool slot[HSB_VGROUP_MAX];
+	bool went_standby[HSB_VGROUP_MAX]; /* ever written false */
 	unsigned int writes;
 	uint16_t last_slot;
 	bool fail;
@@ -29,6 +30,7 @@ static int fake_write(void *ctx, uint16_t slot, bool active)
 	if (dp.fail)
 		return -5;
 	dp.slot[slot] = active;
+	dp.went_standby[slot] |= !active;
 	dp.writes++;
 	dp.last_slot = slot;
 	return 0;
@@ -109,12 +111,15 @@ static void reconcile(struct hsb_switchover *sw, const char *text)
 	hsb_config_free(cfg);
 }
 
-/* A fresh start writes every slot standby: what a previous run left in
- * pinned maps is not this run's decision. */
+/* A fresh start writes every slot standby, once, at its first
+ * reconcile: what a previous run left in pinned maps is not this run's
+ * decision. */
 static void test_start_all_standby(void **state)
 {
 	struct hsb_ha_io io = { .write_slot = fake_write };
 	struct hsb_switchover *sw;
+	struct hsb_config *cfg = parse(two);
+	char err[128];
 	unsigned int i;
 
 	(void)state;
@@ -123,9 +128,144 @@ static void test_start_all_standby(void **state)
 		dp.slot[i] = true;
 	sw = hsb_switchover_new(&io);
 	assert_non_null(sw);
+	assert_int_equal(dp.writes, 0);
+	assert_int_equal(hsb_switchover_reconcile(sw, cfg, err, sizeof(err)),
+			 0);
 	for (i = 1; i < HSB_VGROUP_MAX; i++)
 		assert_false(dp.slot[i]);
 	assert_int_equal(dp.writes, HSB_VGROUP_MAX - 1);
+	assert_false(hsb_switchover_resuming(
+		sw, hsb_switchover_slot_of_vrrp(sw, 10, "eth0")));
+	hsb_config_free(cfg);
+	hsb_switchover_free(sw);
+}
+
+/* An agent restart: the group the previous hsbd handed over active is
+ * never written standby, its member's MASTER confirms it without a
+ * write; every other slot goes standby. A resumed group nobody confirms
+ * goes standby at resume_done, with a group event. */
+static void test_resume(void **state)
+{
+	struct hsb_ha_io io = { .write_slot = fake_write };
+	struct hsb_switchover *sw;
+	struct hsb_config *cfg = parse(two);
+	struct seen seen = { 0 };
+	uint16_t a, b;
+	char err[128];
+	unsigned int i, writes;
+
+	(void)state;
+	memset(&dp, 0, sizeof(dp));
+	for (i = 1; i < HSB_VGROUP_MAX; i++)
+		dp.slot[i] = true;
+	sw = hsb_switchover_new(&io);
+	assert_non_null(sw);
+	assert_int_equal(hsb_switchover_resume(sw, "vrrp 10 eth0"), 0);
+	assert_int_equal(hsb_switchover_resume(sw, "vrrp 20 eth1"), 0);
+	assert_int_equal(hsb_switchover_resume(sw, "vgmp gone"), 0);
+	assert_int_equal(hsb_switchover_resume(
+				 sw,
+				 "vgmp a-name-far-too-long-for-the-record-key"),
+			 -EINVAL);
+	assert_int_equal(hsb_switchover_reconcile(sw, cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(hsb_switchover_resume(sw, "vrrp 10 eth0"), -EINVAL);
+	a = hsb_switchover_slot_of_vrrp(sw, 10, "eth0");
+	b = hsb_switchover_slot_of_vrrp(sw, 20, "eth1");
+	for (i = 1; i < HSB_VGROUP_MAX; i++)
+		assert_int_equal(dp.slot[i], i == a || i == b);
+	assert_false(dp.went_standby[a]);
+	assert_true(hsb_switchover_active(sw, a));
+	assert_true(hsb_switchover_resuming(sw, a));
+	assert_int_equal(hsb_switchover_observe(sw, record, &seen), 0);
+	writes = dp.writes;
+	hsb_switchover_member(sw, 10, "eth0", HSB_HA_MEMBER_MASTER, 150,
+			      "resume");
+	assert_int_equal(dp.writes, writes);
+	assert_false(hsb_switchover_resuming(sw, a));
+	assert_true(hsb_switchover_resuming(sw, b));
+	hsb_switchover_resume_done(sw);
+	assert_false(dp.went_standby[a]);
+	assert_true(dp.slot[a]);
+	assert_false(dp.slot[b]);
+	assert_false(hsb_switchover_active(sw, b));
+	assert_false(hsb_switchover_resuming(sw, b));
+	assert_int_equal(seen.n, 2); /* a's member event, b's group event */
+	assert_int_equal(seen.ev[1].kind, HSB_HA_EV_GROUP);
+	assert_int_equal(seen.ev[1].slot, b);
+	assert_false(seen.ev[1].active);
+	assert_string_equal(seen.ev[1].reason, "not-resumed");
+	hsb_switchover_resume_done(sw); /* once */
+	assert_int_equal(seen.n, 2);
+	hsb_config_free(cfg);
+	hsb_switchover_free(sw);
+}
+
+/* A resumed VGMP group: its members' reports do not confirm it (both
+ * must find it resuming), its engine's set_group does, without a write. */
+static void test_resume_driven(void **state)
+{
+	struct hsb_ha_io io = { .write_slot = fake_write };
+	struct hsb_switchover *sw;
+	struct hsb_config *cfg = parse(
+		"interface eth0\n"
+		"interface eth1\n"
+		"vgmp group g1\n"
+		"vrrp vrid 10 interface eth0 virtual-ip 192.0.2.10 vgmp-group g1\n"
+		"vrrp vrid 20 interface eth1 virtual-ip 198.51.100.20 vgmp-group g1\n");
+	char err[128];
+	uint16_t g;
+	unsigned int writes;
+
+	(void)state;
+	memset(&dp, 0, sizeof(dp));
+	dp.slot[1] = true;
+	sw = hsb_switchover_new(&io);
+	assert_non_null(sw);
+	assert_int_equal(hsb_switchover_resume(sw, "vgmp g1"), 0);
+	assert_int_equal(hsb_switchover_reconcile(sw, cfg, err, sizeof(err)),
+			 0);
+	g = hsb_switchover_slot_of_vgmp(sw, "g1");
+	assert_true(dp.slot[g]);
+	assert_false(dp.went_standby[g]);
+	hsb_switchover_member(sw, 10, "eth0", HSB_HA_MEMBER_MASTER, 100,
+			      "resume");
+	assert_true(hsb_switchover_resuming(sw, g));
+	hsb_switchover_member(sw, 20, "eth1", HSB_HA_MEMBER_MASTER, 100,
+			      "resume");
+	assert_true(hsb_switchover_resuming(sw, g));
+	writes = dp.writes;
+	assert_int_equal(hsb_switchover_set_group(sw, g, true, "resume"), 0);
+	assert_int_equal(dp.writes, writes);
+	assert_false(hsb_switchover_resuming(sw, g));
+	hsb_switchover_resume_done(sw);
+	assert_true(dp.slot[g]);
+	assert_false(dp.went_standby[g]);
+	hsb_config_free(cfg);
+	hsb_switchover_free(sw);
+}
+
+/* The hold a stopping host announced: the earliest per group. */
+static void hold_of(const struct hsb_ha_group_info *g, void *ctx)
+{
+	uint64_t *h = ctx;
+
+	h[g->slot] = g->hold_until_ns;
+}
+
+static void test_hold(void **state)
+{
+	struct hsb_switchover *sw = new_sw(two);
+	uint16_t a = hsb_switchover_slot_of_vrrp(sw, 10, "eth0");
+	uint64_t h[HSB_VGROUP_MAX] = { 0 };
+
+	(void)state;
+	hsb_switchover_hold(sw, a, 3000);
+	hsb_switchover_hold(sw, a, 2000);
+	hsb_switchover_hold(sw, a, 5000);
+	hsb_switchover_foreach_group(sw, hold_of, h);
+	assert_int_equal(h[a], 2000);
+	assert_int_equal(h[hsb_switchover_slot_of_vrrp(sw, 20, "eth1")], 0);
 	hsb_switchover_free(sw);
 }
 
@@ -465,6 +605,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_all_standby),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_resume_driven),
+		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_slots_stable),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_removed_group),

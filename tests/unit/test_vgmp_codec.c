@@ -80,6 +80,18 @@ static void test_round_trip(void **state)
 	assert_true(back.groups[0].preempt);
 	assert_int_equal(back.groups[0].n_members, 2);
 	assert_int_equal(back.groups[0].members[1].vrid, 20);
+	assert_int_equal(back.hold_ms, 0);
+	/* the hold of an agent restart: bytes 52..55, big-endian */
+	m.hold_ms = 3000;
+	len = vgmp_encode(&m, key, KEYLEN, buf, sizeof(buf));
+	assert_int_equal(buf[51], 0);
+	assert_int_equal(buf[52], 0);
+	assert_int_equal(buf[53], 0);
+	assert_int_equal(buf[54], 0x0b);
+	assert_int_equal(buf[55], 0xb8);
+	assert_int_equal(vgmp_decode(buf, (size_t)len, key, KEYLEN, &back),
+			 VGMP_RX_OK);
+	assert_int_equal(back.hold_ms, 3000);
 
 	/* ACK: no groups */
 	memset(&m, 0, sizeof(m));

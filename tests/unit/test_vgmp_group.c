@@ -575,6 +575,64 @@ static void test_reconfigure(void **state)
 	assert_int_equal(vgmp_group_init(&g, &c), -EINVAL);
 }
 
+/* A restarting peer's hold: silent past the dead interval, it is still
+ * alive until the hold ends; a normal hello ends the hold; without one,
+ * dead at the hold's end. */
+static void test_peer_hold(void **state)
+{
+	struct vgmp_peer_group pg = { .state = VGMP_STATE_ACTIVE,
+				      .priority = 65001,
+				      .ready = true,
+				      .hold_ms = 2 * DEAD };
+
+	(void)state;
+	init(65000, true, 0, node_lo);
+	start();
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	vgmp_group_rx_hello(&g, node_hi, &pg, now, &out);
+	assert_int_equal(deadline(VGMP_TIMER_PEER_DEAD), now + 2 * DEAD);
+	/* the dead interval passes: not dead */
+	now += DEAD + 10;
+	vgmp_group_timer_expired(&g, VGMP_TIMER_PEER_DEAD, now, &out);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	assert_false(g.peer_dead);
+	/* back within the hold: a normal hello, the usual interval again */
+	now += 400;
+	hello(VGMP_STATE_ACTIVE, 65001, node_hi);
+	assert_int_equal(deadline(VGMP_TIMER_PEER_DEAD), now + DEAD);
+	assert_int_equal(g.state, VGMP_STATE_STANDBY);
+	/* a hold not followed by anything: dead when it ends */
+	vgmp_group_rx_hello(&g, node_hi, &pg, now, &out);
+	fire(VGMP_TIMER_PEER_DEAD);
+	assert_int_equal(now, g.last_hello_ms + 2 * DEAD);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_int_equal(out.tr.reason, VGMP_REASON_PEER_DEAD);
+}
+
+/* An agent restart: Initialize -> Active at once; the peer's standby
+ * hello changes nothing; once only. */
+static void test_resume(void **state)
+{
+	(void)state;
+	init(65001, true, 2000, node_hi);
+	vgmp_group_resume(&g, now, &out);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_true(has(VGMP_ACT_BECOME_ACTIVE));
+	assert_true(has(VGMP_ACT_SEND_HELLO));
+	assert_int_equal(out.tr.from, VGMP_STATE_INIT);
+	assert_int_equal(out.tr.reason, VGMP_REASON_RESUME);
+	assert_int_equal(deadline(VGMP_TIMER_PEER_DEAD), now + DEAD);
+	now += 50;
+	hello(VGMP_STATE_STANDBY, 65000, node_lo);
+	assert_int_equal(g.state, VGMP_STATE_ACTIVE);
+	assert_false(out.transitioned);
+	vgmp_group_resume(&g, now, &out);
+	assert_int_equal(out.n, 0);
+	vgmp_group_start(&g, now, &out);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(count(VGMP_ACT_BECOME_STANDBY), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +654,8 @@ int main(void)
 		cmocka_unit_test(test_switchover_peer_side_and_timeout),
 		cmocka_unit_test(test_stalled),
 		cmocka_unit_test(test_reconfigure),
+		cmocka_unit_test(test_peer_hold),
+		cmocka_unit_test(test_resume),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

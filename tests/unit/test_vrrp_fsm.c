@@ -1628,6 +1628,113 @@ static void test_follow_mode(void **state)
 	       E(REMOVE_VIPS));
 }
 
+/* An agent restart with the datapath kept: Initialize -> Master at once,
+ * no GARP, no Master_Down wait; once only; without a link it is a plain
+ * start; a follower resumes wanting Master. */
+static void test_resume(void **state)
+{
+	struct vrrp_fsm_config c = cfg4(150, 10);
+	struct vrrp_actions out;
+	struct vrrp_fsm f;
+	uint64_t t = 1000;
+
+	(void)state;
+	init_ok(&f, &c);
+	assert_int_equal(vrrp_fsm_resume(&f, t, &out), 0);
+	EXPECT(&out, E(ADD_VIPS), E(BECOME_MASTER), E_SEND(150),
+	       E_ARM(ADVER, t + 100));
+	expect_tr(&out, VRRP_STATE_INIT, VRRP_STATE_MASTER, VRRP_REASON_RESUME,
+		  t);
+	assert_int_equal(n_acts(&out, VRRP_ACT_SEND_GARP_BURST), 0);
+	assert_int_equal(f.cnt.transitions[VRRP_REASON_RESUME], 1);
+	assert_int_equal(vrrp_fsm_resume(&f, t + 1, &out), 0);
+	EXPECT_NONE(&out);
+	assert_int_equal(vrrp_fsm_start(&f, t + 2, &out), 0);
+	EXPECT_NONE(&out);
+	/* no usable link: a start (Initialize until the link comes) */
+	init_ok(&f, &c);
+	vrrp_fsm_link_change(&f, false, t, &out);
+	assert_int_equal(vrrp_fsm_resume(&f, t, &out), 0);
+	EXPECT_NONE(&out);
+	assert_int_equal(f.state, VRRP_STATE_INIT);
+	vrrp_fsm_link_change(&f, true, t + 10, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* a follower: Master, and the group's Master is no change */
+	c.follow = true;
+	init_ok(&f, &c);
+	assert_int_equal(vrrp_fsm_resume(&f, t, &out), 0);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(vrrp_fsm_follow(&f, true, t + 5, &out), 0);
+	EXPECT_NONE(&out);
+}
+
+/* The grace advert: a v3 Backup learns the longer interval and waits
+ * 3 x grace + skew; the normal advert after the restart teaches the
+ * normal interval back. v2 keeps its interval. Only a Master sends it. */
+static void test_grace_advert(void **state)
+{
+	struct vrrp_fsm_config mc = cfg4(150, 10), bc = cfg4(100, 10);
+	struct vrrp_addr dst = A("224.0.0.18");
+	struct vrrp_actions out;
+	struct vrrp_rx_meta m;
+	struct vrrp_advert adv;
+	struct vrrp_fsm mf, bf;
+	uint8_t buf[64];
+	uint32_t grace_ms = 0;
+	uint64_t t = 5000;
+	int len;
+
+	(void)state;
+	mc.primary = A("192.0.2.20");
+	init_ok(&mf, &mc);
+	assert_int_equal(vrrp_fsm_build_grace_advert(&mf, 100, &dst, buf,
+						     sizeof(buf), &grace_ms),
+			 -EINVAL);
+	vrrp_fsm_resume(&mf, t, &out);
+	len = vrrp_fsm_build_grace_advert(&mf, 100, &dst, buf, sizeof(buf),
+					  &grace_ms);
+	assert_true(len > 0);
+	assert_int_equal(grace_ms, 3000);
+	memset(&m, 0, sizeof(m));
+	m.src = mc.primary;
+	m.dst = dst;
+	m.ttl = 255;
+	assert_int_equal(vrrp_decode(buf, (size_t)len, &m, &adv), VRRP_RX_OK);
+	assert_int_equal(adv.adver_cs, 100);
+	assert_int_equal(adv.priority, 150);
+	init_ok(&bf, &bc);
+	vrrp_fsm_start(&bf, t, &out);
+	assert_int_equal(vrrp_fsm_rx_advert(&bf, &adv, t, &out), VRRP_RX_OK);
+	assert_true(bf.timers[VRRP_TIMER_MASTER_DOWN].armed);
+	assert_int_equal(bf.timers[VRRP_TIMER_MASTER_DOWN].deadline_ms,
+			 t + vrrp_master_down_ms(3, 100, 100));
+	assert_true(bf.timers[VRRP_TIMER_MASTER_DOWN].deadline_ms >=
+		    t + grace_ms);
+	/* the resumed master's next advert: back to 100 ms */
+	len = vrrp_fsm_build_advert(&mf, 150, &dst, buf, sizeof(buf));
+	assert_int_equal(vrrp_decode(buf, (size_t)len, &m, &adv), VRRP_RX_OK);
+	vrrp_fsm_rx_advert(&bf, &adv, t + 500, &out);
+	assert_int_equal(bf.timers[VRRP_TIMER_MASTER_DOWN].deadline_ms,
+			 t + 500 + vrrp_master_down_ms(3, 100, 10));
+	/* shorter than the configured interval: the configured one */
+	len = vrrp_fsm_build_grace_advert(&mf, 5, &dst, buf, sizeof(buf),
+					  &grace_ms);
+	assert_true(len > 0);
+	assert_int_equal(grace_ms, 300);
+	assert_int_equal(vrrp_fsm_build_grace_advert(&mf, 4096, &dst, buf,
+						     sizeof(buf), &grace_ms),
+			 -EINVAL);
+	/* v2: its own interval, whatever the grace */
+	mc.version = 2;
+	mc.advert_cs = 100;
+	init_ok(&mf, &mc);
+	vrrp_fsm_resume(&mf, t, &out);
+	len = vrrp_fsm_build_grace_advert(&mf, 300, &dst, buf, sizeof(buf),
+					  &grace_ms);
+	assert_true(len > 0);
+	assert_int_equal(grace_ms, 3000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1669,6 +1776,8 @@ int main(void)
 		cmocka_unit_test(test_owner_conflict),
 		cmocka_unit_test(test_init_rejects_bad_config),
 		cmocka_unit_test(test_build_advert),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_grace_advert),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_two_nodes_election_and_failover),
 		cmocka_unit_test(test_two_nodes_equal_priority),

@@ -146,6 +146,8 @@ local vf = {
 	interval = ProtoField.uint16("vgmp.interval", "Hello interval (ms)",
 		base.DEC),
 	group_count = ProtoField.uint8("vgmp.group_count", "Groups", base.DEC),
+	hold = ProtoField.uint32("vgmp.hold", "Hold (ms)", base.DEC, nil, nil,
+		"the sender's agent restarts: keep it for alive this long; 0 otherwise"),
 	reserved = ProtoField.bytes("vgmp.reserved", "Reserved"),
 	group = ProtoField.none("vgmp.group", "Group"),
 	g_name = ProtoField.string("vgmp.group.name", "Name"),
@@ -367,7 +369,8 @@ function vgmp.dissector(tvb, pinfo, tree)
 	vgmp_hdr(t, tvb, vf.node, 32, 16)
 	vgmp_hdr(t, tvb, vf.interval, 48, 2)
 	local ng_i = vgmp_hdr(t, tvb, vf.group_count, 50, 1)
-	vgmp_hdr(t, tvb, vf.reserved, 51, 5)
+	vgmp_hdr(t, tvb, vf.reserved, 51, 1)
+	vgmp_hdr(t, tvb, vf.hold, 52, 4)
 
 	if len < VGMP_HDR_LEN + VGMP_HMAC_LEN then
 		vgmp_drop(t, ve.short, "short", string.format(
@@ -394,6 +397,10 @@ function vgmp.dissector(tvb, pinfo, tree)
 	end
 	if has_bit(tvb(4, 2):uint(), 0x0001) then
 		info = info .. " [ACK requested]"
+	end
+	if len >= VGMP_HDR_LEN and tvb(52, 4):uint() ~= 0 then
+		info = info .. string.format(" [restarting: hold %d ms]",
+			tvb(52, 4):uint())
 	end
 
 	if tvb(6, 2):uint() ~= len then

@@ -8,6 +8,7 @@
 #include "hsbd.h"
 #include "log.h"
 #include "datapath/route_watch.h"
+#include "ha/switchover.h"
 #include "hrp/hrp_engine.h"
 #include "monitor/mon_feed.h"
 #include "netlink/link_events.h"
@@ -109,6 +110,10 @@ int hsbd_start_engines(struct hsbd *d, char *err, size_t errlen)
 			return ret;
 		}
 	}
+	/* an agent restart: what was handed over and not taken up goes
+	 * standby (ha/handover.h) */
+	if (d->ha)
+		hsb_switchover_resume_done(d->ha);
 	return 0;
 }
 

@@ -80,6 +80,7 @@ int vgmp_encode(const struct vgmp_msg *m, const uint8_t *key, size_t keylen,
 	memcpy(buf + 32, m->node, VGMP_NODE_ID_SIZE);
 	hsb_put16(buf + 48, m->hello_ms);
 	buf[50] = (uint8_t)m->n_groups;
+	hsb_put32(buf + 52, m->hold_ms);
 	for (i = 0; i < m->n_groups; i++)
 		len += encode_group(&m->groups[i], buf + len);
 	len += VGMP_HMAC_LEN;
@@ -176,6 +177,7 @@ enum vgmp_rx_reason vgmp_decode(const uint8_t *buf, size_t len,
 	memcpy(m->node, buf + 32, VGMP_NODE_ID_SIZE);
 	m->hello_ms = hsb_get16(buf + 48);
 	m->n_groups = buf[50];
+	m->hold_ms = hsb_get32(buf + 52);
 	if (m->n_groups > VGMP_MAX_GROUPS)
 		return VGMP_RX_BOUNDS;
 	if (m->type == VGMP_MSG_ACK && m->n_groups)

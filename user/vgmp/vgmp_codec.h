@@ -67,6 +67,10 @@ struct vgmp_msg {
 	enum vgmp_msg_type type;
 	uint16_t flags;
 	uint16_t hello_ms; /* the sender's hello interval */
+	/* The sender's agent restarts with its datapath kept: keep it for
+	 * alive this long (ms) without hearing it. 0 in every other hello;
+	 * a receiver that predates it reads zero bytes (docs/vgmp.md). */
+	uint32_t hold_ms;
 	uint64_t epoch; /* the sender's start: orders messages across restarts */
 	uint64_t seq;
 	uint64_t ack; /* ACK: the seq it acknowledges */

@@ -36,6 +36,7 @@ static const char *const reason_names[VGMP_REASON__COUNT] = {
 	[VGMP_REASON_PEER_LEFT] = "peer-left",
 	[VGMP_REASON_SHUTDOWN] = "shutdown",
 	[VGMP_REASON_STALLED] = "stalled",
+	[VGMP_REASON_RESUME] = "resume",
 };
 
 const char *vgmp_reason_name(enum vgmp_reason r)
@@ -273,18 +274,25 @@ static void arm_peer_dead(struct vgmp_group *g, struct vgmp_actions *out)
 				g->last_hello_ms :
 				g->last_advert_ms;
 
+	uint64_t at;
+
 	if (last < g->started_ms)
 		last = g->started_ms;
-	arm(g, out, VGMP_TIMER_PEER_DEAD, last + vgmp_group_dead_ms(g));
+	at = last + vgmp_group_dead_ms(g);
+	/* a restarting peer asked for a hold: it is not dead before */
+	if (at < g->peer_hold_until_ms)
+		at = g->peer_hold_until_ms;
+	arm(g, out, VGMP_TIMER_PEER_DEAD, at);
 }
 
 static void check_peer(struct vgmp_group *g, uint64_t now_ms,
 		       struct vgmp_actions *out)
 {
 	uint64_t dead = vgmp_group_dead_ms(g);
-	bool hello_gone = !g->peer_hello_known ||
-			  now_ms >= g->last_hello_ms + dead;
-	bool advert_gone = now_ms >= g->last_advert_ms + dead;
+	bool held = now_ms < g->peer_hold_until_ms;
+	bool hello_gone = !held && (!g->peer_hello_known ||
+				    now_ms >= g->last_hello_ms + dead);
+	bool advert_gone = !held && now_ms >= g->last_advert_ms + dead;
 
 	/* Adverts that outlived the last hello by less than an interval are
 	 * the peer's last ones before it died, not proof of a live peer cut
@@ -330,16 +338,36 @@ int vgmp_group_init(struct vgmp_group *g, const struct vgmp_group_config *c)
 	return 0;
 }
 
-void vgmp_group_start(struct vgmp_group *g, uint64_t now_ms,
-		      struct vgmp_actions *out)
+/* Start or resume: from Initialize only; what the last run knew of the
+ * peer is forgotten. */
+static bool begin(struct vgmp_group *g, uint64_t now_ms,
+		  struct vgmp_actions *out)
 {
 	reset(out);
 	if (g->state != VGMP_STATE_INIT)
-		return;
+		return false;
 	g->started_ms = now_ms;
 	g->peer_known = g->peer_hello_known = g->peer_dead = false;
 	g->heartbeat_lost = g->handover = g->preempt_hold = false;
+	g->peer_hold_until_ms = 0;
+	return true;
+}
+
+void vgmp_group_start(struct vgmp_group *g, uint64_t now_ms,
+		      struct vgmp_actions *out)
+{
+	if (!begin(g, now_ms, out))
+		return;
 	become_standby(g, out, VGMP_REASON_STARTUP, now_ms);
+	arm_peer_dead(g, out);
+}
+
+void vgmp_group_resume(struct vgmp_group *g, uint64_t now_ms,
+		       struct vgmp_actions *out)
+{
+	if (!begin(g, now_ms, out))
+		return;
+	become_active(g, out, VGMP_REASON_RESUME, now_ms);
 	arm_peer_dead(g, out);
 }
 
@@ -423,6 +451,7 @@ void vgmp_group_rx_hello(struct vgmp_group *g, const uint8_t *peer_node,
 	g->peer_dead = false;
 	g->heartbeat_lost = false;
 	g->last_hello_ms = now_ms;
+	g->peer_hold_until_ms = pg->hold_ms ? now_ms + pg->hold_ms : 0;
 	memcpy(g->peer_node, peer_node, VGMP_NODE_ID_SIZE);
 	g->peer = *pg;
 	if (g->handover && pg->state == VGMP_STATE_ACTIVE) {

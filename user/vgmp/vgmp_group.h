@@ -78,6 +78,9 @@ enum vgmp_reason {
 	VGMP_REASON_PEER_LEFT, /* the peer stopped running the group */
 	VGMP_REASON_SHUTDOWN,
 	VGMP_REASON_STALLED, /* this host was silent past the peer's patience */
+	/* an agent restart: the previous hsbd handed the group over active
+	 * with the datapath kept (vgmp_group_resume()) */
+	VGMP_REASON_RESUME,
 	VGMP_REASON__COUNT
 };
 
@@ -119,6 +122,9 @@ struct vgmp_peer_group {
 	uint32_t penalty; /* what its failures take off its base */
 	bool ready; /* its state backup is complete (it may preempt) */
 	bool handover; /* it is handing the group over to us */
+	/* the hello's hold (vgmp_codec.h): the peer's agent restarts; keep
+	 * it for alive this long without hearing it. 0: as usual */
+	uint32_t hold_ms;
 };
 
 struct vgmp_counters {
@@ -152,6 +158,7 @@ struct vgmp_group {
 	uint64_t started_ms;
 	uint64_t last_hello_ms;
 	uint64_t last_advert_ms;
+	uint64_t peer_hold_until_ms; /* its last hello's hold; 0: none */
 	bool timers_armed[VGMP_TIMER__COUNT];
 	uint64_t timers_deadline[VGMP_TIMER__COUNT];
 	bool has_transition;
@@ -179,6 +186,13 @@ void vgmp_group_start(struct vgmp_group *g, uint64_t now_ms,
 		      struct vgmp_actions *out);
 void vgmp_group_shutdown(struct vgmp_group *g, uint64_t now_ms,
 			 struct vgmp_actions *out);
+/* Startup of a group the previous hsbd was active for and handed over
+ * with the datapath kept, inside the hold its last hello announced
+ * (docs/vgmp.md, "Agent restart"): Initialize -> Active at once
+ * (BECOME_ACTIVE, a hello), the peer-death timer from now as at a
+ * start. */
+void vgmp_group_resume(struct vgmp_group *g, uint64_t now_ms,
+		       struct vgmp_actions *out);
 
 /* A hello from the peer carried this group (after the transport checks:
  * authentication, replay). */

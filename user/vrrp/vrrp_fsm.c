@@ -34,6 +34,7 @@ static const char *const reason_names[VRRP_REASON__COUNT] = {
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
 	[VRRP_REASON_LINK_DOWN] = "link-down",
 	[VRRP_REASON_GROUP] = "vgmp-group",
+	[VRRP_REASON_RESUME] = "resume",
 };
 
 const char *vrrp_reason_name(enum vrrp_reason r)
@@ -385,6 +386,27 @@ int vrrp_fsm_start(struct vrrp_fsm *f, uint64_t now_ms,
 	f->started = true;
 	if (f->link_up && f->state == VRRP_STATE_INIT)
 		startup(f, out, now_ms, VRRP_REASON_STARTUP);
+	return 0;
+}
+
+int vrrp_fsm_resume(struct vrrp_fsm *f, uint64_t now_ms,
+		    struct vrrp_actions *out)
+{
+	out_reset(out);
+	if (f->started)
+		return 0;
+	if (!f->link_up || f->state != VRRP_STATE_INIT)
+		return vrrp_fsm_start(f, now_ms, out);
+	f->started = true;
+	if (f->cfg.follow)
+		f->follow_master = true;
+	f->master_adver_cs = f->cfg.advert_cs;
+	emit_simple(out, VRRP_ACT_ADD_VIPS);
+	emit_simple(out, VRRP_ACT_BECOME_MASTER);
+	send_advert(f, out, f->priority);
+	arm(f, out, VRRP_TIMER_ADVER, now_ms + adver_ms(f));
+	forget_master(f);
+	transition(f, out, VRRP_STATE_MASTER, VRRP_REASON_RESUME, now_ms);
 	return 0;
 }
 
@@ -785,6 +807,29 @@ int vrrp_fsm_build_advert(const struct vrrp_fsm *f, uint8_t priority,
 		.dst = *dst,
 	};
 
+	return vrrp_encode(&tx, buf, cap);
+}
+
+int vrrp_fsm_build_grace_advert(const struct vrrp_fsm *f, uint16_t grace_cs,
+				const struct vrrp_addr *dst, uint8_t *buf,
+				size_t cap, uint32_t *grace_ms)
+{
+	struct vrrp_tx tx = {
+		.version = f->cfg.version,
+		.vrid = f->cfg.vrid,
+		.priority = f->priority,
+		.adver_cs = f->cfg.advert_cs,
+		.addrs = f->cfg.vips,
+		.n_addrs = f->cfg.n_vips,
+		.src = f->cfg.primary,
+		.dst = *dst,
+	};
+
+	if (f->state != VRRP_STATE_MASTER || grace_cs > 4095)
+		return -EINVAL;
+	if (f->cfg.version == 3 && grace_cs > tx.adver_cs)
+		tx.adver_cs = grace_cs;
+	*grace_ms = 3u * tx.adver_cs * 10u;
 	return vrrp_encode(&tx, buf, cap);
 }
 

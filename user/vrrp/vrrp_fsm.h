@@ -69,6 +69,9 @@ enum vrrp_reason {
 	VRRP_REASON_SHUTDOWN,
 	VRRP_REASON_LINK_DOWN,
 	VRRP_REASON_GROUP, /* follow mode: the VGMP group decided */
+	/* an agent restart: the previous hsbd handed the instance over as
+	 * Master with the datapath kept (vrrp_fsm_resume()) */
+	VRRP_REASON_RESUME,
 	VRRP_REASON__COUNT
 };
 
@@ -197,6 +200,19 @@ int vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg);
  * invalid argument (no state change, no actions). */
 int vrrp_fsm_start(struct vrrp_fsm *f, uint64_t now_ms,
 		   struct vrrp_actions *out);
+/*
+ * Startup of an instance the previous hsbd was Master of and handed over
+ * with the datapath kept, within the grace its last advert announced
+ * (docs/vrrp.md, "Agent restart"): Initialize -> Master at once, as
+ * though it had never stopped. ADD_VIPS (they are still there: a no-op
+ * unless someone removed them), BECOME_MASTER (the slot is already
+ * active), SEND_ADVERT (the Backup learns the normal interval again),
+ * ARM_TIMER(ADVER); no GARP: the switches and hosts never lost this
+ * host. In follow mode the group is taken to want Master. Without a
+ * usable link it is vrrp_fsm_start().
+ */
+int vrrp_fsm_resume(struct vrrp_fsm *f, uint64_t now_ms,
+		    struct vrrp_actions *out);
 int vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now_ms,
 		      struct vrrp_actions *out);
 int vrrp_fsm_timer_expired(struct vrrp_fsm *f, enum vrrp_timer t,
@@ -231,6 +247,22 @@ void vrrp_fsm_count_rx_reject(struct vrrp_fsm *f, enum vrrp_rx_reason r);
 int vrrp_fsm_build_advert(const struct vrrp_fsm *f, uint8_t priority,
 			  const struct vrrp_addr *dst, uint8_t *buf,
 			  size_t cap);
+
+/*
+ * The Master's last advert before an agent restart with the datapath
+ * kept: its running priority and a longer Advertisement_Interval, so
+ * every RFC 5798 Backup (which sets Master_Adver_Interval from the
+ * advert, §6.4.2) waits 3 x grace_cs + Skew_Time before it takes over.
+ * grace_cs is raised to the configured interval if shorter; 1..4095.
+ * VRRPv2 Backups must discard an advert whose interval is not theirs
+ * (RFC 3768 §7.1): a v2 instance's grace is its own interval, and
+ * *grace_ms says so. Fills *grace_ms with the least time the Backup
+ * holds off (3 x the interval sent) and returns as
+ * vrrp_fsm_build_advert(); -EINVAL unless Master.
+ */
+int vrrp_fsm_build_grace_advert(const struct vrrp_fsm *f, uint16_t grace_cs,
+				const struct vrrp_addr *dst, uint8_t *buf,
+				size_t cap, uint32_t *grace_ms);
 
 /* RFC 5798 §6.4.3: a Master accepts packets addressed to the VIPs (local
  * delivery, e.g. ping or ssh to the VIP) only if it is the address owner

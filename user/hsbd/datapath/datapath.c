@@ -798,6 +798,7 @@ static void fill_maps(struct hsb_datapath *dp)
 	dp->maps.nat_ctl = bpf_map__fd(s->maps.hsb_nat_ctl);
 	dp->maps.vaddrs = bpf_map__fd(s->maps.hsb_vaddrs);
 	dp->maps.vgroups = bpf_map__fd(s->maps.hsb_vgroups);
+	dp->maps.handover = bpf_map__fd(s->maps.hsb_handover);
 	dp->maps.vmacs = bpf_map__fd(s->maps.hsb_vmacs);
 	dp->maps.tc_ingress = bpf_program__fd(s->progs.hsb_tc_ingress);
 	dp->maps.tc_egress = bpf_program__fd(s->progs.hsb_tc_egress);

@@ -58,6 +58,7 @@ struct hsb_dp_maps {
 	int vaddrs;
 	int vgroups;
 	int vmacs;
+	int handover; /* include/hsb/handover.h */
 	int tc_ingress; /* hsb_tc_ingress, hsb_tc_egress: vrrp_vmac.h */
 	int tc_egress;
 	int nat_release;

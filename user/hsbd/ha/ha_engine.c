@@ -2,7 +2,8 @@
 /*
  * The HA engine: the switchover owner (switchover.h) on the datapath's
  * hsb_vgroups. It reconciles before the engines that bind addresses to
- * groups (NAT, VRRP), so they find every group of the new configuration.
+ * groups (NAT, VRRP), so they find every group of the new configuration,
+ * and keeps the handover record of an agent restart (handover.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "datapath/datapath.h"
+#include "ha/handover.h"
 #include "ha/switchover.h"
 #include "hsbd.h"
 #include "log.h"
@@ -45,12 +47,18 @@ static int ha_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 			snprintf(err, errlen, "ha: out of memory");
 			return -ENOMEM;
 		}
+		/* an agent restart: the groups the previous hsbd handed
+		 * over stay active (handover.h) */
+		hsbd_handover_load(d, d->ha);
 	}
 	return hsb_switchover_reconcile(d->ha, cfg, err, errlen);
 }
 
 static void ha_stop(struct hsbd *d)
 {
+	/* after VRRP and VGMP, which noted the holds they announced */
+	if (d->ha && d->opt.keep_datapath)
+		hsbd_handover_save(d, d->ha);
 	hsb_switchover_free(d->ha);
 	d->ha = NULL;
 }

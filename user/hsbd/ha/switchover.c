@@ -25,6 +25,10 @@ struct ha_group {
 	uint16_t slot;
 	bool active;
 	bool driven; /* a VGMP group: its engine decides */
+	/* active since the start because the previous hsbd handed it over
+	 * active, and not yet confirmed by its member or engine */
+	bool resumed;
+	uint64_t hold_until_ns; /* hsb_switchover_hold() */
 };
 
 struct ha_observer {
@@ -41,6 +45,10 @@ struct hsb_switchover {
 	struct ha_observer obs[MAX_OBSERVERS];
 	unsigned int n_obs;
 	unsigned int dispatching; /* nesting depth of notify() */
+	bool fresh; /* no reconcile yet: every slot still to be written */
+	/* hsb_switchover_resume(), until the first reconcile */
+	char resume[HSB_HANDOVER_MAX][HSB_HANDOVER_NAME];
+	unsigned int n_resume;
 	struct hsb_ha_stats st;
 };
 
@@ -66,16 +74,55 @@ static void write_slot(struct hsb_switchover *sw, uint16_t slot, bool active)
 struct hsb_switchover *hsb_switchover_new(const struct hsb_ha_io *io)
 {
 	struct hsb_switchover *sw = calloc(1, sizeof(*sw));
-	uint16_t slot;
 
 	if (!sw)
 		return NULL;
 	sw->io = *io;
-	/* What an earlier run left in pinned maps is not this run's
-	 * decision: every slot standby until a member becomes master. */
-	for (slot = 1; slot <= MAX_GROUPS; slot++)
-		write_slot(sw, slot, false);
+	sw->fresh = true;
 	return sw;
+}
+
+int hsb_switchover_resume(struct hsb_switchover *sw, const char *group)
+{
+	if (!sw->fresh || sw->n_resume == HSB_HANDOVER_MAX ||
+	    strlen(group) >= HSB_HANDOVER_NAME)
+		return -EINVAL;
+	snprintf(sw->resume[sw->n_resume++], HSB_HANDOVER_NAME, "%s", group);
+	return 0;
+}
+
+static bool in_resume(const struct hsb_switchover *sw, const char *group)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_resume; i++)
+		if (!strcmp(sw->resume[i], group))
+			return true;
+	return false;
+}
+
+/* The first reconcile: what an earlier run left in the pinned maps is
+ * not this run's decision, except the groups it handed over active:
+ * those stay active (their slot is written active, which it already is
+ * when the configuration kept its order), every other slot standby. */
+static void first_writes(struct hsb_switchover *sw, struct ha_group *groups,
+			 unsigned int n)
+{
+	bool taken[MAX_GROUPS + 1] = { false };
+	unsigned int i;
+	uint16_t slot;
+
+	for (i = 0; i < n; i++) {
+		groups[i].resumed = groups[i].active =
+			in_resume(sw, groups[i].name);
+		taken[groups[i].slot] = true;
+		write_slot(sw, groups[i].slot, groups[i].active);
+	}
+	for (slot = 1; slot <= MAX_GROUPS; slot++)
+		if (!taken[slot])
+			write_slot(sw, slot, false);
+	sw->fresh = false;
+	sw->n_resume = 0;
 }
 
 void hsb_switchover_free(struct hsb_switchover *sw)
@@ -137,6 +184,22 @@ static void notify(struct hsb_switchover *sw, const struct hsb_ha_event *ev)
 		compact(sw);
 }
 
+/* A group event: g became active (or standby) for reason; counted. */
+static void group_changed(struct hsb_switchover *sw, const struct ha_group *g,
+			  bool active, const char *reason)
+{
+	struct hsb_ha_event ev;
+
+	sw->st.group_changes++;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = HSB_HA_EV_GROUP;
+	ev.slot = g->slot;
+	ev.group = g->name;
+	ev.active = active;
+	ev.reason = reason;
+	notify(sw, &ev);
+}
+
 /* ---- groups and slots ------------------------------------------------- */
 
 static int find_member(const struct hsb_switchover *sw, uint32_t vrid,
@@ -181,7 +244,6 @@ static uint16_t free_slot(const struct ha_group *groups, unsigned int n)
 static void retire(struct hsb_switchover *sw, const struct ha_group *next,
 		   unsigned int n)
 {
-	struct hsb_ha_event ev;
 	unsigned int i, j;
 
 	for (i = 0; i < sw->n_groups; i++) {
@@ -192,15 +254,8 @@ static void retire(struct hsb_switchover *sw, const struct ha_group *next,
 		if (j < n)
 			continue;
 		write_slot(sw, g->slot, false);
-		if (!g->active)
-			continue;
-		sw->st.group_changes++;
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = HSB_HA_EV_GROUP;
-		ev.slot = g->slot;
-		ev.group = g->name;
-		ev.reason = "removed";
-		notify(sw, &ev);
+		if (g->active)
+			group_changed(sw, g, false, "removed");
 	}
 }
 
@@ -278,8 +333,11 @@ int hsb_switchover_reconcile(struct hsb_switchover *sw,
 		 * MAX_GROUPS: never 0 */
 		groups[i].slot = free_slot(groups, n_groups);
 		groups[i].active = false;
-		write_slot(sw, groups[i].slot, false);
+		if (!sw->fresh)
+			write_slot(sw, groups[i].slot, false);
 	}
+	if (sw->fresh)
+		first_writes(sw, groups, n_groups);
 	memcpy(sw->groups, groups, n_groups * sizeof(*groups));
 	sw->n_groups = n_groups;
 	memcpy(sw->members, members, cfg->n_vrrp * sizeof(*members));
@@ -353,6 +411,10 @@ void hsb_switchover_member(struct hsb_switchover *sw, uint32_t vrid,
 	ev.reason = reason;
 	m->state = state;
 	sw->st.member_events++;
+	/* a group of one is confirmed by its member; a driven one by its
+	 * engine (all its members resume first) */
+	if (!g->driven)
+		g->resumed = false;
 	/* a driven group moves only when its engine says */
 	active = g->driven ? g->active : group_wants_active(sw, m->group);
 	changed = active != g->active;
@@ -370,6 +432,66 @@ void hsb_switchover_member(struct hsb_switchover *sw, uint32_t vrid,
 	ev.kind = HSB_HA_EV_GROUP;
 	ev.active = active;
 	notify(sw, &ev);
+}
+
+bool hsb_switchover_resuming(const struct hsb_switchover *sw, uint16_t slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_groups; i++)
+		if (sw->groups[i].slot == slot)
+			return sw->groups[i].resumed;
+	return false;
+}
+
+void hsb_switchover_resume_done(struct hsb_switchover *sw)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_groups; i++) {
+		struct ha_group *g = &sw->groups[i];
+
+		if (!g->resumed)
+			continue;
+		g->resumed = false;
+		if (!g->active)
+			continue;
+		/* nobody took it up (an instance whose link is down, a
+		 * group whose engine did not resume it): standby, as a
+		 * fresh start has it */
+		write_slot(sw, g->slot, false);
+		g->active = false;
+		group_changed(sw, g, false, "not-resumed");
+	}
+}
+
+void hsb_switchover_hold(struct hsb_switchover *sw, uint16_t slot,
+			 uint64_t hold_until_ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_groups; i++)
+		if (sw->groups[i].slot == slot &&
+		    (!sw->groups[i].hold_until_ns ||
+		     hold_until_ns < sw->groups[i].hold_until_ns))
+			sw->groups[i].hold_until_ns = hold_until_ns;
+}
+
+void hsb_switchover_foreach_group(const struct hsb_switchover *sw,
+				  hsb_ha_group_fn fn, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_groups; i++) {
+		struct hsb_ha_group_info gi = {
+			.name = sw->groups[i].name,
+			.slot = sw->groups[i].slot,
+			.active = sw->groups[i].active,
+			.hold_until_ns = sw->groups[i].hold_until_ns,
+		};
+
+		fn(&gi, ctx);
+	}
 }
 
 uint16_t hsb_switchover_slot_of_vgmp(const struct hsb_switchover *sw,
@@ -397,22 +519,15 @@ int hsb_switchover_set_group(struct hsb_switchover *sw, uint16_t slot,
 			     bool active, const char *reason)
 {
 	struct ha_group *g = group_of_slot(sw, slot);
-	struct hsb_ha_event ev;
 
 	if (!g || !g->driven)
 		return -EINVAL;
+	g->resumed = false;
 	if (g->active == active)
 		return 0;
 	write_slot(sw, slot, active);
 	g->active = active;
-	sw->st.group_changes++;
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = HSB_HA_EV_GROUP;
-	ev.slot = slot;
-	ev.group = g->name;
-	ev.active = active;
-	ev.reason = reason;
-	notify(sw, &ev);
+	group_changed(sw, g, active, reason);
 	return 0;
 }
 

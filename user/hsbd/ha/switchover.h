@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include "config_model.h"
+#include "hsb/handover.h"
 #include "hsb/vaddr.h"
 
 struct hsb_switchover;
@@ -101,10 +102,44 @@ struct hsb_ha_binding {
 	uint8_t vmac[6];
 };
 
-/* Allocates the module and writes every slot standby (a fresh start:
- * nothing is active until a member says so). NULL on ENOMEM. */
+/* Allocates the module; NULL on ENOMEM. Its first reconcile writes every
+ * slot standby (a fresh start: nothing is active until a member says
+ * so), except the slots of resumed groups. */
 struct hsb_switchover *hsb_switchover_new(const struct hsb_ha_io *io);
 void hsb_switchover_free(struct hsb_switchover *sw);
+
+/*
+ * An agent restart (docs/operations.md, "Restarting or upgrading hsbd"):
+ * before the first reconcile, name each group (as observers see it:
+ * "vgmp NAME", "vrrp VRID IFNAME") the previous hsbd handed over active
+ * in time (include/hsb/handover.h). The first reconcile then writes its
+ * slot active instead of standby, so the datapath never stops answering;
+ * hsb_switchover_resuming() tells its members and engine to resume it
+ * rather than start it. A member report or hsb_switchover_set_group()
+ * confirms it; hsb_switchover_resume_done(), after the engines started,
+ * turns the unconfirmed ones standby. -EINVAL after the first reconcile,
+ * for a name too long or too many names.
+ */
+int hsb_switchover_resume(struct hsb_switchover *sw, const char *group);
+bool hsb_switchover_resuming(const struct hsb_switchover *sw, uint16_t slot);
+void hsb_switchover_resume_done(struct hsb_switchover *sw);
+
+/* Stopping with the datapath kept: the peer keeps this host's group of
+ * slot for alive until hold_until_ns (CLOCK_BOOTTIME), as the grace its
+ * member or engine announced says (the earliest of several). */
+void hsb_switchover_hold(struct hsb_switchover *sw, uint16_t slot,
+			 uint64_t hold_until_ns);
+
+struct hsb_ha_group_info {
+	const char *name;
+	uint16_t slot;
+	bool active;
+	uint64_t hold_until_ns; /* 0: no hold announced */
+};
+typedef void (*hsb_ha_group_fn)(const struct hsb_ha_group_info *g, void *ctx);
+/* Every group, in configuration order (VGMP groups first). */
+void hsb_switchover_foreach_group(const struct hsb_switchover *sw,
+				  hsb_ha_group_fn fn, void *ctx);
 
 /* Make the groups those of cfg: new groups get a slot (standby), gone
  * groups free theirs (written standby), kept groups keep slot and state.

@@ -22,6 +22,7 @@
 #include "evloop.h"
 #include "log.h"
 #include "hsbd.h"
+#include "ha/handover.h"
 #include "ha/switchover.h"
 #include "netlink/link_events.h"
 #include "hrp/hrp_engine.h"
@@ -543,6 +544,25 @@ nomem:
 	return NULL;
 }
 
+/*
+ * Stopping with the datapath kept (ha/handover.h): no group steps down or
+ * says Initialize; one last hello, states as they are, asks the peer to
+ * hold this host for alive HSB_HANDOVER_GRACE_MS, and the active groups
+ * note it for the handover record.
+ */
+static void hand_over(struct hsb_vgmp *e)
+{
+	uint64_t until = hsb_boot_ns() + HSB_HANDOVER_GRACE_MS * 1000000ull;
+	unsigned int i;
+
+	if (!vgmp_hb_send_hold(e, HSB_HANDOVER_GRACE_MS) || !e->d->ha)
+		return;
+	for (i = 0; i < e->n; i++)
+		if (e->grp[i]->fsm.state == VGMP_STATE_ACTIVE &&
+		    e->grp[i]->slot)
+			hsb_switchover_hold(e->d->ha, e->grp[i]->slot, until);
+}
+
 static void vgmp_stop(struct hsbd *d)
 {
 	struct hsb_vgmp *e = d->vgmp;
@@ -550,6 +570,12 @@ static void vgmp_stop(struct hsbd *d)
 
 	if (!e)
 		return;
+	if (d->opt.keep_datapath) {
+		hand_over(e);
+		engine_free(e);
+		d->vgmp = NULL;
+		return;
+	}
 	/* each shutdown sends a hello saying Initialize: the peer takes
 	 * the groups over at once instead of waiting for them to die */
 	for (i = 0; i < e->n; i++)
@@ -600,7 +626,11 @@ static int groups_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 								 g->cfg.name) :
 				     0;
 		fsm_config(e, &g->cfg, &fc);
-		if (fresh[i]) {
+		if (fresh[i] && g->slot &&
+		    hsb_switchover_resuming(e->d->ha, g->slot)) {
+			/* an agent restart: handed over active */
+			vgmp_group_resume(&g->fsm, now, &out);
+		} else if (fresh[i]) {
 			vgmp_group_start(&g->fsm, now, &out);
 		} else {
 			vgmp_group_reconfigure(&g->fsm, &fc, now, &out);

@@ -72,7 +72,7 @@ static void rtx_arm(struct hsb_vgmp *e)
 		hsb_timer_arm(e->rtx_t, at > now ? at - now : 1, 0);
 }
 
-static void send_msg(struct hsb_vgmp *e, const struct vgmp_msg *m)
+static bool send_msg(struct hsb_vgmp *e, const struct vgmp_msg *m)
 {
 	static uint8_t buf[VGMP_MAX_MSG];
 	const char *key = e->hrp.auth_key;
@@ -82,30 +82,45 @@ static void send_msg(struct hsb_vgmp *e, const struct vgmp_msg *m)
 			  sizeof(buf));
 	if (len < 0) {
 		e->tx_errors++;
-		return;
+		return false;
 	}
 	ret = vgmp_sock_send(e->sock, buf, (size_t)len);
 	if (ret)
 		hsb_log_ratelimited(HSB_LOG_WARNING,
 				    "vgmp: hello on %s not sent: %s",
 				    e->hrp.ifname, strerror(-ret));
+	return !ret;
 }
 
-void vgmp_hb_send(struct hsb_vgmp *e, bool triggered)
+static bool hello(struct hsb_vgmp *e, bool triggered, uint32_t hold_ms)
 {
 	struct vgmp_msg *m = &e->tx_msg;
 	unsigned int i;
+	bool sent;
 
 	if (!e->sock)
-		return;
+		return false;
 	e->last_tx_ms = hsb_now_ms();
 	vgmp_link_next(&e->link, VGMP_MSG_HELLO, triggered, e->last_tx_ms, m);
 	for (i = 0; i < e->n && i < VGMP_MAX_GROUPS; i++)
 		fill_group(e->grp[i], &m->groups[i]);
 	m->n_groups = i;
-	send_msg(e, m);
+	m->hold_ms = hold_ms;
+	sent = send_msg(e, m);
+	m->hold_ms = 0;
 	if (triggered)
 		rtx_arm(e);
+	return sent;
+}
+
+void vgmp_hb_send(struct hsb_vgmp *e, bool triggered)
+{
+	hello(e, triggered, 0);
+}
+
+bool vgmp_hb_send_hold(struct hsb_vgmp *e, uint32_t hold_ms)
+{
+	return hello(e, false, hold_ms);
 }
 
 /*
@@ -261,8 +276,11 @@ static void deliver(struct hsb_vgmp *e, const struct vgmp_msg *m, uint64_t now)
 		for (k = 0; k < e->n; k++)
 			if (e->grp[k] == g)
 				named[k] = true;
+		struct vgmp_peer_group pg = wg->g;
+
 		g->peer_view = *wg;
-		vgmp_group_rx_hello(&g->fsm, m->node, &wg->g, now, &out);
+		pg.hold_ms = m->hold_ms;
+		vgmp_group_rx_hello(&g->fsm, m->node, &pg, now, &out);
 		vgmp_grp_execute(g, &out);
 	}
 	for (k = 0; k < e->n; k++) {

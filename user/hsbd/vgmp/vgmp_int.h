@@ -51,6 +51,9 @@ int vgmp_hb_reconcile(struct hsb_vgmp *e, const struct hsb_config *cfg,
 		      char *err, size_t errlen);
 /* A hello with every group now; triggered ones ask for an ACK. */
 void vgmp_hb_send(struct hsb_vgmp *e, bool triggered);
+/* The last hello before an agent restart: the peer keeps this host for
+ * alive hold_ms (ha/handover.h). Whether it went out. */
+bool vgmp_hb_send_hold(struct hsb_vgmp *e, uint32_t hold_ms);
 /* Before handling anything: after a stall (no hello sent for a group's
  * peer-death time), the hellos queued meanwhile are read and only the
  * newest counts; an active group whose peer it shows active steps down

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "vrrp/vrrp_vip.h"
 #include "vrrp/vrrp_vmac.h"
 #include "datapath/datapath.h"
+#include "ha/handover.h"
 #include "ha/switchover.h"
 #include "ha/vaddr_table.h"
 #include "netlink/link_events.h"
@@ -115,23 +117,31 @@ static void sock_put(struct hsb_vrrp *v, struct vrrp_sock *s)
 
 /* --- actions --------------------------------------------------------------- */
 
-static void send_advert(struct vrrp_inst *in, uint8_t prio)
+/* One advert to the group or each unicast peer: priority prio, or with
+ * grace_cs the grace advert of an agent restart (vrrp_fsm.h), whose
+ * least hold time goes to *grace_ms. Returns how many went out. */
+static unsigned int send_advert_ex(struct vrrp_inst *in, uint8_t prio,
+				   uint16_t grace_cs, uint32_t *grace_ms)
 {
 	uint8_t buf[VRRP_MAX_MSG_LEN];
 	struct vrrp_addr dst = vrrp_sock_group(in->fsm.cfg.family);
-	unsigned int i = 0, n = in->cfg.n_peers ? in->cfg.n_peers : 1;
+	unsigned int i = 0, n = in->cfg.n_peers ? in->cfg.n_peers : 1, sent = 0;
 	int len, ret;
 
 	if (!in->sock || in->fsm.cfg.primary.family == AF_UNSPEC) {
 		in->st.tx_errors += n;
-		return;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		/* unicast: the checksum's pseudo-header names the peer */
 		if (in->cfg.n_peers)
 			dst = vrrp_map_addr(&in->cfg.peers[i]);
-		len = vrrp_fsm_build_advert(&in->fsm, prio, &dst, buf,
-					    sizeof(buf));
+		len = grace_cs ? vrrp_fsm_build_grace_advert(&in->fsm, grace_cs,
+							     &dst, buf,
+							     sizeof(buf),
+							     grace_ms) :
+				 vrrp_fsm_build_advert(&in->fsm, prio, &dst,
+						       buf, sizeof(buf));
 		ret = len < 0 ? len :
 				vrrp_sock_send(in->sock, &in->fsm.cfg.primary,
 					       &dst, buf, (size_t)len);
@@ -144,8 +154,16 @@ static void send_advert(struct vrrp_inst *in, uint8_t prio)
 					    in->cfg.vrid, in->cfg.ifname,
 					    fmt_addr(&dst, s, sizeof(s)),
 					    strerror(-ret));
+			continue;
 		}
+		sent++;
 	}
+	return sent;
+}
+
+static void send_advert(struct vrrp_inst *in, uint8_t prio)
+{
+	send_advert_ex(in, prio, 0, NULL);
 }
 
 void vrrp_inst_mac(const struct vrrp_inst *in, uint8_t mac[6])
@@ -617,6 +635,25 @@ static void inst_stop(struct vrrp_inst *in)
 	inst_free(in);
 }
 
+/*
+ * Stopping with the datapath kept (ha/handover.h): a Master neither steps
+ * down nor sends priority 0; it keeps its VIPs and its slot, and its last
+ * advert asks the Backup for a grace (vrrp_fsm_build_grace_advert()),
+ * whose end it notes for the handover record. Then freed.
+ */
+static void inst_hand_over(struct vrrp_inst *in)
+{
+	struct hsb_switchover *sw = in->eng->d->ha;
+	uint32_t grace_ms = 0;
+	uint64_t now = hsb_boot_ns();
+
+	if (in->fsm.state == VRRP_STATE_MASTER && sw && in->group &&
+	    send_advert_ex(in, 0, HSB_HANDOVER_GRACE_CS, &grace_ms) && grace_ms)
+		hsb_switchover_hold(sw, in->group,
+				    now + (uint64_t)grace_ms * 1000000);
+	inst_free(in);
+}
+
 static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 				  const struct hsb_cfg_vrrp *c,
 				  const struct vrrp_fsm_config *fc)
@@ -646,7 +683,11 @@ static struct vrrp_inst *inst_new(struct hsb_vrrp *v,
 		}
 	}
 	refresh(in); /* primary address, socket, link state */
-	vrrp_fsm_start(&in->fsm, hsb_now_ms(), &out);
+	/* an agent restart: its group was handed over active */
+	if (in->group && hsb_switchover_resuming(v->d->ha, in->group))
+		vrrp_fsm_resume(&in->fsm, hsb_now_ms(), &out);
+	else
+		vrrp_fsm_start(&in->fsm, hsb_now_ms(), &out);
 	execute(in, &out);
 	return in;
 }
@@ -692,9 +733,10 @@ static int find_cfg(const struct hsb_config *cfg, const struct vrrp_inst *in)
 	return -1;
 }
 
-static void sweep(struct hsb_vrrp *v, struct mnl_socket *nl, const char *when)
+static void sweep(struct hsb_vrrp *v, struct mnl_socket *nl, const char *when,
+		  vrrp_vip_keep_fn keep, void *ctx)
 {
-	int n = vrrp_vip_sweep(nl);
+	int n = vrrp_vip_sweep(nl, keep, ctx);
 
 	if (n < 0)
 		hsb_warn("vrrp: cannot list addresses to remove stale VIPs: %s",
@@ -714,8 +756,35 @@ static void engine_free(struct hsb_vrrp *v)
 	free(v);
 }
 
-static struct hsb_vrrp *engine_new(struct hsbd *d, char *err, size_t errlen)
+struct resumed_vips {
+	const struct hsbd *d;
+	const struct hsb_config *cfg;
+};
+
+/* A VIP of an instance whose group resumes (an agent restart): it stays
+ * on its interface, never removed and added back. */
+static bool resumed_vip(const struct vrrp_nl_addr *a, void *ctx)
 {
+	const struct resumed_vips *r = ctx;
+	unsigned int i;
+
+	for (i = 0; i < r->cfg->n_vrrp; i++) {
+		const struct hsb_cfg_vrrp *c = &r->cfg->vrrp[i];
+		uint16_t slot = hsb_switchover_slot_of_vrrp(r->d->ha, c->vrid,
+							    c->ifname);
+
+		if (slot && hsb_switchover_resuming(r->d->ha, slot) &&
+		    (int)if_nametoindex(c->ifname) == a->ifindex &&
+		    vrrp_vip_is_of(c, &a->addr))
+			return true;
+	}
+	return false;
+}
+
+static struct hsb_vrrp *engine_new(struct hsbd *d, const struct hsb_config *cfg,
+				   char *err, size_t errlen)
+{
+	struct resumed_vips keep = { .d = d, .cfg = cfg };
 	struct hsb_vrrp *v = calloc(1, sizeof(*v));
 	int ret;
 
@@ -746,8 +815,9 @@ static struct hsb_vrrp *engine_new(struct hsbd *d, char *err, size_t errlen)
 			 strerror(-ret));
 		goto err;
 	}
-	/* addresses a crashed run left, before any instance adds its own */
-	sweep(v, v->nl, "by an earlier run");
+	/* addresses a crashed run left, before any instance adds its own;
+	 * those of a handed-over group stay */
+	sweep(v, v->nl, "by an earlier run", d->ha ? resumed_vip : NULL, &keep);
 	return v;
 err:
 	engine_free(v);
@@ -767,7 +837,7 @@ static void sweep_only(void)
 	nl = vrrp_nl_open();
 	if (!nl)
 		return;
-	sweep(NULL, nl, "by an earlier run");
+	sweep(NULL, nl, "by an earlier run", NULL, NULL);
 	vrrp_nl_close(nl);
 }
 
@@ -936,7 +1006,7 @@ static int vrrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 			return -EINVAL;
 		}
 	if (!v) {
-		v = engine_new(d, err, errlen);
+		v = engine_new(d, cfg, err, errlen);
 		if (!v) {
 			free(fc);
 			return -EIO;
@@ -991,12 +1061,22 @@ static void vrrp_stop(struct hsbd *d)
 
 	if (!v)
 		return;
+	if (d->opt.keep_datapath) {
+		/* an agent restart: the datapath, the VIPs and the virtual
+		 * MACs stay as they are for the next hsbd */
+		for (i = 0; i < v->n; i++)
+			inst_hand_over(v->inst[i]);
+		v->n = 0;
+		engine_free(v);
+		d->vrrp = NULL;
+		return;
+	}
 	/* Masters send priority 0 and remove their VIPs. */
 	for (i = 0; i < v->n; i++)
 		inst_stop(v->inst[i]);
 	v->n = 0;
 	publish(v); /* no instances: no VIP entries, no vmacs */
-	sweep(v, v->nl, "behind");
+	sweep(v, v->nl, "behind", NULL, NULL);
 	engine_free(v);
 	d->vrrp = NULL;
 }

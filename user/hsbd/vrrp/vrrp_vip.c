@@ -47,9 +47,11 @@ struct marked {
 	unsigned int n;
 	struct vrrp_nl_addr a[SWEEP_MAX];
 	const struct hsb_cfg_vrrp *only; /* NULL: every marked address */
+	vrrp_vip_keep_fn keep; /* sweep: spare these */
+	void *keep_ctx;
 };
 
-static bool is_vip(const struct hsb_cfg_vrrp *c, const struct vrrp_addr *a)
+bool vrrp_vip_is_of(const struct hsb_cfg_vrrp *c, const struct vrrp_addr *a)
 {
 	unsigned int i;
 
@@ -68,7 +70,9 @@ static void collect(const struct vrrp_nl_addr *a, void *ctx)
 
 	if (a->proto != VRRP_NL_ADDR_PROTO || m->n == SWEEP_MAX)
 		return;
-	if (m->only && !is_vip(m->only, &a->addr))
+	if (m->only && !vrrp_vip_is_of(m->only, &a->addr))
+		return;
+	if (m->keep && m->keep(a, m->keep_ctx))
 		return;
 	m->a[m->n++] = *a;
 }
@@ -104,6 +108,7 @@ int vrrp_vip_remove_all(struct mnl_socket *nl, int ifindex,
 
 	m.n = 0;
 	m.only = c;
+	m.keep = NULL;
 	ret = vrrp_nl_addr_walk(nl, family, ifindex, collect, &m);
 	if (ret) {
 		hsb_log_ratelimited(HSB_LOG_ERR,
@@ -114,7 +119,7 @@ int vrrp_vip_remove_all(struct mnl_socket *nl, int ifindex,
 	return delete_marked(nl, &m);
 }
 
-int vrrp_vip_sweep(struct mnl_socket *nl)
+int vrrp_vip_sweep(struct mnl_socket *nl, vrrp_vip_keep_fn keep, void *ctx)
 {
 	static struct marked m;
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -124,6 +129,8 @@ int vrrp_vip_sweep(struct mnl_socket *nl)
 	for (i = 0; i < 2; i++) {
 		m.n = 0;
 		m.only = NULL;
+		m.keep = keep;
+		m.keep_ctx = ctx;
 		ret = vrrp_nl_addr_walk(nl, families[i], 0, collect, &m);
 		if (ret)
 			return ret;
