@@ -19,6 +19,7 @@ from the SIGTERM to the new hsbd's READY=1.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -36,6 +37,8 @@ def capture(path, t_ev_ns, vip, peer):
     the times (ns) of the peer's adverts after it."""
     prio0 = garps = 0
     peer_at = []
+    v = re.escape(vip)
+    garp_req = re.compile(r"who-has %s (\([^)]*\) )?tell %s," % (v, v))
     for line in open(path):
         p = line.split()
         if len(p) < 2 or float(p[0]) * 1e9 < t_ev_ns:
@@ -44,8 +47,9 @@ def capture(path, t_ev_ns, vip, peer):
             prio0 += 1
         elif "VRRP" in line and len(p) > 2 and p[2] == peer:
             peer_at.append(float(p[0]) * 1e9)
-        # "ARP, Request who-has VIP tell VIP" / "ARP, Reply VIP is-at"
-        if " ARP, " in line and ("who-has %s tell %s," % (vip, vip) in line
+        # "ARP, Request who-has VIP tell VIP" (keepalived: "who-has VIP
+        # (Broadcast) tell VIP") / "ARP, Reply VIP is-at"
+        if " ARP, " in line and (garp_req.search(line)
                                  or "Reply %s is-at" % vip in line):
             garps += 1
     return prio0, garps, peer_at
