@@ -180,13 +180,16 @@ check-k8s: all
 	$(Q)HSB_BUILD=$(BUILD) tests/check-k8s.sh
 
 # The BPF tests in a VM (qemu, TCG) on another kernel: Debian 12's 6.1 by
-# default, the oldest hsb supports (docs/vmtest.md). Needs root.
+# default, the oldest hsb supports (docs/vmtest.md), then the HA path
+# there: the two-node VRRP failover test and the HA failover with HRP
+# (kill -9 of the active host, connections carried over). Needs root.
 VMTEST_KERNEL ?= 6.1
 VMTEST_TIMEOUT ?= 900
+VMTEST_HA ?= tests/integration/test_vrrp.sh tests/integration/test_hrp.sh
 .PHONY: vmtest vmtest-privs
-vmtest: $(BPF_TEST_BINS)
-	$(Q)vmtest/check.sh --kernel $(VMTEST_KERNEL) \
-		--timeout $(VMTEST_TIMEOUT) -- $(BPF_TEST_BINS)
+vmtest: all $(BPF_TEST_BINS)
+	$(Q)HSB_BUILD=$(BUILD) vmtest/check.sh --kernel $(VMTEST_KERNEL) \
+		--timeout $(VMTEST_TIMEOUT) -- $(BPF_TEST_BINS) -- $(VMTEST_HA)
 
 # The capability set is the kernel's to decide: test_privs.sh on 6.1 too
 # (docs/operations.md, "Least privilege"). About a minute.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/test_*.sh (they need root: namespaces, BPF),
-# each under `timeout 300` unless it declares its own bound in a line
-# "# timeout: SECONDS", and ends with "integration: N passed, N failed"
-# over all their checks.
+# or the ones named as arguments, each under `timeout 300` unless it
+# declares its own bound in a line "# timeout: SECONDS", and ends with
+# "integration: N passed, N failed" over all their checks.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tally.sh
@@ -10,7 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "integration tests need root (network namespaces, BPF)" >&2
 	exit 1
 fi
-for t in tests/integration/test_*.sh; do
+[ $# -gt 0 ] || set -- tests/integration/test_*.sh
+for t in "$@"; do
 	echo "== $t"
 	# 300 s each, or what the script declares ("# timeout: N" line)
 	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -1)
