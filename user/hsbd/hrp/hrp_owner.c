@@ -64,10 +64,18 @@ static void sessions(struct hrp_owner_pass *p, const struct hsb_flow_key *k,
 		    !reread(p->fds[0], &k[i], &s) ||
 		    !!(s.flags & HSB_SESS_F_FROM_PEER) != p->claim)
 			continue;
-		if (p->claim)
+		if (p->claim) {
 			s.flags &= ~HSB_SESS_F_FROM_PEER;
-		else
+		} else {
 			s.flags |= HSB_SESS_F_FROM_PEER;
+			/* given to the peer now: synced as of now for the
+			 * stale sweep (hrp_stale.h). The peer's batch backup
+			 * may have come before this host went standby and
+			 * been refused as local: without the stamp the
+			 * sweep at its end would remove every session just
+			 * handed over (test_hrp.sh, the interface flap). */
+			s.last_sync_ns = hsb_now_ns();
+		}
 		/* BPF_EXIST: an entry deleted meanwhile stays deleted */
 		if (bpf_map_update_elem(p->fds[0], &k[i], &s, BPF_EXIST))
 			p->st->errors++;
