@@ -9,10 +9,14 @@
  *
  * What is synthetic: the records do not come from XDP and the ring, and
  * the sender's gathering (60 KiB frame or 1 ms after its first record;
- * a batch backup walking the map 1024 entries per 1 ms tick while less
- * than 1 MiB is queued) is this file's copy of hrp_engine.c's policy,
- * not the engine itself (it needs a whole hsbd). Both hosts run on one
- * event loop, one thread: sender and receiver share a CPU.
+ * a batch backup walking the map 1024 entries at a time for up to 1 ms
+ * per 1 ms tick while less than 1 MiB is queued) is this file's copy of
+ * hrp_engine.c's policy, not the engine itself (it needs a whole hsbd).
+ *
+ * The two hosts are two processes (fork), each with its own event loop,
+ * as two hsbd would be: on a machine with two CPUs each side has one.
+ * -s runs both on one event loop in one thread instead (sharing a CPU,
+ * as this bench did before; the figures of docs/benchmarks.md say which).
  *
  *   -m live  N new sessions as fast as the link takes them: records/s
  *   -m lag   N new sessions at -r RATE/s: applied lag p50/p99 (creation
@@ -26,6 +30,7 @@
  *            the longest iteration of each (no link, no receiver)
  *   -z LEVEL bulk: BULK_CHUNK frames zlib-compressed at LEVEL (1..9, as
  *            hrp_engine.c does at HRP_BULK_ZLIB_LEVEL); 0: uncompressed
+ *   -s       one process, one thread for both hosts
  *   -1       install one by one (hsb_install_session() per record, as
  *            before the batched install) instead of hsb_install_sessions()
  *
@@ -38,6 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -66,6 +74,7 @@
 #define FLUSH_MS 1 /* as HRP_FLUSH_MS */
 #define BULK_QUEUE_MAX (1u << 20) /* as hrp_engine.c */
 #define BULK_BATCH 1024
+#define BULK_STEP_NS HRP_OWNER_STEP_NS /* as hrp_engine.c */
 #define LIVE_QUEUE_MAX (2u << 20)
 #define KEY "hrp-bench-key"
 
@@ -80,7 +89,7 @@ static struct hsb_loop *loop;
 static struct hrp_link *la, *lb;
 static struct hsb_xdp_bpf *skel_a, *skel_b;
 static struct hsb_install inst;
-static int up_count;
+static bool a_is_up;
 
 /* sender */
 static uint8_t out[FRAME_PAYLOAD];
@@ -88,17 +97,28 @@ static size_t out_len;
 static uint32_t out_count;
 static enum hrp_frame_type out_type;
 static struct hsb_timer *flush_t, *prod_t;
-static uint64_t produced, t_start, t_end, send_fail;
-static uint64_t sender_ns, receiver_ns; /* CPU spent in each side's code */
+static uint64_t produced, t_start, send_fail;
+static uint64_t sender_ns; /* CPU spent in the sender's code */
+static bool sent_all; /* the last record or BULK_END is queued */
 static uint64_t bytes0;
 static struct hsb_map_walk *walk;
 static bool bulk_walking;
 
-/* receiver */
-static uint64_t installed, refused;
-static uint64_t install_ns; /* of receiver_ns: in hsb_install_session() */
-static uint32_t *lag_us; /* lag mode: per record */
-static uint64_t lag_n;
+/* receiver: in memory shared with the sender's process */
+struct rx_shared {
+	uint64_t t_start; /* the sender's, set before its first record */
+	uint64_t t_end; /* the last install */
+	uint64_t installed, refused;
+	uint64_t receiver_ns; /* CPU spent in the receiver's code */
+	uint64_t install_ns; /* of receiver_ns: in the install path */
+	uint64_t batches; /* install batches */
+	uint64_t lag_n;
+	bool up, done;
+};
+static struct rx_shared *rx;
+static uint32_t *lag_us; /* lag mode: per record, shared too */
+static bool single; /* -s */
+static struct hsb_loop *loop_b; /* the receiver's (loop when single) */
 
 static uint64_t now_ns(void)
 {
@@ -229,8 +249,11 @@ static void on_produce(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
 	sender_ns += now_ns() - t0;
 	if (strcmp(mode, "lag"))
 		flush(); /* the frame is full or the burst is over */
-	if (produced >= n_total)
+	if (produced >= n_total) {
+		flush();
+		sent_all = true;
 		hsb_timer_arm(prod_t, 0, 0);
+	}
 }
 
 /* bulk: hrp_engine.c's on_bulk(), sessions only */
@@ -243,7 +266,8 @@ static void on_bulk(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
 	(void)l;
 	(void)t;
 	(void)ctx;
-	while (bulk_walking && hrp_link_queued(la) < BULK_QUEUE_MAX) {
+	while (bulk_walking && now_ns() - t0 < BULK_STEP_NS &&
+	       hrp_link_queued(la) < BULK_QUEUE_MAX) {
 		n = hsb_map_walk_next(walk, &keys, &vals);
 		for (i = 0; i < n; i++) {
 			struct hsb_session_event ev;
@@ -259,10 +283,9 @@ static void on_bulk(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
 		if (n < 0 || !hsb_map_walk_in_pass(walk)) {
 			bulk_walking = false;
 			hrp_link_send(la, HRP_FT_BULK_END, 0, 0, NULL, 0);
+			sent_all = true;
 			hsb_timer_arm(prod_t, 0, 0);
 		}
-		if (n > 0)
-			break; /* one batch per tick */
 	}
 	sender_ns += now_ns() - t0;
 }
@@ -283,7 +306,7 @@ static void b_frame(void *ctx, const struct hrp_frame *f)
 		return;
 	if (hrp_recs_check(f->payload, f->payload_len, f->count, &unknown) !=
 	    HRP_RE_OK) {
-		refused += f->count;
+		rx->refused += f->count;
 		return;
 	}
 	hrp_rec_iter_init(&it, f->payload, f->payload_len);
@@ -305,18 +328,18 @@ static void b_frame(void *ctx, const struct hrp_frame *f)
 		} else {
 			ok += hsb_install_sessions(&inst, sess, ns, now);
 		}
-		install_ns += now_ns() - ti;
-		refused += ns - ok;
-		installed += ok;
+		rx->install_ns += now_ns() - ti;
+		rx->refused += ns - ok;
+		rx->installed += ok;
 		if (lag_us) {
 			uint64_t t = now_ns();
 
-			for (k = 0; k < ns && lag_n < n_total; k++) {
+			for (k = 0; k < ns && rx->lag_n < n_total; k++) {
 				uint64_t i = index_of(&sess[k].key);
 				uint64_t sched =
-					t_start + i * 1000000000ull / rate;
+					rx->t_start + i * 1000000000ull / rate;
 
-				lag_us[lag_n++] =
+				lag_us[rx->lag_n++] =
 					(uint32_t)((t > sched ? t - sched : 0) /
 						   1000);
 			}
@@ -327,10 +350,12 @@ static void b_frame(void *ctx, const struct hrp_frame *f)
 			break;
 	}
 	t1 = now_ns();
-	receiver_ns += t1 - now;
-	if (installed + refused >= n_total) {
-		t_end = t1;
-		hsb_loop_stop(loop);
+	rx->receiver_ns += t1 - now;
+	if (rx->installed + rx->refused >= n_total) {
+		rx->t_end = t1;
+		rx->done = true;
+		rx->batches = inst.stats.batches;
+		hsb_loop_stop(loop_b);
 	}
 }
 
@@ -340,21 +365,30 @@ static void a_up(void *ctx, const struct hrp_hello *peer)
 {
 	(void)ctx;
 	(void)peer;
-	up_count++;
+	a_is_up = true;
 }
 
 static void b_up(void *ctx, const struct hrp_hello *peer)
 {
 	(void)ctx;
 	(void)peer;
-	up_count++;
+	rx->up = true;
 }
 
-static void on_down(void *ctx, const char *why)
+static void a_down(void *ctx, const char *why)
 {
 	(void)ctx;
-	fprintf(stderr, "hrp_bench: link down: %s\n", why);
+	if (!rx->done)
+		fprintf(stderr, "hrp_bench: link down at the sender: %s\n",
+			why);
 	hsb_loop_stop(loop);
+}
+
+static void b_down(void *ctx, const char *why)
+{
+	(void)ctx;
+	fprintf(stderr, "hrp_bench: link down at the receiver: %s\n", why);
+	hsb_loop_stop(loop_b);
 }
 
 static void a_frame(void *ctx, const struct hrp_frame *f)
@@ -363,8 +397,8 @@ static void a_frame(void *ctx, const struct hrp_frame *f)
 	(void)f;
 }
 
-static const struct hrp_link_ops ops_a = { a_up, on_down, a_frame };
-static const struct hrp_link_ops ops_b = { b_up, on_down, b_frame };
+static const struct hrp_link_ops ops_a = { a_up, a_down, a_frame };
+static const struct hrp_link_ops ops_b = { b_up, b_down, b_frame };
 
 static void addr4(struct sockaddr_storage *ss, const char *a, uint16_t port)
 {
@@ -500,17 +534,120 @@ static void on_poke(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
 	hsb_loop_stop(l);
 }
 
-int main(int argc, char **argv)
+/* The sender, as two processes: its part is done once the last frame left
+ * the link's buffer (the receiver's process is timed on its own). */
+static void on_drained(struct hsb_loop *l, struct hsb_timer *t, void *ctx)
 {
-	struct hrp_link_cfg ca, cb;
+	(void)t;
+	(void)ctx;
+	if (sent_all && !hrp_link_queued(la))
+		hsb_loop_stop(l);
+}
+
+static void dp_maps(struct hsb_xdp_bpf *sk, struct hsb_dp_maps *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->sessions = bpf_map__fd(sk->maps.hsb_sessions);
+	m->nat_pat = bpf_map__fd(sk->maps.hsb_nat_pat);
+	m->nat_nopat = bpf_map__fd(sk->maps.hsb_nat_nopat);
+	m->nat_srv = bpf_map__fd(sk->maps.hsb_nat_srv);
+	m->nat_release = bpf_program__fd(sk->progs.hsb_nat_release);
+	m->install_buf = bpf_map__fd(sk->maps.hsb_install_buf);
+	m->install_batch = bpf_program__fd(sk->progs.hsb_install_batch);
+}
+
+/* B: its datapath, installer and listening link on loop l. */
+static int receiver_setup(struct hsb_loop *l)
+{
+	struct hrp_link_cfg cb;
 	struct hsb_dp_maps m;
 	char err[256] = "";
-	struct hsb_timer *poke_t;
-	uint64_t deadline;
-	double secs;
-	int c;
 
-	while ((c = getopt(argc, argv, "1m:n:r:z:")) != -1) {
+	skel_b = load((uint32_t)(n_total + n_total / 4 + 1024));
+	if (!skel_b) {
+		fprintf(stderr, "hrp_bench: cannot load the datapath\n");
+		return -1;
+	}
+	dp_maps(skel_b, &m);
+	hsb_install_init(&inst, &m, &skel_b->bss->hsb_nat_skip);
+	loop_b = l;
+	/* B (127.0.0.2) listens, A (lower node id) connects */
+	link_cfg(&cb, "127.0.0.2", "127.0.0.1");
+	lb = hrp_link_new(l, &cb, &ops_b, NULL, err, sizeof(err));
+	if (!lb) {
+		fprintf(stderr, "hrp_bench: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The receiver's process: listening, then one byte on ready_fd; runs
+ * until every record is in (bounded: 120 s). */
+static int receiver_main(int ready_fd)
+{
+	struct hsb_loop *l = hsb_loop_new();
+	struct hsb_timer *bound;
+
+	if (!l || receiver_setup(l))
+		return 1;
+	if (write(ready_fd, "r", 1) != 1)
+		return 1;
+	close(ready_fd);
+	bound = hsb_timer_new(l, on_poke, NULL);
+	if (!bound)
+		return 1;
+	hsb_timer_arm(bound, 125000, 0);
+	hsb_loop_run(l);
+	return rx->done ? 0 : 1;
+}
+
+/* The receiver in a process of its own (fork); returns its pid once it
+ * listens, or -1. */
+static pid_t receiver_start(void)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(fds[0]);
+		_exit(receiver_main(fds[1]));
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, 1) != 1) {
+		close(fds[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(fds[0]);
+	return pid;
+}
+
+static void *shared(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int main(int argc, char **argv)
+{
+	struct hrp_link_cfg ca;
+	char err[256] = "";
+	struct hsb_timer *poke_t, *drain_t = NULL;
+	uint64_t deadline;
+	pid_t child = -1;
+	int c, status = 0;
+	double secs;
+
+	while ((c = getopt(argc, argv, "1m:n:r:sz:")) != -1) {
 		switch (c) {
 		case 'z':
 			zlevel = atoi(optarg);
@@ -532,9 +669,12 @@ int main(int argc, char **argv)
 		case 'r':
 			rate = strtoull(optarg, NULL, 0);
 			break;
+		case 's':
+			single = true;
+			break;
 		default:
 			fprintf(stderr,
-				"usage: hrp_bench [-1] [-m live|lag|bulk|owner] [-n N] [-r RATE] [-z LEVEL]\n");
+				"usage: hrp_bench [-1] [-s] [-m live|lag|bulk|owner] [-n N] [-r RATE] [-z LEVEL]\n");
 			return 2;
 		}
 	}
@@ -543,23 +683,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(NULL);
-	loop = hsb_loop_new();
-	skel_b = load((uint32_t)(n_total + n_total / 4 + 1024));
-	if (!loop || !skel_b) {
-		fprintf(stderr, "hrp_bench: cannot load the datapath\n");
+	rx = shared(sizeof(*rx));
+	if (!rx)
 		return 1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.sessions = bpf_map__fd(skel_b->maps.hsb_sessions);
-	m.nat_pat = bpf_map__fd(skel_b->maps.hsb_nat_pat);
-	m.nat_nopat = bpf_map__fd(skel_b->maps.hsb_nat_nopat);
-	m.nat_srv = bpf_map__fd(skel_b->maps.hsb_nat_srv);
-	m.nat_release = bpf_program__fd(skel_b->progs.hsb_nat_release);
-	m.install_buf = bpf_map__fd(skel_b->maps.hsb_install_buf);
-	m.install_batch = bpf_program__fd(skel_b->progs.hsb_install_batch);
-	hsb_install_init(&inst, &m, &skel_b->bss->hsb_nat_skip);
 	if (!strcmp(mode, "lag")) {
-		lag_us = calloc(n_total, sizeof(*lag_us));
+		lag_us = shared(n_total * sizeof(*lag_us));
 		if (!lag_us)
 			return 1;
 	}
@@ -582,33 +710,48 @@ int main(int argc, char **argv)
 		if (!walk)
 			return 1;
 	}
-	/* B (127.0.0.2) listens, A (lower node id) connects */
-	link_cfg(&cb, "127.0.0.2", "127.0.0.1");
-	link_cfg(&ca, "127.0.0.1", "127.0.0.2");
-	lb = hrp_link_new(loop, &cb, &ops_b, NULL, err, sizeof(err));
-	la = lb ? hrp_link_new(loop, &ca, &ops_a, NULL, err, sizeof(err)) :
-		  NULL;
-	flush_t = hsb_timer_new(loop, on_flush, NULL);
-	if (!la || !lb || !flush_t) {
-		fprintf(stderr, "hrp_bench: %s\n", err);
-		return 1;
+	if (!single) {
+		child = receiver_start();
+		if (child < 0) {
+			fprintf(stderr,
+				"hrp_bench: the receiver did not start\n");
+			return 1;
+		}
 	}
-	/* wait for both HELLOs (bounded) */
+	loop = hsb_loop_new();
+	if (!loop || (single && receiver_setup(loop)))
+		goto fail;
+	link_cfg(&ca, "127.0.0.1", "127.0.0.2");
+	la = hrp_link_new(loop, &ca, &ops_a, NULL, err, sizeof(err));
+	flush_t = hsb_timer_new(loop, on_flush, NULL);
+	if (!la || !flush_t) {
+		fprintf(stderr, "hrp_bench: %s\n", err);
+		goto fail;
+	}
+	/* wait for the HELLOs (bounded) */
 	poke_t = hsb_timer_new(loop, on_poke, NULL);
 	deadline = hsb_now_ms() + 5000;
-	while (poke_t && up_count < 2 && hsb_now_ms() < deadline) {
+	while (poke_t && !(a_is_up && (!single || rx->up)) &&
+	       hsb_now_ms() < deadline) {
 		hsb_timer_arm(poke_t, 5, 0);
 		hsb_loop_run(loop);
 	}
 	hsb_timer_free(poke_t);
-	if (up_count < 2) {
+	if (!a_is_up) {
 		fprintf(stderr, "hrp_bench: the link did not come up\n");
-		return 1;
+		goto fail;
 	}
 	prod_t = hsb_timer_new(
 		loop, !strcmp(mode, "bulk") ? on_bulk : on_produce, NULL);
+	if (!single) {
+		drain_t = hsb_timer_new(loop, on_drained, NULL);
+		if (!drain_t)
+			goto fail;
+		hsb_timer_arm(drain_t, 1, 1);
+	}
 	bytes0 = hrp_link_stats(la)->bytes_tx;
 	t_start = now_ns();
+	rx->t_start = t_start;
 	if (!strcmp(mode, "bulk")) {
 		hrp_link_send(la, HRP_FT_BULK_BEGIN, 0, 0, NULL, 0);
 		bulk_walking = true;
@@ -618,35 +761,53 @@ int main(int argc, char **argv)
 	poke_t = hsb_timer_new(loop, on_poke, NULL);
 	hsb_timer_arm(poke_t, 120000, 0);
 	hsb_loop_run(loop);
-	if (!t_end)
-		t_end = now_ns();
-	secs = (double)(t_end - t_start) / 1e9;
-	printf("{\"mode\": \"%s\", \"n\": %llu, \"installed\": %llu, "
+	if (child > 0) {
+		if (!sent_all || hrp_link_queued(la))
+			kill(child, SIGTERM);
+		if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fprintf(stderr, "hrp_bench: the receiver failed\n");
+	}
+	if (!rx->t_end)
+		rx->t_end = now_ns();
+	secs = (double)(rx->t_end - t_start) / 1e9;
+	printf("{\"mode\": \"%s\", \"processes\": %d, \"n\": %llu, "
+	       "\"installed\": %llu, "
 	       "\"refused\": %llu, \"send_failures\": %llu, \"seconds\": %.4f, "
 	       "\"records_per_s\": %.0f, \"wire_bytes\": %llu, "
 	       "\"bytes_per_session\": %.1f, \"sender_ns_per_record\": %.1f, "
 	       "\"receiver_ns_per_record\": %.1f, "
 	       "\"install_ns_per_record\": %.1f",
-	       mode, (unsigned long long)n_total, (unsigned long long)installed,
-	       (unsigned long long)refused, (unsigned long long)send_fail, secs,
-	       secs > 0 ? (double)installed / secs : 0,
+	       mode, single ? 1 : 2, (unsigned long long)n_total,
+	       (unsigned long long)rx->installed,
+	       (unsigned long long)rx->refused, (unsigned long long)send_fail,
+	       secs, secs > 0 ? (double)rx->installed / secs : 0,
 	       (unsigned long long)(hrp_link_stats(la)->bytes_tx - bytes0),
-	       installed ? (double)(hrp_link_stats(la)->bytes_tx - bytes0) /
-				   (double)installed :
-			   0,
+	       rx->installed ? (double)(hrp_link_stats(la)->bytes_tx - bytes0) /
+				       (double)rx->installed :
+			       0,
 	       produced ? (double)sender_ns / (double)produced : 0,
-	       installed ? (double)receiver_ns / (double)installed : 0,
-	       installed ? (double)install_ns / (double)installed : 0);
-	if (lag_us && lag_n) {
-		qsort(lag_us, lag_n, sizeof(*lag_us), cmp_u32);
+	       rx->installed ? (double)rx->receiver_ns / (double)rx->installed :
+			       0,
+	       rx->installed ? (double)rx->install_ns / (double)rx->installed :
+			       0);
+	if (lag_us && rx->lag_n) {
+		uint64_t n = rx->lag_n;
+
+		qsort(lag_us, n, sizeof(*lag_us), cmp_u32);
 		printf(", \"rate\": %llu, \"lag_p50_ms\": %.3f, \"lag_p99_ms\": %.3f, "
 		       "\"lag_max_ms\": %.3f",
-		       (unsigned long long)rate, lag_us[lag_n / 2] / 1000.0,
-		       lag_us[lag_n * 99 / 100] / 1000.0,
-		       lag_us[lag_n - 1] / 1000.0);
+		       (unsigned long long)rate, lag_us[n / 2] / 1000.0,
+		       lag_us[n * 99 / 100] / 1000.0, lag_us[n - 1] / 1000.0);
 	}
 	printf(", \"zlib_level\": %d", zlevel);
 	printf(", \"install_batches\": %llu}\n",
-	       (unsigned long long)inst.stats.batches);
-	return 0;
+	       (unsigned long long)rx->batches);
+	return rx->done ? 0 : 1;
+fail:
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	return 1;
 }

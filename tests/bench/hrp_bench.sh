@@ -9,6 +9,9 @@
 # install path into a real session map loaded from the skeleton. The
 # records do not come from XDP and the ring, and the sender's gathering
 # is a copy of hrp_engine.c's policy (tests/bench/hrp_bench.c says what).
+# Sender and receiver run as two processes, as on two hosts; the live and
+# bulk runs are repeated with both in one thread (hrp_bench -s, how this
+# bench measured before 2026-12-05) so the two figures can be compared.
 #   live  BENCH_HRP_N (1000000) records as fast as the link takes them;
 #         and a quarter of it installed one by one (hrp_bench -1: the
 #         install path before hsb_install_sessions(), for comparison)
@@ -239,6 +242,7 @@ echo "HRP state backup: hsb (HRP layer, synthetic records) vs conntrackd FTFW, $
 CT_GOT_RATE=""
 for run in $(seq "$RUNS"); do
 	hsb "$run" -m live -n "$HRP_N"
+	hsb "$run" -s -m live -n "$HRP_N"
 	# the same, installing one by one (as before the batched install)
 	hsb "$run" -1 -m live -n $((HRP_N / 4))
 	if [ "$HAVE_CT" = 1 ]; then
@@ -254,6 +258,7 @@ print(int(r["r"].get("generator_rate", 0)) if r["impl"] == "conntrackd" else "")
 		hsb "$run" -m lag -n "$CT_N" -r "$CT_GOT_RATE"
 	fi
 	hsb "$run" -m bulk -n "$HRP_BULK_N" -z 1
+	hsb "$run" -s -m bulk -n "$HRP_BULK_N" -z 1
 	hsb "$run" -m bulk -n "$HRP_BULK_N" -z 0
 	if [ "$HAVE_CT" = 1 ]; then
 		ct_bulk "$run" || echo "hrp_bench: conntrackd bulk run $run failed" >&2
@@ -277,11 +282,17 @@ def sel(impl, pred):
     return [r for r in res if r["impl"] == impl and pred(r)]
 
 
-hl = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" not in r["args"])
+def one(r):
+    return r["r"].get("processes") == 1
+
+
+hl = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" not in r["args"] and not one(r))
+hs = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" not in r["args"] and one(r))
 h1 = sel("hsb", lambda r: r["r"]["mode"] == "live" and "-1" in r["args"])
 hlag = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] == rate)
 hlag_same = sel("hsb", lambda r: r["r"]["mode"] == "lag" and r["r"]["rate"] != rate)
-hb = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and r["r"]["zlib_level"])
+hb = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and r["r"]["zlib_level"] and not one(r))
+hbs = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and r["r"]["zlib_level"] and one(r))
 hb0 = sel("hsb", lambda r: r["r"]["mode"] == "bulk" and not r["r"]["zlib_level"])
 cl = sel("conntrackd", lambda r: r["args"].startswith("live"))
 cb = sel("conntrackd", lambda r: r["args"].startswith("bulk"))
@@ -301,13 +312,16 @@ live = {
             "receiver_ns_per_record": med(hl, "receiver_ns_per_record"),
             "install_ns_per_record": med(hl, "install_ns_per_record"),
             "bytes_per_session": med(hl, "bytes_per_session")},
+    "hsb_one_process": {"records_per_s": med(hs, "records_per_s"),
+                        "sender_ns_per_record": med(hs, "sender_ns_per_record"),
+                        "receiver_ns_per_record": med(hs, "receiver_ns_per_record")},
     "hsb_one_by_one": {"records_per_s": med(h1, "records_per_s"),
                        "install_ns_per_record": med(h1, "install_ns_per_record")},
     "conntrackd": {"records_per_s": med(cl, "records_per_s"),
                    "generator_rate": med(cl, "generator_rate"),
                    "n": None},
     "target_records_per_s": 1000000,
-    "runs": [r for r in res if r in hl or r in h1 or r in cl],
+    "runs": [r for r in res if r in hl or r in hs or r in h1 or r in cl],
 }
 live["ratio_hsb_over_conntrackd"] = ratio(live["hsb"]["records_per_s"],
                                           live["conntrackd"]["records_per_s"])
@@ -339,6 +353,8 @@ bulk = {
             "records_per_s": med(hb, "records_per_s"),
             "bytes_per_session": med(hb, "bytes_per_session"),
             "zlib_level": hb[0]["r"]["zlib_level"] if hb else None},
+    "hsb_one_process": {"seconds": med(hbs, "seconds"),
+                        "records_per_s": med(hbs, "records_per_s")},
     "hsb_uncompressed": {"seconds": med(hb0, "seconds"),
                          "records_per_s": med(hb0, "records_per_s"),
                          "bytes_per_session": med(hb0, "bytes_per_session")},
@@ -346,7 +362,7 @@ bulk = {
                    "seconds": med(cb, "seconds"),
                    "records_per_s": med(cb, "records_per_s")},
     "target_seconds_1M": 2,
-    "runs": [r for r in res if r in hb or r in hb0 or r in cb],
+    "runs": [r for r in res if r in hb or r in hbs or r in hb0 or r in cb],
 }
 bulk["ratio_hsb_over_conntrackd"] = ratio(bulk["hsb"]["records_per_s"],
                                           bulk["conntrackd"]["records_per_s"])
@@ -364,6 +380,7 @@ print(f"{'benchmark':<40} {'hsb':>14} {'conntrackd':>14} {'ratio':>8}")
 print(f"{'live records/s':<40} {f(live['hsb']['records_per_s']):>14} "
       f"{f(live['conntrackd']['records_per_s']):>14} "
       f"{f(live['ratio_hsb_over_conntrackd'], '{:.1f}x'):>8}")
+print(f"{'  hsb sender+receiver in one thread':<40} {f(live['hsb_one_process']['records_per_s']):>14}")
 print(f"{'  hsb installing one by one (before)':<40} {f(live['hsb_one_by_one']['records_per_s']):>14}")
 print(f"{'  hsb install us/record batched / 1-by-1':<40} "
       f"{f(live['hsb']['install_ns_per_record'] and live['hsb']['install_ns_per_record'] / 1000, '{:.2f}') + ' / ' + f(live['hsb_one_by_one']['install_ns_per_record'] and live['hsb_one_by_one']['install_ns_per_record'] / 1000, '{:.2f}'):>14}")
@@ -383,6 +400,7 @@ print(f"{'bulk: seconds (n)':<40} "
 print(f"{'bulk: sessions/s':<40} {f(B['records_per_s']):>14} "
       f"{f(CB['records_per_s']):>14} {f(bulk['ratio_hsb_over_conntrackd'], '{:.1f}x'):>8}")
 print(f"{'bulk: wire bytes per session':<40} {f(B['bytes_per_session'], '{:.1f}'):>14}")
+print(f"{'  sender+receiver in one thread: seconds':<40} {f(bulk['hsb_one_process']['seconds'], '{:.2f}'):>14}")
 B0 = bulk["hsb_uncompressed"]
 print(f"{'  uncompressed: seconds, bytes/session':<40} "
       f"{f(B0['seconds'], '{:.2f}') + ', ' + f(B0['bytes_per_session'], '{:.1f}'):>14}")
