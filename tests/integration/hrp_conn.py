@@ -13,6 +13,16 @@
 #       and that connection's local port, echoes received. With MARKFILE,
 #       the same before it appeared and after (a gap counts where it
 #       ends): one run, two events.
+#   hrp_conn.py udpserver PORT OUTFILE
+#       echoes every datagram to its sender; writes one line per sender
+#       address:port it has not seen before ("peer ADDR:PORT").
+#   hrp_conn.py udpclient ADDR PORT N SECONDS OUTFILE [STOPFILE]
+#       N UDP flows (one socket, one source port each), a numbered
+#       datagram on each per interval; the report as the client's, with
+#       "lost" (datagrams without an echo, the last second's left out)
+#       instead of errors.
+# HRP_CONN_INTERVAL_MS sets the sending interval of both clients (20 ms;
+# many connections on a small VM want a longer one).
 import json
 import os
 import selectors
@@ -52,6 +62,74 @@ def server(port, out):
             except OSError:
                 sel.unregister(c)
                 c.close()
+
+
+INTERVAL = float(os.environ.get("HRP_CONN_INTERVAL_MS", "20")) / 1000
+
+
+def udp_server(port, out):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", port))
+    seen = set()
+    log = open(out, "a", buffering=1)
+    while True:
+        data, peer = s.recvfrom(2048)
+        if peer not in seen:
+            seen.add(peer)
+            log.write("peer %s:%d\n" % peer)
+        s.sendto(data, peer)
+
+
+def udp_client(addr, port, n, seconds, out, stop):
+    flows = []
+    sel = selectors.DefaultSelector()
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect((addr, port))
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, i)
+        flows.append({"s": s, "seq": 0, "sent": {}, "last": None,
+                      "gap": 0.0, "port": s.getsockname()[1]})
+    echoes = 0
+    end = time.monotonic() + seconds
+    next_send = time.monotonic()
+    while time.monotonic() < end and not (stop and os.path.exists(stop)):
+        now = time.monotonic()
+        if now >= next_send:
+            for f in flows:
+                f["seq"] += 1
+                f["sent"][f["seq"]] = now
+                try:
+                    f["s"].send(b"%d" % f["seq"])
+                except OSError:
+                    pass
+            next_send = now + INTERVAL
+        for key, _ in sel.select(0.005):
+            f = flows[key.data]
+            try:
+                data = f["s"].recv(2048)
+            except OSError:
+                continue
+            t = time.monotonic()
+            f["sent"].pop(int(data), None)
+            if f["last"] is not None:
+                f["gap"] = max(f["gap"], t - f["last"])
+            f["last"] = t
+            echoes += 1
+    t = time.monotonic()
+    lost = sum(1 for f in flows for at in f["sent"].values() if at < t - 1)
+    for f in flows:
+        if f["last"] is not None:
+            f["gap"] = max(f["gap"], t - f["last"])
+    worst = max(flows, key=lambda f: f["gap"])
+    report = {"flows": n, "lost": lost, "echoes": echoes,
+              "max_gap_ms": int(worst["gap"] * 1000),
+              "max_gap_port": worst["port"],
+              "silent_flows": sum(1 for f in flows if f["last"] is None)}
+    with open(out, "w") as fh:
+        json.dump(report, fh)
+    print(json.dumps(report))
+    return 0
 
 
 def client(addr, port, n, seconds, out, stop, mark):
@@ -100,7 +178,7 @@ def client(addr, port, n, seconds, out, stop, mark):
                 except OSError:
                     c["dead"] = True
                     errors += 1
-            next_send = now + 0.02
+            next_send = now + INTERVAL
         for key, _ in sel.select(0.005):
             c = conns[key.data]
             try:
@@ -146,6 +224,13 @@ def client(addr, port, n, seconds, out, stop, mark):
 if __name__ == "__main__":
     if sys.argv[1] == "server":
         server(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "udpserver":
+        udp_server(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "udpclient":
+        sys.exit(udp_client(sys.argv[2], int(sys.argv[3]),
+                            int(sys.argv[4]), float(sys.argv[5]),
+                            sys.argv[6],
+                            sys.argv[7] if len(sys.argv) > 7 else None))
     else:
         sys.exit(client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                         float(sys.argv[5]), sys.argv[6],
