@@ -8,8 +8,9 @@
  * Live frames recycles pages without re-initialising them, so every header
  * byte is rewritten on every frame: a TTL decrement or a NAT rewrite done
  * downstream must not leak into the next frames. Frames cycle through
- * n_flows source ports (sport_base, sport_base + 1, ...), one flow per
- * frame, so n_flows distinct 5-tuples share the load evenly.
+ * n_flows flows (source ports sport_base, sport_base + 1, ..., then the
+ * next destination port: trafficgen.h), one flow per frame, so n_flows
+ * distinct 5-tuples share the load evenly.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -18,7 +19,7 @@
 
 /* Writable data (not .rodata: clang folds a const template to zeros).
  * The loader fills it before load; n_flows = 1 keeps it out of .bss. */
-struct tg_cfg tg_cfg = { .n_flows = 1 };
+struct tg_cfg tg_cfg = { .n_flows = 1, .sports = 1 };
 
 __u32 tg_next; /* flow of the next frame */
 __u64 tg_frames; /* frames built (the runner is single-threaded) */
@@ -30,14 +31,18 @@ int bench_tgen(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *p = data;
 	__u32 flow = tg_next;
-	__u16 sport;
+	__u32 sports = tg_cfg.sports ? tg_cfg.sports : 1;
+	__u16 sport, dport;
 
 	if (p + TG_HDR_LEN > (__u8 *)data_end)
 		return XDP_ABORTED;
 	__builtin_memcpy(p, tg_cfg.hdr, TG_HDR_LEN);
-	sport = (__u16)(tg_cfg.sport_base + flow);
+	sport = (__u16)(tg_cfg.sport_base + flow % sports);
+	dport = (__u16)(tg_cfg.dport_base + flow / sports);
 	p[TG_SPORT_OFF] = sport >> 8;
 	p[TG_SPORT_OFF + 1] = sport & 0xff;
+	p[TG_DPORT_OFF] = dport >> 8;
+	p[TG_DPORT_OFF + 1] = dport & 0xff;
 	flow++;
 	tg_next = flow >= tg_cfg.n_flows ? 0 : flow;
 	tg_frames++;

@@ -309,7 +309,7 @@ static __always_inline int hsb_ct_create(const struct hsb_flow_key *k,
 		hsb_count(HSB_CNT_RING_FULL);
 		return 0;
 	}
-	hsb_ev_fill(ev, HSB_EV_SESSION_NEW, n->now, k);
+	hsb_ev_fill(ev, HSB_EV_SESSION_NEW, k);
 	__builtin_memcpy(&ev->sess, &v, sizeof(v));
 	hsb_ev_submit(ev);
 	return 0;

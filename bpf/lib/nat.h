@@ -575,18 +575,17 @@ static __always_inline struct hsb_nat_event *hsb_nat_ev_reserve(void)
 static __always_inline void hsb_nat_ev_submit(struct hsb_nat_event *ev,
 					      __u8 table,
 					      const struct hsb_nat_key *k,
-					      const struct hsb_nat_entry *v,
-					      __u64 now)
+					      const struct hsb_nat_entry *v)
 {
 	ev->hdr.type = HSB_EV_NAT_CREATE;
 	ev->hdr.len = sizeof(*ev);
 	ev->hdr.pad = 0;
-	ev->hdr.ts_ns = now;
+	ev->hdr.ts_ns = hsb_ev_now();
 	ev->nat.table = table;
 	__builtin_memset(ev->nat.pad, 0, sizeof(ev->nat.pad));
 	__builtin_memcpy(&ev->nat.key, k, sizeof(*k));
 	__builtin_memcpy(&ev->nat.val, v, sizeof(*v));
-	bpf_ringbuf_submit(ev, hsb_ev_wake_flags(now));
+	bpf_ringbuf_submit(ev, hsb_ev_wake_flags(ev->hdr.ts_ns));
 	hsb_count(HSB_CNT_EVENTS);
 }
 
@@ -955,7 +954,7 @@ static __always_inline int hsb_nat_pat_get(struct hsb_nat_tmp *t,
 	k.port = c.got_port;
 	k.dir = HSB_NAT_DIR_PUB;
 	if (live)
-		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_PAT, &k, &t->tmpl, now);
+		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_PAT, &k, &t->tmpl);
 	else
 		hsb_count(HSB_CNT_RING_FULL);
 	*oa = c.got_addr;
@@ -1059,7 +1058,7 @@ static __always_inline int hsb_nat_nopat_get(struct hsb_nat_tmp *t,
 	k.addr = c.got_addr;
 	k.dir = HSB_NAT_DIR_PUB;
 	if (live)
-		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_NOPAT, &k, &t->tmpl, now);
+		hsb_nat_ev_submit(ev, HSB_NAT_TABLE_NOPAT, &k, &t->tmpl);
 	else
 		hsb_count(HSB_CNT_RING_FULL);
 	*oa = c.got_addr;

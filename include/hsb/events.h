@@ -61,8 +61,8 @@ HSB_ASSERT_SIZE(struct hsb_nat_event, 72);
  * forced (then it forces one). A wakeup is an irq_work, a self-interrupt
  * costing microseconds in a VM, which would otherwise be paid for every
  * record whenever the reader keeps up; so a lone record wakes hsbd at
- * once, and a stream at most about once a millisecond (the records'
- * clock is the coarse one: once a tick, 250/s at HZ=250). hsbd reads again
+ * once, and a stream at most about once a millisecond (on the records'
+ * precise clock, bpf/lib/events.h hsb_ev_now()). hsbd reads again
  * HSB_EVENTS_BUSY_POLL_MS after a read that found records (the tail of
  * a burst that woke no one), and every HSB_EVENTS_POLL_MS regardless:
  * together they bound the delay of a record reaching the peer to about

@@ -3,9 +3,9 @@
 # forwarding benchmark (fwd_bench.sh), the VRRP failover benchmark
 # (vrrp_bench.sh), the whole-firewall (VGMP) failover benchmark
 # (vgmp_bench.sh) and HRP's state backup against conntrackd
-# (hrp_bench.sh: hrp_live, hrp_lag, hrp_bulk) and an agent restart on the
-# master (restart_bench.sh), one JSON file each under $HSB_BUILD/bench/, tables on
-# stdout. Needs root. Bounded: each part runs under `timeout`.
+# (hrp_bench.sh: hrp_live, hrp_lag, hrp_bulk; hrp_e2e.sh: through the
+# whole daemon) and an agent restart on the master (restart_bench.sh), one
+# JSON file each under $HSB_BUILD/bench/, tables on stdout. Needs root. Bounded: each part runs under `timeout`.
 #
 #   BENCH_QUICK=1   fewer runs and calls (a smoke run of ~1 minute)
 #   BENCH_CPU=N     CPU to pin to (default: the last one)
@@ -74,6 +74,10 @@ if [ -z "$ONLY" ] || [ "$ONLY" = hrp ]; then
 	# BENCH_RUNS is 5 (3 quick) for the others; 3 rounds here by default
 	BENCH_RUNS=${BENCH_HRP_RUNS:-$([ "${BENCH_QUICK:-0}" = 1 ] && echo 1 || echo 3)} timeout -k 20 900 tests/bench/hrp_bench.sh ||
 		{ echo "bench: hrp_bench failed" >&2; rc=1; }
+	echo
+	# the same through the whole daemon (XDP, ring, both hsbd)
+	BENCH_RUNS=${BENCH_HRP_RUNS:-$([ "${BENCH_QUICK:-0}" = 1 ] && echo 1 || echo 3)} timeout -k 20 600 tests/bench/hrp_e2e.sh ||
+		{ echo "bench: hrp_e2e failed" >&2; rc=1; }
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = restart ]; then
 	echo

@@ -4,11 +4,19 @@
  *
  *   trafficgen send -i DEV -m DST_MAC -s SRC_IP -d DST_IP [-f FLOWS]
  *                   [-t SECONDS] [-l FRAME_LEN] [-b SPORT] [-p DPORT]
+ *                   [-r RATE]
  *     Runs bpf/bench/trafficgen.bpf.c under BPF_PROG_TEST_RUN with
  *     BPF_F_TEST_XDP_LIVE_FRAMES: every frame is built by the program and
  *     transmitted out of DEV (XDP_TX on ctx.ingress_ifindex). Calls are
  *     sized by time (~50 ms each), not by a huge frame count, and the loop
- *     is bounded in time and in calls. Prints one JSON object:
+ *     is bounded in time and in calls. FLOWS beyond the source ports
+ *     SPORT..65535 take the destination ports after DPORT as well. With
+ *     -r, RATE frames a second in a call of RATE / 1000 frames every
+ *     millisecond (absolute times: a late call does not shift the rest),
+ *     e.g. RATE new flows a second with FLOWS = RATE x SECONDS. -P sends
+ *     the same frames through an AF_PACKET socket (sendmmsg, one batch a
+ *     millisecond with -r) instead: slower, but on any kernel (6.18.44's
+ *     live frames refuse XDP_TX with EPERM). Prints one JSON object:
  *     {"frames": N, "seconds": S, "pps": P}.
  *
  *   trafficgen sink-attach DEV   attach bpf/bench/xdp_sink.bpf.c (native XDP)
@@ -22,6 +30,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <linux/if_packet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +66,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: trafficgen send -i DEV -m DST_MAC -s SRC_IP -d DST_IP\n"
 		"                       [-f FLOWS] [-t SECONDS] [-l FRAME_LEN]\n"
-		"                       [-b SPORT_BASE] [-p DPORT]\n"
+		"                       [-b SPORT_BASE] [-p DPORT] [-r RATE] [-P]\n"
 		"       trafficgen sink-attach|sink-read|sink-detach DEV\n");
 	return 2;
 }
@@ -119,7 +128,8 @@ struct send_opts {
 	const char *dev;
 	uint8_t dst_mac[6];
 	struct in_addr src, dst;
-	unsigned int flows, seconds, frame_len, sport, dport;
+	unsigned int flows, seconds, frame_len, sport, dport, rate, sports;
+	int packet_socket;
 };
 
 static void build_template(const struct send_opts *o, const uint8_t src[6],
@@ -158,6 +168,108 @@ static void build_template(const struct send_opts *o, const uint8_t src[6],
 	h[6] = h[7] = 0; /* no UDP checksum (valid over IPv4) */
 }
 
+/* -r: sleep until the frames sent so far are due (RATE per second from
+ * t0, absolute), then size the next call at a millisecond's worth. */
+static void paced_wait(const struct send_opts *o, uint64_t t0, uint64_t frames,
+		       unsigned int *repeat)
+{
+	uint64_t due = t0 + frames * 1000000000ULL / o->rate;
+	struct timespec ts = { .tv_sec = (time_t)(due / 1000000000ULL),
+			       .tv_nsec = (long)(due % 1000000000ULL) };
+
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	*repeat = o->rate / 1000 ? o->rate / 1000 : 1;
+}
+
+#define PS_BATCH_MAX 1024
+
+/* -P: the frames of trafficgen.bpf.c, built here and sent through an
+ * AF_PACKET socket, sendmmsg() batches (a millisecond's worth with -r). */
+static int send_packet_socket(const struct send_opts *o,
+			      const uint8_t src_mac[6], int ifindex)
+{
+	static uint8_t frames_buf[PS_BATCH_MAX][1500];
+	static struct mmsghdr msgs[PS_BATCH_MAX];
+	static struct iovec iov[PS_BATCH_MAX];
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_ifindex = ifindex,
+				   .sll_halen = 6 };
+	uint64_t t0, t1, deadline, frames = 0, calls = 0;
+	unsigned int batch = 256, i, flow = 0;
+	uint8_t hdr[TG_HDR_LEN];
+	int fd, err = 0;
+
+	fd = socket(AF_PACKET, SOCK_RAW, 0); /* protocol 0: receives nothing */
+	if (fd < 0) {
+		fprintf(stderr, "trafficgen: packet socket: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	build_template(o, src_mac, hdr);
+	memcpy(sll.sll_addr, o->dst_mac, 6);
+	if (o->rate)
+		batch = o->rate / 1000 ? o->rate / 1000 : 1;
+	if (batch > PS_BATCH_MAX)
+		batch = PS_BATCH_MAX;
+	for (i = 0; i < batch; i++) {
+		memcpy(frames_buf[i], hdr, sizeof(hdr));
+		iov[i].iov_base = frames_buf[i];
+		iov[i].iov_len = o->frame_len;
+		msgs[i].msg_hdr = (struct msghdr){ .msg_name = &sll,
+						   .msg_namelen = sizeof(sll),
+						   .msg_iov = &iov[i],
+						   .msg_iovlen = 1 };
+	}
+	t0 = now_ns();
+	deadline = t0 + (uint64_t)o->seconds * 1000000000ULL;
+	t1 = t0;
+	while (t1 < deadline && calls < (uint64_t)MAX_SECONDS * 1000 * 100) {
+		unsigned int n = batch;
+		int sent;
+
+		for (i = 0; i < n; i++) {
+			uint16_t sport =
+				(uint16_t)(o->sport + flow % o->sports);
+			uint16_t dport =
+				(uint16_t)(o->dport + flow / o->sports);
+
+			frames_buf[i][TG_SPORT_OFF] = (uint8_t)(sport >> 8);
+			frames_buf[i][TG_SPORT_OFF + 1] = (uint8_t)sport;
+			frames_buf[i][TG_DPORT_OFF] = (uint8_t)(dport >> 8);
+			frames_buf[i][TG_DPORT_OFF + 1] = (uint8_t)dport;
+			flow = flow + 1 >= o->flows ? 0 : flow + 1;
+		}
+		sent = sendmmsg(fd, msgs, n, 0);
+		if (sent < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN)
+				sent = 0;
+			else {
+				err = -errno;
+				fprintf(stderr, "trafficgen: sendmmsg: %s\n",
+					strerror(errno));
+				break;
+			}
+		}
+		frames += (uint64_t)sent;
+		calls++;
+		if (o->rate) {
+			unsigned int r;
+
+			/* due by frames sent, so a short send is made up */
+			paced_wait(o, t0, frames, &r);
+		}
+		t1 = now_ns();
+	}
+	close(fd);
+	printf("{\"frames\": %llu, \"built\": %llu, \"seconds\": %.6f, "
+	       "\"pps\": %.0f, \"calls\": %llu, \"packet_socket\": true}\n",
+	       (unsigned long long)frames, (unsigned long long)frames,
+	       (double)(t1 - t0) / 1e9,
+	       t1 > t0 ? (double)frames * 1e9 / (double)(t1 - t0) : 0.0,
+	       (unsigned long long)calls);
+	return err ? 1 : 0;
+}
+
 static int cmd_send(int argc, char **argv)
 {
 	struct send_opts o = { .flows = 1,
@@ -171,7 +283,7 @@ static int cmd_send(int argc, char **argv)
 	unsigned int repeat = 65536, calls = 0;
 	int opt, ifindex, prog_fd, have_mac = 0, err = 0;
 
-	while ((opt = getopt(argc, argv, "i:m:s:d:f:t:l:b:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:s:d:f:t:l:b:p:r:P")) != -1) {
 		switch (opt) {
 		case 'i':
 			o.dev = optarg;
@@ -204,15 +316,29 @@ static int cmd_send(int argc, char **argv)
 		case 'p':
 			o.dport = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
+		case 'r':
+			o.rate = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'P':
+			o.packet_socket = 1;
+			break;
 		default:
 			return usage();
 		}
 	}
 	if (!o.dev || !have_mac || !o.src.s_addr || !o.dst.s_addr)
 		return usage();
-	if (o.flows < 1 || o.sport + o.flows > 65536 || o.seconds < 1 ||
-	    o.seconds > MAX_SECONDS || o.frame_len < 60 ||
-	    o.frame_len > sizeof(pkt) || o.dport < 1 || o.dport > 65535) {
+	if (o.sport < 1 || o.sport > 65535 || o.dport < 1 || o.dport > 65535) {
+		fprintf(stderr, "trafficgen: option out of range\n");
+		return 2;
+	}
+	o.sports = 65536 - o.sport;
+	if (o.flows < o.sports)
+		o.sports = o.flows;
+	if (o.flows < 1 ||
+	    (uint64_t)o.flows > (uint64_t)o.sports * (65536 - o.dport) ||
+	    o.seconds < 1 || o.seconds > MAX_SECONDS || o.frame_len < 60 ||
+	    o.frame_len > sizeof(pkt) || o.rate > 100000000) {
 		fprintf(stderr, "trafficgen: option out of range\n");
 		return 2;
 	}
@@ -224,12 +350,17 @@ static int cmd_send(int argc, char **argv)
 		return 1;
 	}
 
+	if (o.packet_socket)
+		return send_packet_socket(&o, src_mac, ifindex);
+
 	skel = trafficgen_bpf__open();
 	if (!skel)
 		return 1;
 	build_template(&o, src_mac, skel->data->tg_cfg.hdr);
 	skel->data->tg_cfg.sport_base = (uint16_t)o.sport;
 	skel->data->tg_cfg.n_flows = o.flows;
+	skel->data->tg_cfg.dport_base = (uint16_t)o.dport;
+	skel->data->tg_cfg.sports = o.sports;
 	if (trafficgen_bpf__load(skel)) {
 		fprintf(stderr, "trafficgen: load failed\n");
 		trafficgen_bpf__destroy(skel);
@@ -239,6 +370,8 @@ static int cmd_send(int argc, char **argv)
 	memcpy(pkt, skel->data->tg_cfg.hdr, sizeof(skel->data->tg_cfg.hdr));
 	prog_fd = bpf_program__fd(skel->progs.bench_tgen);
 
+	if (o.rate)
+		repeat = o.rate / 1000 ? o.rate / 1000 : 1;
 	t0 = now_ns();
 	deadline = t0 + (uint64_t)o.seconds * 1000000000ULL;
 	t1 = t0;
@@ -260,6 +393,11 @@ static int cmd_send(int argc, char **argv)
 		t1 = now_ns();
 		frames += repeat;
 		calls++;
+		if (o.rate) {
+			paced_wait(&o, t0, frames, &repeat);
+			t1 = now_ns();
+			continue;
+		}
 		/* Next call: ~CALL_TARGET_NS, never past the deadline. */
 		dt = t1 - c0 ? t1 - c0 : 1;
 		left = t1 < deadline ? deadline - t1 : 0;

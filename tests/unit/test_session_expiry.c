@@ -138,18 +138,34 @@ static void test_state_change_changes_deadline(void **state)
 	assert_false(hsb_session_expired(cs, 6, &s, T0 + 9 * SEC));
 }
 
+/* Entries a whole pass reads at the tick and slice for max_entries. */
+static uint64_t per_pass(uint32_t max_entries)
+{
+	return (uint64_t)hsb_sweep_slice(max_entries) * HSB_SWEEP_PASS_S *
+	       1000 / hsb_sweep_tick_ms(max_entries);
+}
+
 static void test_sweep_slice(void **state)
 {
-	uint32_t ticks = HSB_SWEEP_PASS_S * 1000 / HSB_SWEEP_TICK_MS;
-
 	(void)state;
-	/* Small tables: one tick reads them whole. */
-	assert_int_equal(hsb_sweep_slice(1024), 1024);
-	assert_true(hsb_sweep_slice(4096) * ticks >= 4096);
-	/* 1M entries: a pass in HSB_SWEEP_PASS_S seconds. */
-	assert_true(hsb_sweep_slice(1048576) * ticks >= 1048576);
+	/* Small tables: one batch every 250 ms reads them whole. */
+	assert_int_equal(hsb_sweep_tick_ms(1024), HSB_SWEEP_TICK_MAX_MS);
+	assert_int_equal(hsb_sweep_slice(1024), HSB_SWEEP_BATCH);
+	/* The default table (262144): one batch a tick, ticks of ~15 ms,
+	 * a pass within HSB_SWEEP_PASS_S. */
+	assert_int_equal(hsb_sweep_slice(262144), HSB_SWEEP_BATCH);
+	assert_int_equal(hsb_sweep_tick_ms(262144), 15);
+	assert_true(per_pass(262144) >= 262144);
+	/* 1M: the shortest tick, a few batches each, the pass still in time. */
+	assert_int_equal(hsb_sweep_tick_ms(1048576), HSB_SWEEP_TICK_MIN_MS);
+	assert_true(hsb_sweep_slice(1048576) <= HSB_SWEEP_SLICE_MAX);
+	assert_true(per_pass(1048576) >= 1048576);
 	/* 16M: bounded per tick, the pass takes longer. */
-	assert_int_equal(hsb_sweep_slice(16777216), 65536);
+	assert_int_equal(hsb_sweep_slice(16777216), HSB_SWEEP_SLICE_MAX);
+	assert_true(per_pass(16777216) < 16777216);
+	/* Every size: never more than the bound in one tick. */
+	for (uint32_t n = 1024; n && n <= 16777216; n *= 2)
+		assert_true(hsb_sweep_slice(n) <= HSB_SWEEP_SLICE_MAX);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

@@ -34,9 +34,6 @@
 #include "sessions/session_table.h"
 #include "sessions/sweeper.h"
 
-#define SLICE_MIN 1024
-#define SLICE_MAX 65536 /* ~20 ms of batch reads on the lab VM */
-
 struct hsb_sweeper {
 	struct hsb_bus *bus;
 	struct hsb_config *const *cfg;
@@ -55,14 +52,28 @@ struct hsb_sweeper {
 	struct hsb_record_buf out; /* a batch's deletes and resyncs */
 };
 
+uint32_t hsb_sweep_tick_ms(uint32_t max_entries)
+{
+	uint64_t t = (uint64_t)HSB_SWEEP_PASS_S * 1000 * HSB_SWEEP_BATCH /
+		     (max_entries ? max_entries : 1);
+
+	if (t < HSB_SWEEP_TICK_MIN_MS)
+		return HSB_SWEEP_TICK_MIN_MS;
+	return t > HSB_SWEEP_TICK_MAX_MS ? HSB_SWEEP_TICK_MAX_MS : (uint32_t)t;
+}
+
 uint32_t hsb_sweep_slice(uint32_t max_entries)
 {
-	uint32_t ticks = HSB_SWEEP_PASS_S * 1000 / HSB_SWEEP_TICK_MS;
-	uint32_t slice = max_entries / ticks + 1;
+	uint64_t per_pass = (uint64_t)HSB_SWEEP_PASS_S * 1000;
+	uint64_t slice =
+		((uint64_t)max_entries * hsb_sweep_tick_ms(max_entries) +
+		 per_pass - 1) /
+		per_pass;
 
-	if (slice < SLICE_MIN)
-		return SLICE_MIN;
-	return slice > SLICE_MAX ? SLICE_MAX : slice;
+	if (slice < HSB_SWEEP_BATCH)
+		return HSB_SWEEP_BATCH;
+	return slice > HSB_SWEEP_SLICE_MAX ? HSB_SWEEP_SLICE_MAX :
+					     (uint32_t)slice;
 }
 
 static void expire(struct hsb_sweeper *sw, int fd,
@@ -194,10 +205,11 @@ struct hsb_sweeper *hsb_sweeper_new(struct hsb_loop *loop, struct hsb_bus *bus,
 	hsb_record_buf_init(&sw->out, bus);
 	sw->walk = hsb_map_walk_new(fd, sizeof(struct hsb_flow_key),
 				    sizeof(struct hsb_session),
-				    HSB_MAP_WALK_BATCH);
+				    HSB_SWEEP_BATCH);
 	sw->timer = hsb_timer_new(loop, tick, sw);
 	if (!sw->walk || !sw->timer ||
-	    hsb_timer_arm(sw->timer, HSB_SWEEP_TICK_MS, HSB_SWEEP_TICK_MS)) {
+	    hsb_timer_arm(sw->timer, hsb_sweep_tick_ms(max_entries),
+			  hsb_sweep_tick_ms(max_entries))) {
 		hsb_sweeper_free(sw);
 		return NULL;
 	}
