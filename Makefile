@@ -293,10 +293,12 @@ fuzz-xdp: $(BUILD)/tests/test_xdp_fuzz
 		HSB_XDP_FUZZ_FRAMES=$(XDP_FUZZ_FRAMES) \
 		HSB_XDP_FUZZ_SECS=$(XDP_FUZZ_SECS) $<
 
-# CI's regression gate: FUZZ_CI_TIME seconds each, the repository untouched.
+# CI's regression gate: FUZZ_CI_TIME seconds each, one harness per core,
+# the repository untouched.
+FUZZ_CI_JOBS ?= $(shell nproc)
 fuzz-ci: fuzz-build
 	$(Q)tests/fuzz/run.sh --build build/fuzz --time $(FUZZ_CI_TIME) \
-		$(FUZZ_TARGETS)
+		--jobs $(FUZZ_CI_JOBS) $(FUZZ_TARGETS)
 
 fuzz-replay: $(FUZZ_BINS)
 	$(Q)tests/fuzz/replay.sh $(BUILD)/fuzzers

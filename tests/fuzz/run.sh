@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs libFuzzer harnesses one after the other (never in parallel: one
-# core each is what the figures in docs/testing.md assume).
+# Runs libFuzzer harnesses, one after the other or --jobs N at a time
+# (never more than the cores: one core each is what the figures in
+# docs/testing.md assume; make fuzz-ci runs one per core to halve CI's
+# wall time, each harness still fuzzing for SECONDS).
 #
-#   tests/fuzz/run.sh [--build DIR] [--time SECONDS] [--keep] [NAME...]
+#   tests/fuzz/run.sh [--build DIR] [--time SECONDS] [--jobs N] [--keep]
+#                     [NAME...]
 #
 # Each harness NAME (default: every DIR/fuzzers/fuzz_*) runs for SECONDS
 # from tests/fuzz/corpus/NAME/ and tests/fuzz/regressions/NAME/ (read
@@ -18,10 +21,12 @@ cd "$(dirname "$0")/../.." || exit 1
 build=build/fuzz
 time=300
 keep=0
+jobs=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
 	--time) time=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -34,18 +39,22 @@ if [ ${#names[@]} -eq 0 ]; then
 		[ -x "$b" ] && names+=("$(basename "$b")")
 	done
 fi
-passed=0
-failed=0
-for name in "${names[@]}"; do
+case $jobs in
+'' | *[!0-9]* | 0) echo "run.sh: --jobs wants a positive number" >&2; exit 2 ;;
+esac
+# run_one NAME: fuzz one harness; its report goes to DIR/logs/NAME.report,
+# status 0 when it found nothing
+run_one() {
+	local name=$1 bin scratch art log seed dict rc d
+	local -a opts dirs
 	bin=$build/fuzzers/$name
-	if [ ! -x "$bin" ]; then
-		echo "run.sh: $bin not built" >&2
-		failed=$((failed + 1))
-		continue
-	fi
 	scratch=$build/corpus/$name
 	art=$build/artifacts/$name
 	log=$build/logs/$name.log
+	if [ ! -x "$bin" ]; then
+		echo "run.sh: $bin not built"
+		return 1
+	fi
 	rm -rf "$scratch"
 	mkdir -p "$scratch" "$art" "$(dirname "$log")"
 	seed=tests/fuzz/corpus/$name
@@ -64,17 +73,47 @@ for name in "${names[@]}"; do
 	rc=$?
 	grep -E '^(stat::|#[0-9]+.*DONE|Done )|ERROR|SUMMARY' "$log" | tail -n 12
 	if [ "$rc" -ne 0 ]; then
-		failed=$((failed + 1))
 		grep -A30 -m1 -E '==ERROR|invariant broken|runtime error' "$log"
 		echo "FAIL $name (status $rc): see $log and $art/"
-		continue
+		return 1
 	fi
-	passed=$((passed + 1))
 	if [ "$keep" -eq 1 ]; then
 		mkdir -p "$seed"
 		"$bin" -merge=1 "$seed" "$scratch" >>"$log" 2>&1 &&
 			echo "corpus $seed: $(find "$seed" -type f | wc -l) inputs"
 	fi
+	return 0
+}
+mkdir -p "$build/logs"
+passed=0
+failed=0
+running=0
+# tally NAME STATUS: print NAME's report (whole, not interleaved) and count
+tally() {
+	cat "$build/logs/$1.report"
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+declare -A job_name
+for name in "${names[@]}"; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n -p done_pid
+		rc=$?
+		tally "${job_name[$done_pid]}" "$rc"
+		running=$((running - 1))
+	fi
+	run_one "$name" >"$build/logs/$name.report" 2>&1 &
+	job_name[$!]=$name
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	wait -n -p done_pid
+	rc=$?
+	tally "${job_name[$done_pid]}" "$rc"
+	running=$((running - 1))
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,11 +13,14 @@ fi
 [ $# -gt 0 ] || set -- tests/integration/test_*.sh
 for t in "$@"; do
 	echo "== $t"
+	t0=$(date +%s)
 	# 300 s each, or what the script declares ("# timeout: N" line)
 	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	out=$(timeout "${limit:-300}" bash "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
+	# what each test costs, for keeping CI under its 30 minutes
+	echo "== $t: $(($(date +%s) - t0)) s"
 	[ "$rc" -ne 0 ] && echo "!! $t exited with status $rc"
 	tally_output "$out" "$rc"
 done

@@ -11,7 +11,9 @@
 # reset; the peer's copies are installed, not echoed back; an interface
 # flap on fwA (its inside port down and up: a switchover to fwB and back)
 # deletes no session on fwB and sends no session delete; a wrong key is
-# refused and counted; an hsbctl -j monitor on fwA sees the HRP
+# refused and counted; a blacklist entry added on fwA (configuration
+# backup) is enforced by fwB after the takeover, for that source only; an
+# hsbctl -j monitor on fwA sees the HRP
 # connection come up, the VGMP group go standby and active again, and the
 # datapath summary count the sessions and NAT mappings, and ends on
 # SIGINT with status 0. About 25-40 s here (the flap: ~5 s of it), well
@@ -113,11 +115,25 @@ assert all(e["interval_ms"] > 0 for e in dp), dp
 assert [e["state"] for e in evs if e["kind"] == "hrp"][0] == "up", evs
 PY
 
+echo "-- a blacklist entry added on fwA (a second client address)"
+BL_ADDR=192.168.10.77
+ip -n "$HA_CL" addr add "$BL_ADDR/24" dev eth0
+check "blacklist $BL_ADDR on fwA" "$HSBCTL" -s "$(ha_sock A)" config "firewall blacklist $BL_ADDR"
+check "fwB has it (configuration backup)" wait_for 3 sh -c \
+	"'$HSBCTL' -s '$(ha_sock B)' show running-config | grep -q '^firewall blacklist $BL_ADDR'"
+
 echo "-- kill -9 fwA: the connections go on through fwB"
 sleep 1
 ha_kill A
 check "fwB becomes active" wait_for 3 ha_vgmp_is B g1 active
 check "fwB claims the backed-up state" wait_for 2 sh -c "[ \$('$HSBCTL' -s '$(ha_sock B)' -j show hrp | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ownership\"][\"sessions_changed\"])') -ge $N_CONN ]"
+bl_count() { "$HSBCTL" -s "$(ha_sock B)" -j show counters | json_get 'd["datapath"]["blacklist"]'; }
+BL0=$(bl_count)
+check "fwB forwards the other client address" \
+	ip netns exec "$HA_CL" ping -c 1 -W 2 -I "$HA_CLIENT" "$HA_SERVER"
+check "fwB drops the address fwA blacklisted" sh -c \
+	"! ip netns exec '$HA_CL' ping -c 3 -i 0.2 -W 1 -I '$BL_ADDR' '$HA_SERVER' >/dev/null"
+check "and counts it (blacklist +$(($(bl_count) - BL0)))" test "$(($(bl_count) - BL0))" -ge 3
 sleep 3
 
 echo "-- fwA comes back: it pulls the state, then preempts"

@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "ctl_proto.h"
@@ -41,7 +42,12 @@
 #define HSB_CTL_CLIENT_TIMEOUT_MS 5000 /* whole request and answer */
 #define HSB_CTL_IDLE_TIMEOUT_MS 1000 /* not one byte received */
 #define HSB_CTL_ACCEPT_BATCH 16 /* accepts per loop round */
-#define HSB_CTL_BACKLOG 128
+/* Connections the kernel queues before hsbd accepts them: as many as
+ * net.core.somaxconn allows (the kernel caps it), so a burst of clients
+ * (a monitoring system, scripts in a loop) waits its turn instead of
+ * getting EAGAIN from a non-blocking connect() while hsbd works through
+ * 16 accepts a loop round. A queued connection costs one socket. */
+#define HSB_CTL_BACKLOG SOMAXCONN
 #define HSB_CTL_MAX_STREAMS 8 /* monitors at once */
 #define HSB_CTL_STREAM_QUEUE (256 * 1024) /* bytes waiting per stream */
 #define HSB_CTL_STREAM_STALL_MS 60000 /* nothing read with lines waiting */
