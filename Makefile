@@ -231,6 +231,8 @@ $(BENCH_BIN)/hrp_bench: $(BUILD)/obj/tests/bench/hrp_bench.o $(HSBD_MODS) $(LIBH
 
 .PHONY: bench bench-build
 bench-build: all $(BENCH_BINS)
+# the flood fault test (test_faults_flood.sh) drives trafficgen
+check-build: $(BENCH_BIN)/trafficgen
 
 bench: bench-build
 	$(Q)HSB_BUILD=$(BUILD) tests/bench/run.sh

@@ -310,11 +310,17 @@ fi
 	(cd "$IRD" && find . | busybox cpio -o -H newc --quiet | gzip -1) \
 		>"$RUN/initramfs.gz"
 
+# Without --verbose the console takes warnings and up (loglevel=5): the
+# stack traces of a lockup or oops are printed at the default level (4),
+# so they reach console.log, every CPU's, for the report below and
+# $CACHE/last-console.log, while the info lines of every link a test
+# makes do not go through the slow serial port.
 if [ "$VERBOSE" = 1 ]; then
 	LOG="loglevel=7"
 else
-	LOG="quiet loglevel=3"
+	LOG="quiet loglevel=5"
 fi
+LOG="$LOG softlockup_all_cpu_backtrace=1"
 fs() { # fs TAG PATH [ro]
 	local ro=""
 	[ "${3:-}" = ro ] && ro=",readonly=on"
@@ -362,14 +368,28 @@ set -e
 if [ "$VERBOSE" = 1 ]; then
 	cat "$RUN/console.log" >&2
 fi
+mkdir -p "$CACHE" && cp "$RUN/console.log" "$CACHE/last-console.log" || true
+# kernel_trouble: the kernel's first complaint (a lockup, BUG, oops,
+# warning, hung task) with the traces after it, else the log's tail
+kernel_trouble() {
+	local at
+	at=$(grep -n -m1 -E 'BUG:|WARNING:|Oops|soft lockup|hung_task|blocked for more than|rcu_.*stall' \
+		"$RUN/console.log" | cut -d: -f1)
+	if [ -n "$at" ]; then
+		sed -n "${at},$((at + 150))p" "$RUN/console.log"
+	else
+		tail -n 40 "$RUN/console.log"
+	fi
+	echo "(the whole kernel log: $CACHE/last-console.log)"
+}
 if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
 	echo "vmtest: timed out after ${TIMEOUT}s; kernel log:" >&2
-	tail -n 40 "$RUN/console.log" >&2
+	kernel_trouble >&2
 	exit 124
 fi
 if [ ! -s "$CTL/rc" ]; then
 	echo "vmtest: the VM exited ($qrc) without a status; kernel log:" >&2
-	tail -n 40 "$RUN/console.log" >&2
+	kernel_trouble >&2
 	exit 125
 fi
 exit "$(cat "$CTL/rc")"

@@ -14,8 +14,8 @@
 # Figures per run, from fwA's and fwB's `show hrp -j` and counters:
 #   installed   sessions in fwB's table from fwA / sessions fwA made
 #   lag         fwA's applied lag (hrp.md, "Applied lag"): per RECORDS
-#               frame, its oldest record's ring timestamp (XDP's coarse
-#               clock: up to a tick, 4 ms, early) to the peer's ACK; p50,
+#               frame, its oldest record's ring timestamp (XDP's
+#               bpf_ktime_get_ns(), CLOCK_MONOTONIC) to the peer's ACK; p50,
 #               p99, max over the run's frames, 12.5 % buckets
 #   settle      generator end to the last session installed on fwB
 #               (polled every 10 ms)
