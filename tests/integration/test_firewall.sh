@@ -199,9 +199,10 @@ check "traffic passes again" cl ping -c 1 -W 2 10.2.0.2
 
 echo "-- next-hop cache"
 # Established packets take the direction's cached next hop, not the FIB
-# (architecture.md, "Next-hop cache"); any routing or neighbour change
-# heard on netlink invalidates every entry, and a long-lived flow follows
-# the change.
+# (architecture.md, "Next-hop cache"); any routing change and any
+# neighbour change that can alter a cached answer (a new MAC, lost
+# reachability, a delete) heard on netlink invalidates every entry, and a
+# long-lived flow follows the change.
 nh_mostly_cached() {
 	test "$(($(counter datapath nh_cache_miss) * 10))" -lt \
 		"$(counter datapath session_hit)"
@@ -224,6 +225,23 @@ while True:
 wait_for 5 sh -c "ip netns exec '$SV' ss -lun | grep -q ':5003 '"
 check "a long-lived UDP flow passes" udp_pong
 check "and again, from the cache" udp_pong
+# NUD churn of a neighbour in use (REACHABLE -> STALE -> REACHABLE, every
+# few tens of seconds in real life) alters no cached answer: once heard
+# of, its moves between valid states keep the cache (nh_neigh.h)
+kept_since() { test "$(counter route_watch batches_kept)" -gt "$1"; }
+check "the server's neighbour goes stale" ip -n "$FW" neigh change \
+	10.2.0.2 dev f1 nud stale
+check "the watcher heard of it" wait_for 5 sh -c \
+	"ip -n '$FW' neigh show 10.2.0.2 dev f1 | grep -q STALE"
+sleep 0.2
+kept=$(counter route_watch batches_kept)
+unchanged=$(counter route_watch neigh_unchanged)
+check "and reachable again, with its MAC" ip -n "$FW" neigh change \
+	10.2.0.2 dev f1 nud reachable
+check "the watcher kept the cache for that change" wait_for 5 kept_since "$kept"
+check "judged the neighbour unchanged" \
+	test "$(counter route_watch neigh_unchanged)" -gt "$unchanged"
+check "the flow still passes, from the cache" udp_pong
 bumps=$(counter route_watch bumps)
 check "the server's neighbour gets a wrong MAC" ip -n "$FW" neigh replace \
 	10.2.0.2 lladdr 02:00:00:00:de:ad dev f1 nud permanent

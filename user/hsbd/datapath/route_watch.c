@@ -7,13 +7,16 @@
  * (bpf/lib/nexthop.h). This engine subscribes to every kind the
  * link-event source (netlink/link_events.h) delivers: links (up/down,
  * MTU, MAC, XDP), IPv4/IPv6 addresses, IPv4/IPv6 routes, policy-routing
- * rules, next-hop objects, neighbours (MAC changes, NUD state) and
- * netconf (the forwarding sysctls). It does not look at the summary: any
- * batch bumps the generation, which is cheap (one store) and safe (each
- * flow's next packet asks the FIB again). A batch is one round of the
- * event loop (at most HSB_LEV_ROUND datagrams), so a round bumps at most
- * once. Lost notifications reach every subscriber as a batch too: lost
- * events must invalidate.
+ * rules, next-hop objects, neighbours and netconf (the forwarding
+ * sysctls). A batch of any of these bumps the generation, which is cheap
+ * (one store) but makes every flow's next packet ask the FIB again,
+ * except a batch of neighbour changes that cannot alter a cached answer
+ * (nh_neigh.h): a neighbour moving between valid NUD states, which every
+ * neighbour in use does every few tens of seconds, becoming valid, or a
+ * bridge's FDB entry. A batch is one round of the event loop (at most
+ * HSB_LEV_ROUND datagrams), so a round bumps at most once. Lost
+ * notifications reach every subscriber as a batch too: lost events must
+ * invalidate (and the neighbours remembered are forgotten).
  *
  * The window: between a change in the kernel and the bump, packets of
  * established sessions may still use the old next hop, for at most one
@@ -35,12 +38,15 @@
 #include "datapath/datapath.h"
 #include "log.h"
 #include "netlink/link_events.h"
+#include "datapath/nh_neigh.h"
 #include "datapath/route_watch.h"
 
 struct route_watch {
 	struct hsb_lev_sub *sub;
 	struct hsbd *d;
+	struct hsb_nh_neigh *neighs;
 	uint64_t bumps; /* generation bumps made by this engine */
+	uint64_t batches_kept; /* batches that left the cache alone */
 };
 
 static struct route_watch rw;
@@ -53,10 +59,30 @@ static void rw_bump(struct route_watch *w)
 	w->bumps++;
 }
 
+/* Whether batch b can have changed a cached next-hop answer. Every
+ * neighbour in it is judged, so the table learns them all. */
+static bool nh_changed(struct route_watch *w, const struct hsb_lev_batch *b)
+{
+	bool changed = b->resync || (b->kinds & ~HSB_LEV_NEIGH) ||
+		       b->neighs_many || !w->neighs;
+	unsigned int i;
+
+	if (b->resync && w->neighs)
+		hsb_nh_neigh_forget(w->neighs);
+	for (i = 0; w->neighs && i < b->n_neighs; i++)
+		if (hsb_nh_neigh_changes(w->neighs, &b->neighs[i]))
+			changed = true;
+	return changed;
+}
+
 static void rw_changed(const struct hsb_lev_batch *b, void *ctx)
 {
-	(void)b;
-	rw_bump(ctx);
+	struct route_watch *w = ctx;
+
+	if (nh_changed(w, b))
+		rw_bump(w);
+	else
+		w->batches_kept++;
 }
 
 static int rw_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
@@ -67,8 +93,13 @@ static int rw_reconcile(struct hsbd *d, const struct hsb_config *cfg, char *err,
 		return 0;
 	memset(&rw, 0, sizeof(rw));
 	rw.d = d;
-	rw.sub = hsb_lev_subscribe(d->links, HSB_LEV_ANY, rw_changed, &rw);
+	rw.neighs = hsb_nh_neigh_new(HSB_NH_NEIGH_CAPACITY);
+	rw.sub = rw.neighs ? hsb_lev_subscribe(d->links, HSB_LEV_ANY,
+					       rw_changed, &rw) :
+			     NULL;
 	if (!rw.sub) {
+		hsb_nh_neigh_free(rw.neighs);
+		rw.neighs = NULL;
 		snprintf(err, errlen, "route watch: cannot subscribe: %s",
 			 strerror(ENOMEM));
 		return -ENOMEM;
@@ -87,6 +118,8 @@ static void rw_stop(struct hsbd *d)
 	(void)d;
 	hsb_lev_unsubscribe(rw.sub);
 	rw.sub = NULL;
+	hsb_nh_neigh_free(rw.neighs);
+	rw.neighs = NULL;
 }
 
 /* messages, overruns and errors are the shared source's: this engine
@@ -94,12 +127,25 @@ static void rw_stop(struct hsbd *d)
 static void rw_counters(struct hsbd *d, struct json_object *out)
 {
 	struct hsb_lev_stats st = { 0 };
+	struct hsb_nh_neigh_stats ns = { 0 };
 
 	if (d->links)
 		hsb_lev_stats(d->links, &st);
 	json_object_object_add(out, "messages",
 			       json_object_new_uint64(st.messages));
+	if (rw.neighs)
+		hsb_nh_neigh_stats(rw.neighs, &ns);
 	json_object_object_add(out, "bumps", json_object_new_uint64(rw.bumps));
+	json_object_object_add(out, "batches_kept",
+			       json_object_new_uint64(rw.batches_kept));
+	json_object_object_add(out, "neigh_changes",
+			       json_object_new_uint64(ns.changes));
+	json_object_object_add(out, "neigh_unchanged",
+			       json_object_new_uint64(ns.unchanged));
+	json_object_object_add(out, "neigh_untracked",
+			       json_object_new_uint64(ns.untracked));
+	json_object_object_add(out, "neigh_tracked",
+			       json_object_new_uint64(ns.tracked));
 	json_object_object_add(out, "overruns",
 			       json_object_new_uint64(st.overruns));
 	json_object_object_add(out, "errors",

@@ -2,12 +2,14 @@
 /*
  * rtnetlink notifications -> the batch summary. See link_batch.h.
  *
- * Only the fixed headers and the few attributes naming an interface are
- * read; every length is checked by libmnl's walkers (mnl_nlmsg_ok,
- * mnl_attr_for_each) or here, since the bytes come from the kernel but a
- * truncated datagram must not be read past its end.
+ * Only the fixed headers, the few attributes naming an interface, and a
+ * neighbour's address and link-layer address are read; every length is
+ * checked by libmnl's walkers (mnl_nlmsg_ok, mnl_attr_for_each) or here,
+ * since the bytes come from the kernel but a truncated datagram must not
+ * be read past its end.
  */
 #include <string.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
@@ -167,11 +169,52 @@ static void add_attr_if(struct hsb_lev_batch *b, const struct nlmsghdr *nlh,
 			note(b, (int)mnl_attr_get_u32(a), kind);
 }
 
+/* An IPv4/IPv6 neighbour into neighs[]; other families are left out. */
+static void add_neigh(struct hsb_lev_batch *b, const struct nlmsghdr *nlh)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	struct hsb_lev_neigh n = { 0 };
+	const struct nlattr *a;
+	bool dst = false;
+	size_t alen;
+
+	if (!has_payload(nlh, sizeof(*ndm)))
+		return;
+	note(b, ndm->ndm_ifindex, HSB_LEV_NEIGH);
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
+		return;
+	alen = ndm->ndm_family == AF_INET ? 4 : 16;
+	n.ifindex = ndm->ndm_ifindex;
+	n.family = ndm->ndm_family;
+	n.deleted = nlh->nlmsg_type == RTM_DELNEIGH;
+	n.state = ndm->ndm_state;
+	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
+		size_t len = mnl_attr_get_payload_len(a);
+
+		if (mnl_attr_get_type(a) == NDA_DST && len == alen) {
+			memcpy(n.addr, mnl_attr_get_payload(a), len);
+			dst = true;
+		} else if (mnl_attr_get_type(a) == NDA_LLADDR) {
+			if (len > sizeof(n.lladdr)) {
+				/* cannot be compared: the list is incomplete */
+				b->neighs_many = true;
+				return;
+			}
+			memcpy(n.lladdr, mnl_attr_get_payload(a), len);
+			n.lladdr_len = (uint8_t)len;
+		}
+	}
+	if (!dst || b->n_neighs == HSB_LEV_NEIGHS) {
+		b->neighs_many = true;
+		return;
+	}
+	b->neighs[b->n_neighs++] = n;
+}
+
 static void add_msg(struct hsb_lev_batch *b, const struct nlmsghdr *nlh)
 {
 	unsigned int kind = kind_of(nlh->nlmsg_type);
 	const struct ifaddrmsg *ifa;
-	const struct ndmsg *ndm;
 
 	b->kinds |= kind;
 	switch (kind) {
@@ -187,9 +230,7 @@ static void add_msg(struct hsb_lev_batch *b, const struct nlmsghdr *nlh)
 		add_route(b, nlh);
 		break;
 	case HSB_LEV_NEIGH:
-		ndm = mnl_nlmsg_get_payload(nlh);
-		if (has_payload(nlh, sizeof(*ndm)))
-			note(b, ndm->ndm_ifindex, kind);
+		add_neigh(b, nlh);
 		break;
 	case HSB_LEV_NETCONF:
 		add_attr_if(b, nlh, sizeof(struct netconfmsg), NETCONFA_IFINDEX,

@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Kinds of notification; a subscriber names those it wants. */
 enum hsb_lev_kind {
@@ -41,6 +42,24 @@ struct hsb_lev_if {
 	char name[IF_NAMESIZE]; /* "" when the message had none */
 };
 
+/* IPv4/IPv6 neighbour notifications a summary lists at most (in arrival
+ * order); more set neighs_many. Neighbours of other families (bridge FDB
+ * entries, which a busy bridge reports by the thousand) are counted in
+ * the kind but not listed: no FIB lookup answers with them. */
+#define HSB_LEV_NEIGHS 64
+/* Link-layer address bytes kept (Ethernet 6, InfiniBand 20). */
+#define HSB_LEV_LLADDR_MAX 20
+
+struct hsb_lev_neigh {
+	int ifindex;
+	uint8_t family; /* AF_INET, AF_INET6 */
+	bool deleted; /* RTM_DELNEIGH */
+	uint16_t state; /* ndm_state: NUD_* */
+	uint8_t addr[16]; /* NDA_DST, the first 4 bytes for IPv4 */
+	uint8_t lladdr_len; /* NDA_LLADDR's length; 0: none given */
+	uint8_t lladdr[HSB_LEV_LLADDR_MAX];
+};
+
 struct hsb_lev_batch {
 	unsigned int kinds; /* kinds that arrived; HSB_LEV_ANY after a loss */
 	unsigned int messages; /* notifications in the batch */
@@ -51,6 +70,12 @@ struct hsb_lev_batch {
 	bool resync;
 	unsigned int n_ifs;
 	struct hsb_lev_if ifs[HSB_LEV_IFS];
+	/* IPv4/IPv6 neighbour changes; neighs_many: more than neighs[]
+	 * holds, or one that could not be read whole (no NDA_DST, an
+	 * address too long): neighs[] is incomplete */
+	bool neighs_many;
+	unsigned int n_neighs;
+	struct hsb_lev_neigh neighs[HSB_LEV_NEIGHS];
 };
 
 void hsb_lev_batch_reset(struct hsb_lev_batch *b);
