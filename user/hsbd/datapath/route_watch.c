@@ -122,6 +122,11 @@ static void rw_stop(struct hsbd *d)
 	rw.neighs = NULL;
 }
 
+static void put(struct json_object *out, const char *name, uint64_t v)
+{
+	json_object_object_add(out, name, json_object_new_uint64(v));
+}
+
 /* messages, overruns and errors are the shared source's: this engine
  * hears all it hears */
 static void rw_counters(struct hsbd *d, struct json_object *out)
@@ -131,25 +136,17 @@ static void rw_counters(struct hsbd *d, struct json_object *out)
 
 	if (d->links)
 		hsb_lev_stats(d->links, &st);
-	json_object_object_add(out, "messages",
-			       json_object_new_uint64(st.messages));
 	if (rw.neighs)
 		hsb_nh_neigh_stats(rw.neighs, &ns);
-	json_object_object_add(out, "bumps", json_object_new_uint64(rw.bumps));
-	json_object_object_add(out, "batches_kept",
-			       json_object_new_uint64(rw.batches_kept));
-	json_object_object_add(out, "neigh_changes",
-			       json_object_new_uint64(ns.changes));
-	json_object_object_add(out, "neigh_unchanged",
-			       json_object_new_uint64(ns.unchanged));
-	json_object_object_add(out, "neigh_untracked",
-			       json_object_new_uint64(ns.untracked));
-	json_object_object_add(out, "neigh_tracked",
-			       json_object_new_uint64(ns.tracked));
-	json_object_object_add(out, "overruns",
-			       json_object_new_uint64(st.overruns));
-	json_object_object_add(out, "errors",
-			       json_object_new_uint64(st.errors));
+	put(out, "messages", st.messages);
+	put(out, "bumps", rw.bumps);
+	put(out, "batches_kept", rw.batches_kept);
+	put(out, "neigh_changes", ns.changes);
+	put(out, "neigh_unchanged", ns.unchanged);
+	put(out, "neigh_untracked", ns.untracked);
+	put(out, "neigh_tracked", ns.tracked);
+	put(out, "overruns", st.overruns);
+	put(out, "errors", st.errors);
 }
 
 const struct hsb_engine hsb_route_watch_engine = {
