@@ -54,6 +54,7 @@ struct hsbd_options {
 	 * (gid_t)-1 when not given */
 	gid_t sock_group;
 	bool keep_datapath; /* leave XDP attached and maps pinned */
+	bool allow_core_dumps; /* --allow-core-dumps: the key may be dumped */
 	bool syslog;
 	bool debug; /* debug logging regardless of `log level` */
 };

@@ -18,6 +18,7 @@
 #include "monitor/mon_feed.h"
 #include "privs/caps.h"
 #include "privs/conf_mode.h"
+#include "privs/core_dumps.h"
 #include "records/bus.h"
 #include "service/service.h"
 #include "version.h"
@@ -52,6 +53,10 @@ static void usage(FILE *out)
 		"                         peer waits 3 s, the next hsbd resumes them\n"
 		"  -l, --syslog           log to syslog instead of stderr\n"
 		"  -d, --debug            log at debug level, whatever `log level` says\n"
+		"      --allow-core-dumps  let a crash leave a core dump (by default\n"
+		"                         hsbd is kept out of them: its memory holds\n"
+		"                         the authentication key in clear); for a\n"
+		"                         debugging session, then change the key\n"
 		"      --check-config FILE  validate FILE without touching the system;\n"
 		"                         exit 0 if valid, 1 with FILE:LINE:COL: reason\n"
 		"  -V, --version          print the version\n"
@@ -157,6 +162,14 @@ static int run(struct hsbd *d)
 	if (!d->loop || !d->bus || !d->cfg)
 		return 1;
 	d->started_ms = hsb_now_ms();
+	/* Before the key is read: nothing of it may reach a core dump. */
+	if (d->opt.allow_core_dumps) {
+		hsb_warn(
+			"--allow-core-dumps: a core dump of hsbd holds the authentication key in clear; change the key after sharing one");
+	} else if (hsbd_core_dumps_off(err, sizeof(err))) {
+		hsb_err("%s", err);
+		return 1;
+	}
 	if (load_initial_config(d))
 		return 1;
 	/* Before anything touches the system: a missing capability is named
@@ -226,6 +239,7 @@ int main(int argc, char **argv)
 		{ "syslog", no_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check-config", required_argument, NULL, 'C' },
+		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -274,6 +288,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			return check_config(optarg);
+		case 'D':
+			d.opt.allow_core_dumps = true;
+			break;
 		case 'V':
 			printf("hsbd %s\n", HSB_VERSION);
 			return 0;
