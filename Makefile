@@ -9,6 +9,7 @@
 #
 #   make SANITIZE=1 check-unit   unit tests under ASan + UBSan (own build dir)
 #   make vmtest                  BPF tests in a VM on Debian 12's 6.1 kernel
+#   make soak [SOAK_ENV=...]     the fault suite at soak scale (~20 min, root)
 #   make fuzz [FUZZ_TIME=300]    every libFuzzer harness (tests/fuzz/), keeps
 #                                new corpus entries; make fuzz-ci: 30 s each;
 #                                then make fuzz-xdp [XDP_FUZZ_FRAMES=10000000]
@@ -166,6 +167,18 @@ check-bpf: $(BPF_TEST_BINS)
 
 check-integration: all
 	$(Q)HSB_BUILD=$(BUILD) tests/integration/run.sh
+
+# The fault suite (tests/integration/test_faults_*.sh) at soak scale:
+# more cycles, longer flapping and loss, a bigger flood and batch backup
+# than make check runs them (docs/testing.md, "Soak"). About 20 minutes
+# here; not in CI. Override any figure: make soak SOAK_ENV="FT_CYCLES=500".
+SOAK_ENV ?= FT_CYCLES=150 FT_FLAP_S=180 FT_LOSS_S=20 FT_PAUSE_MS=2000 \
+	FT_FLOOD_FLOWS=2000000 FT_FLOOD_S=20 FT_BULK_SESSIONS=100000 \
+	FT_BULK_ROUNDS=10 EX_FLOOD_S=30
+.PHONY: soak
+soak: check-build
+	$(Q)env $(SOAK_ENV) HSB_TEST_TIMEOUT=3600 HSB_BUILD=$(BUILD) \
+		tests/integration/run.sh tests/integration/test_faults_*.sh
 
 # The Prometheus alerting rules (deploy/prometheus/): promtool check rules
 # and their unit tests. Part of `make check`; needs no root.

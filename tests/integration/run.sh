@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/test_*.sh (they need root: namespaces, BPF),
 # or the ones named as arguments, each under `timeout 300` unless it
-# declares its own bound in a line "# timeout: SECONDS", and ends with
+# declares its own bound in a line "# timeout: SECONDS" (HSB_TEST_TIMEOUT,
+# when set, bounds every test instead: make soak), and ends with
 # "integration: N passed, N failed" over all their checks.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -16,6 +17,7 @@ for t in "$@"; do
 	t0=$(date +%s)
 	# 300 s each, or what the script declares ("# timeout: N" line)
 	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	limit=${HSB_TEST_TIMEOUT:-$limit}
 	out=$(timeout "${limit:-300}" bash "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
