@@ -17,8 +17,8 @@
  * engines). Everything else - status, show running-config, show vrrp,
  * show vgmp, switchover, unknown requests - goes through dispatch.
  *
- * Invariants: dispatch answers 0 with a reply that serialises, or -1
- * with a message; the session filter parser answers 0 or -1 with a
+ * Invariants: dispatch answers 0 with a reply that serialises (or none),
+ * HSB_CTL_STREAM (monitor) with its first line, or -1 with a message; the session filter parser answers 0 or -1 with a
  * message.
  */
 #include <stdint.h>
@@ -28,6 +28,7 @@
 
 #include "config.h"
 #include "ctl/ctl_cmd.h"
+#include "ctl/ctl_server.h"
 #include "ctl_proto.h"
 #include "fuzz_common.h"
 #include "hsbd.h"
@@ -126,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object *reply = NULL;
 	char err[512];
 	size_t used;
-	int words;
+	int words, ret;
 
 	if (!daemon.cfg)
 		init();
@@ -140,10 +141,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	err[0] = '\0';
-	if (hsbd_ctl_dispatch(&daemon, &req, &reply, err, sizeof(err))) {
+	ret = hsbd_ctl_dispatch(&daemon, &req, &reply, err, sizeof(err));
+	if (ret < 0) {
 		FUZZ_ASSERT(err[0] && !reply);
-	} else if (reply) {
-		FUZZ_ASSERT(json_object_to_json_string(reply));
+	} else {
+		/* 0, or HSB_CTL_STREAM (monitor: its first line) */
+		FUZZ_ASSERT(ret == 0 || ret == HSB_CTL_STREAM);
+		if (reply)
+			FUZZ_ASSERT(json_object_to_json_string(reply));
 		json_object_put(reply);
 	}
 out:
