@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fault injection: the heartbeat link flaps (down / up every
-# FT_FLAP_MS, 200 ms, for FT_FLAP_S, 60 s) with the service links up, on
+# FT_FLAP_MS, 200 ms, for FT_FLAP_S, 30 s; make soak: 180 s) with the
+# service links up, on
 # the HA topology with VGMP (100 ms hellos) and HRP, under traffic:
 # FT_CONNS long-lived TCP connections opened before and FT_CONNS more
 # opened while the link flaps. A sampler reads both hosts' VGMP state
@@ -17,7 +18,7 @@
 hsb_test_init faults-flap
 
 FLAP_MS=${FT_FLAP_MS:-200}
-FLAP_S=${FT_FLAP_S:-60}
+FLAP_S=${FT_FLAP_S:-30}
 CONNS=${FT_CONNS:-20}
 M=$FT_MARGIN_MS
 
