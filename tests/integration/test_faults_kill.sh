@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Fault injection: FT_CYCLES (20; make soak: 150) successive kill -9 /
-# restart cycles of
-# the active hsbd under traffic, on the HA topology with VGMP (100 ms
+# restart cycles of the active hsbd under traffic, on the HA topology with VGMP (100 ms
 # hellos) and HRP, without preemption (so the active host alternates and
 # both hosts are killed in turn). The host stays up: only the daemon
 # dies, as in a crash, and it is restarted once its peer has taken over
