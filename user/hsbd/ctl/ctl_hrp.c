@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "clock.h"
 #include "ctl_proto.h"
 #include "ctl/ctl_cmd.h"
@@ -15,18 +16,14 @@
 #include "hrp/hrp_engine.h"
 #include "hrp/hrp_link.h"
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_uint64(v));
-}
-
 static struct json_object *per_type(const uint64_t *v)
 {
 	struct json_object *o = json_object_new_object();
 	unsigned int t;
 
 	for (t = 1; t < HRP_REC__MAX; t++)
-		add_u64(o, hrp_rec_type_name((enum hrp_rec_type)t), v[t]);
+		hsb_json_add_u64(o, hrp_rec_type_name((enum hrp_rec_type)t),
+				 v[t]);
 	return o;
 }
 
@@ -42,22 +39,23 @@ static struct json_object *connection(const struct hsb_hrp_info *in)
 		o, "role",
 		json_object_new_string(in->connects ? "connects" : "listens"));
 	if (in->up)
-		add_u64(o, "uptime_s", (hsb_now_ms() - l->up_since_ms) / 1000);
-	add_u64(o, "connects", l->connects);
-	add_u64(o, "connect_failures", l->connect_failures);
-	add_u64(o, "disconnects", l->disconnects);
-	add_u64(o, "replaced", l->replaced);
-	add_u64(o, "timeouts", l->timeouts);
-	add_u64(o, "refused_foreign", l->refused_foreign);
-	add_u64(o, "frames_tx", l->frames_tx);
-	add_u64(o, "bytes_tx", l->bytes_tx);
-	add_u64(o, "frames_rx", l->frames_rx);
-	add_u64(o, "bytes_rx", l->bytes_rx);
-	add_u64(o, "queued_bytes", in->queued);
-	add_u64(o, "sndbuf_full", l->sndbuf_full);
+		hsb_json_add_u64(o, "uptime_s",
+				 (hsb_now_ms() - l->up_since_ms) / 1000);
+	hsb_json_add_u64(o, "connects", l->connects);
+	hsb_json_add_u64(o, "connect_failures", l->connect_failures);
+	hsb_json_add_u64(o, "disconnects", l->disconnects);
+	hsb_json_add_u64(o, "replaced", l->replaced);
+	hsb_json_add_u64(o, "timeouts", l->timeouts);
+	hsb_json_add_u64(o, "refused_foreign", l->refused_foreign);
+	hsb_json_add_u64(o, "frames_tx", l->frames_tx);
+	hsb_json_add_u64(o, "bytes_tx", l->bytes_tx);
+	hsb_json_add_u64(o, "frames_rx", l->frames_rx);
+	hsb_json_add_u64(o, "bytes_rx", l->bytes_rx);
+	hsb_json_add_u64(o, "queued_bytes", in->queued);
+	hsb_json_add_u64(o, "sndbuf_full", l->sndbuf_full);
 	for (e = 1; e < HRP_FE__COUNT; e++)
-		add_u64(rej, hrp_frame_err_name((enum hrp_frame_err)e),
-			l->rx_err[e]);
+		hsb_json_add_u64(rej, hrp_frame_err_name((enum hrp_frame_err)e),
+				 l->rx_err[e]);
 	json_object_object_add(o, "frames_refused", rej);
 	return o;
 }
@@ -68,12 +66,13 @@ static struct json_object *install(const struct hsb_install_stats *s)
 	struct json_object *ref = json_object_new_object();
 	unsigned int f;
 
-	add_u64(o, "sessions", s->sessions);
-	add_u64(o, "mappings", s->mappings);
-	add_u64(o, "unheld", s->unheld);
-	add_u64(o, "servers", s->servers);
+	hsb_json_add_u64(o, "sessions", s->sessions);
+	hsb_json_add_u64(o, "mappings", s->mappings);
+	hsb_json_add_u64(o, "unheld", s->unheld);
+	hsb_json_add_u64(o, "servers", s->servers);
 	for (f = 1; f < HSB_INSF__MAX; f++)
-		add_u64(ref, hsb_install_fault_name((enum hsb_install_fault)f),
+		hsb_json_add_u64(
+			ref, hsb_install_fault_name((enum hsb_install_fault)f),
 			s->refused[f]);
 	json_object_object_add(o, "refused", ref);
 	return o;
@@ -95,7 +94,8 @@ static struct json_object *status_counts(const uint64_t *v)
 	unsigned int s;
 
 	for (s = 0; s < HRP_CFG__STATUS_COUNT; s++)
-		add_u64(o, hrp_cfg_status_name((enum hrp_cfg_status)s), v[s]);
+		hsb_json_add_u64(o, hrp_cfg_status_name((enum hrp_cfg_status)s),
+				 v[s]);
 	return o;
 }
 
@@ -114,7 +114,7 @@ static struct json_object *configuration(const struct hsb_hrp *h)
 			       json_object_new_boolean(c.auto_sync));
 	json_object_object_add(o, "standby_config",
 			       json_object_new_boolean(c.standby_config));
-	add_u64(o, "generation", c.gen);
+	hsb_json_add_u64(o, "generation", c.gen);
 	json_object_object_add(o, "digest",
 			       hexstr(c.digest, HRP_CFG_DIGEST_LEN));
 	json_object_object_add(
@@ -123,18 +123,18 @@ static struct json_object *configuration(const struct hsb_hrp *h)
 			c.peer_known &&
 			!memcmp(c.digest, c.peer_digest, sizeof(c.digest))));
 	if (c.peer_known) {
-		add_u64(o, "peer_generation", c.peer_gen);
+		hsb_json_add_u64(o, "peer_generation", c.peer_gen);
 		json_object_object_add(o, "peer_digest",
 				       hexstr(c.peer_digest,
 					      HRP_CFG_DIGEST_LEN));
 	}
 	json_object_object_add(o, "sending",
 			       json_object_new_boolean(c.sending));
-	add_u64(o, "last_applied_ms", c.last_applied_ms);
-	add_u64(o, "last_offer_ms", c.last_offer_ms);
-	add_u64(o, "last_apply_took_ms", c.last_apply_took_ms);
-	add_u64(o, "offers_sent", c.st->offers_sent);
-	add_u64(o, "offers_received", c.st->offers_received);
+	hsb_json_add_u64(o, "last_applied_ms", c.last_applied_ms);
+	hsb_json_add_u64(o, "last_offer_ms", c.last_offer_ms);
+	hsb_json_add_u64(o, "last_apply_took_ms", c.last_apply_took_ms);
+	hsb_json_add_u64(o, "offers_sent", c.st->offers_sent);
+	hsb_json_add_u64(o, "offers_received", c.st->offers_received);
 	json_object_object_add(o, "results_sent", status_counts(c.st->results));
 	json_object_object_add(o, "results_received",
 			       status_counts(c.st->peer_results));
@@ -145,11 +145,11 @@ static struct json_object *configuration(const struct hsb_hrp *h)
 		json_object_object_add(
 			o, "our_refusal",
 			json_object_new_string(c.refused_reason));
-	add_u64(o, "edits_refused", c.st->edits_refused);
-	add_u64(o, "persist_failures", c.st->persist_failures);
+	hsb_json_add_u64(o, "edits_refused", c.st->edits_refused);
+	hsb_json_add_u64(o, "persist_failures", c.st->persist_failures);
 	for (e = 1; e < HRP_CFE__COUNT; e++)
-		add_u64(rej, hrp_cfg_err_name((enum hrp_cfg_err)e),
-			c.st->refused_payloads[e]);
+		hsb_json_add_u64(rej, hrp_cfg_err_name((enum hrp_cfg_err)e),
+				 c.st->refused_payloads[e]);
 	json_object_object_add(o, "frames_dropped", rej);
 	return o;
 }
@@ -159,19 +159,20 @@ static struct json_object *applied_lag(const struct hsb_hrp_info *in)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_u64(o, "window_s", HRP_LAG_SLOTS * HRP_LAG_SLOT_NS / 1000000000ull);
-	add_u64(o, "frames", in->lag.n);
+	hsb_json_add_u64(o, "window_s",
+			 HRP_LAG_SLOTS * HRP_LAG_SLOT_NS / 1000000000ull);
+	hsb_json_add_u64(o, "frames", in->lag.n);
 	json_object_object_add(o, "p50_ms",
 			       json_object_new_double(in->lag.p50_us / 1e3));
 	json_object_object_add(o, "p99_ms",
 			       json_object_new_double(in->lag.p99_us / 1e3));
 	json_object_object_add(o, "max_ms",
 			       json_object_new_double(in->lag.max_us / 1e3));
-	add_u64(o, "frames_acknowledged", in->lag_stats->samples);
-	add_u64(o, "frames_unmeasured", in->lag_stats->forgotten);
-	add_u64(o, "acks_unexpected", in->lag_stats->unexpected);
-	add_u64(o, "acks_bad", in->st->rx_bad_acks);
-	add_u64(o, "acks_not_sent", in->st->tx_acks_lost);
+	hsb_json_add_u64(o, "frames_acknowledged", in->lag_stats->samples);
+	hsb_json_add_u64(o, "frames_unmeasured", in->lag_stats->forgotten);
+	hsb_json_add_u64(o, "acks_unexpected", in->lag_stats->unexpected);
+	hsb_json_add_u64(o, "acks_bad", in->st->rx_bad_acks);
+	hsb_json_add_u64(o, "acks_not_sent", in->st->tx_acks_lost);
 	return o;
 }
 
@@ -201,7 +202,7 @@ static struct json_object *quick_backup(struct hsbd *d,
 	json_object_object_add(o, "on", json_object_new_boolean(in->mirror_on));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		if (d->dp && !hsb_datapath_counter(d->dp, counts[i].id, &v))
-			add_u64(o, counts[i].key, v);
+			hsb_json_add_u64(o, counts[i].key, v);
 	return o;
 }
 
@@ -228,38 +229,39 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	json_object_object_add(o, "records_sent", per_type(in.st->tx_records));
 	json_object_object_add(o, "records_received",
 			       per_type(in.st->rx_records));
-	add_u64(o, "records_dropped", in.st->tx_dropped);
-	add_u64(o, "records_while_down", in.st->tx_down);
-	add_u64(o, "records_of_peer_entries", in.st->tx_skipped_peer);
-	add_u64(o, "records_freshened", in.st->tx_freshened);
-	add_u64(o, "records_stale_dropped", in.st->tx_stale_dropped);
-	add_u64(o, "records_unknown", in.st->rx_unknown);
-	add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
-	add_u64(o, "deletes_kept_live", in.st->rx_deletes_kept_live);
-	add_u64(o, "stale_removed", in.st->rx_stale_removed);
+	hsb_json_add_u64(o, "records_dropped", in.st->tx_dropped);
+	hsb_json_add_u64(o, "records_while_down", in.st->tx_down);
+	hsb_json_add_u64(o, "records_of_peer_entries", in.st->tx_skipped_peer);
+	hsb_json_add_u64(o, "records_freshened", in.st->tx_freshened);
+	hsb_json_add_u64(o, "records_stale_dropped", in.st->tx_stale_dropped);
+	hsb_json_add_u64(o, "records_unknown", in.st->rx_unknown);
+	hsb_json_add_u64(o, "deletes_ignored", in.st->rx_deletes_ignored);
+	hsb_json_add_u64(o, "deletes_kept_live", in.st->rx_deletes_kept_live);
+	hsb_json_add_u64(o, "stale_removed", in.st->rx_stale_removed);
 	rej = json_object_new_object();
 	for (e = 1; e < HRP_RE__COUNT; e++)
-		add_u64(rej, hrp_rec_err_name((enum hrp_rec_err)e),
-			in.st->rx_refused_frames[e]);
+		hsb_json_add_u64(rej, hrp_rec_err_name((enum hrp_rec_err)e),
+				 in.st->rx_refused_frames[e]);
 	json_object_object_add(o, "record_frames_refused", rej);
 	o = json_object_new_object();
 	json_object_object_add(o, "running",
 			       json_object_new_boolean(in.bulk_running));
-	add_u64(o, "started", in.st->bulk_started);
-	add_u64(o, "done", in.st->bulk_done);
-	add_u64(o, "entries_sent", in.st->bulk_sent_entries);
-	add_u64(o, "compressed_record_bytes", in.st->bulk_raw_bytes);
-	add_u64(o, "compressed_bytes", in.st->bulk_zlib_bytes);
-	add_u64(o, "last_done_ms", in.st->last_bulk_ms);
-	add_u64(o, "received", in.st->bulk_received);
+	hsb_json_add_u64(o, "started", in.st->bulk_started);
+	hsb_json_add_u64(o, "done", in.st->bulk_done);
+	hsb_json_add_u64(o, "entries_sent", in.st->bulk_sent_entries);
+	hsb_json_add_u64(o, "compressed_record_bytes", in.st->bulk_raw_bytes);
+	hsb_json_add_u64(o, "compressed_bytes", in.st->bulk_zlib_bytes);
+	hsb_json_add_u64(o, "last_done_ms", in.st->last_bulk_ms);
+	hsb_json_add_u64(o, "received", in.st->bulk_received);
 	if (in.bulk_running) {
 		json_object_object_add(o, "phase",
 				       json_object_new_string(in.bulk_phase));
-		add_u64(o, "progress_entries", in.bulk_sent);
-		add_u64(o, "progress_elapsed_ms", in.bulk_elapsed_ms);
-		add_u64(o, "progress_rate", in.bulk_rate);
-		add_u64(o, "progress_sessions_in_table", in.bulk_sessions);
-		add_u64(o, "progress_eta_ms", in.bulk_eta_ms);
+		hsb_json_add_u64(o, "progress_entries", in.bulk_sent);
+		hsb_json_add_u64(o, "progress_elapsed_ms", in.bulk_elapsed_ms);
+		hsb_json_add_u64(o, "progress_rate", in.bulk_rate);
+		hsb_json_add_u64(o, "progress_sessions_in_table",
+				 in.bulk_sessions);
+		hsb_json_add_u64(o, "progress_eta_ms", in.bulk_eta_ms);
 	}
 	json_object_object_add(*reply, "batch_backup", o);
 	json_object_object_add(*reply, "install", install(in.install));
@@ -267,17 +269,17 @@ static int show_hrp(struct hsbd *d, const struct hsb_ctl_request *req,
 	o = json_object_new_object();
 	json_object_object_add(o, "backup_from_peer_complete",
 			       json_object_new_boolean(in.backup_complete));
-	add_u64(o, "ready_timeouts", in.st->ready_timeouts);
-	add_u64(o, "claims", in.owner->claims);
-	add_u64(o, "yields", in.owner->yields);
-	add_u64(o, "sessions_changed", in.owner->sessions);
-	add_u64(o, "mappings_changed", in.owner->mappings);
-	add_u64(o, "errors", in.owner->errors);
+	hsb_json_add_u64(o, "ready_timeouts", in.st->ready_timeouts);
+	hsb_json_add_u64(o, "claims", in.owner->claims);
+	hsb_json_add_u64(o, "yields", in.owner->yields);
+	hsb_json_add_u64(o, "sessions_changed", in.owner->sessions);
+	hsb_json_add_u64(o, "mappings_changed", in.owner->mappings);
+	hsb_json_add_u64(o, "errors", in.owner->errors);
 	json_object_object_add(o, "pass_running",
 			       json_object_new_boolean(in.owner_pass_running));
-	add_u64(o, "passes_done", in.owner->passes_done);
-	add_u64(o, "passes_replaced", in.owner->passes_replaced);
-	add_u64(o, "pass_ticks", in.owner->steps);
+	hsb_json_add_u64(o, "passes_done", in.owner->passes_done);
+	hsb_json_add_u64(o, "passes_replaced", in.owner->passes_replaced);
+	hsb_json_add_u64(o, "pass_ticks", in.owner->steps);
 	json_object_object_add(
 		o, "longest_tick_ms",
 		json_object_new_double((double)in.owner->longest_step_ns /

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "clock.h"
 #include "ctl_proto.h"
 #include "ctl/ctl_cmd.h"
@@ -21,11 +22,6 @@ struct show {
 	uint64_t now;
 	struct json_object *arr;
 };
-
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_uint64(v));
-}
 
 static void add_str(struct json_object *o, const char *k, const char *v)
 {
@@ -55,10 +51,11 @@ static struct json_object *peer(const struct vgmp_grp *g, uint64_t now)
 		return o;
 	if (f->peer_hello_known) {
 		add_str(o, "state", vgmp_state_name(f->peer.state));
-		add_u64(o, "priority", f->peer.priority);
-		add_u64(o, "penalty", f->peer.penalty);
+		hsb_json_add_u64(o, "priority", f->peer.priority);
+		hsb_json_add_u64(o, "penalty", f->peer.penalty);
 		add_bool(o, "ready", f->peer.ready);
-		add_u64(o, "last_hello_age_ms", age(now, f->last_hello_ms));
+		hsb_json_add_u64(o, "last_hello_age_ms",
+				 age(now, f->last_hello_ms));
 		/* IPv4-mapped node ids read as IPv4 */
 		if (!memcmp(f->peer_node, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
 			inet_ntop(AF_INET, f->peer_node + 12, node,
@@ -68,7 +65,8 @@ static struct json_object *peer(const struct vgmp_grp *g, uint64_t now)
 		add_str(o, "node", node);
 	}
 	if (f->last_advert_ms)
-		add_u64(o, "last_advert_age_ms", age(now, f->last_advert_ms));
+		hsb_json_add_u64(o, "last_advert_age_ms",
+				 age(now, f->last_advert_ms));
 	return o;
 }
 
@@ -83,7 +81,7 @@ static void add_member(const struct hsb_ha_member_info *m, void *ctx)
 	struct json_object *o = json_object_new_object();
 	unsigned int i;
 
-	add_u64(o, "vrid", m->vrid);
+	hsb_json_add_u64(o, "vrid", m->vrid);
 	add_str(o, "interface", m->ifname);
 	add_str(o, "family", m->family == AF_INET6 ? "ipv6" : "ipv4");
 	add_str(o, "state", hsb_ha_member_state_name(m->state));
@@ -123,17 +121,17 @@ static struct json_object *tracks(const struct vgmp_grp *g)
 			add_str(o, "ip", ip);
 			if (t->cfg.ifname[0])
 				add_str(o, "interface", t->cfg.ifname);
-			add_u64(o, "interval_ms", t->cfg.interval_ms);
-			add_u64(o, "threshold", t->cfg.threshold);
-			add_u64(o, "probes", p->probes);
-			add_u64(o, "replies", p->replies);
-			add_u64(o, "misses_in_a_row", p->misses);
-			add_u64(o, "send_errors",
-				vgmp_probe_send_errors(t->probe));
+			hsb_json_add_u64(o, "interval_ms", t->cfg.interval_ms);
+			hsb_json_add_u64(o, "threshold", t->cfg.threshold);
+			hsb_json_add_u64(o, "probes", p->probes);
+			hsb_json_add_u64(o, "replies", p->replies);
+			hsb_json_add_u64(o, "misses_in_a_row", p->misses);
+			hsb_json_add_u64(o, "send_errors",
+					 vgmp_probe_send_errors(t->probe));
 		}
 		add_str(o, "state", t->down ? "down" : "up");
-		add_u64(o, "reduce", t->cfg.reduce);
-		add_u64(o, "changes", t->changes);
+		hsb_json_add_u64(o, "reduce", t->cfg.reduce);
+		hsb_json_add_u64(o, "changes", t->changes);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -160,17 +158,18 @@ static struct json_object *counters(const struct vgmp_grp *g)
 	const struct vgmp_counters *c = &g->fsm.cnt;
 	struct json_object *o = json_object_new_object();
 
-	add_u64(o, "hellos_rx", c->hellos_rx);
-	add_u64(o, "adverts_seen", c->adverts_seen);
-	add_u64(o, "transitions", c->transitions);
-	add_u64(o, "peer_deaths", c->peer_deaths);
-	add_u64(o, "split_brain_guard", c->split_brain_guard);
-	add_u64(o, "stalls", c->stalls);
-	add_u64(o, "conflicts", c->conflicts);
-	add_u64(o, "preempt_delay_started", c->preempt_delay_started);
-	add_u64(o, "preempt_delay_cancelled", c->preempt_delay_cancelled);
-	add_u64(o, "preempt_waiting_ready", c->preempt_waiting_ready);
-	add_u64(o, "notify_runs", g->notify_runs);
+	hsb_json_add_u64(o, "hellos_rx", c->hellos_rx);
+	hsb_json_add_u64(o, "adverts_seen", c->adverts_seen);
+	hsb_json_add_u64(o, "transitions", c->transitions);
+	hsb_json_add_u64(o, "peer_deaths", c->peer_deaths);
+	hsb_json_add_u64(o, "split_brain_guard", c->split_brain_guard);
+	hsb_json_add_u64(o, "stalls", c->stalls);
+	hsb_json_add_u64(o, "conflicts", c->conflicts);
+	hsb_json_add_u64(o, "preempt_delay_started", c->preempt_delay_started);
+	hsb_json_add_u64(o, "preempt_delay_cancelled",
+			 c->preempt_delay_cancelled);
+	hsb_json_add_u64(o, "preempt_waiting_ready", c->preempt_waiting_ready);
+	hsb_json_add_u64(o, "notify_runs", g->notify_runs);
 	return o;
 }
 
@@ -186,7 +185,7 @@ static struct json_object *history(const struct vgmp_grp *g)
 			&g->hist[(g->n_hist - 1 - i) % HSB_VGMP_HISTORY];
 		struct json_object *o = json_object_new_object();
 
-		add_u64(o, "at_ms", h->at_ms);
+		hsb_json_add_u64(o, "at_ms", h->at_ms);
 		add_str(o, "from", vgmp_state_name(h->from));
 		add_str(o, "to", vgmp_state_name(h->to));
 		add_str(o, "reason", vgmp_reason_name(h->reason));
@@ -211,16 +210,16 @@ static void add_group(const struct vgmp_grp *g, void *ctx)
 	add_str(o, "mode",
 		g->cfg.mode == HSB_VGMP_MODE_LOAD_BALANCE ? "load-balance" :
 							    "active-standby");
-	add_u64(o, "priority", f->priority);
-	add_u64(o, "base_priority", f->cfg.priority);
-	add_u64(o, "penalty", f->penalty);
+	hsb_json_add_u64(o, "priority", f->priority);
+	hsb_json_add_u64(o, "base_priority", f->cfg.priority);
+	hsb_json_add_u64(o, "penalty", f->penalty);
 	add_bool(o, "preempt", g->cfg.preempt);
-	add_u64(o, "preempt_delay_s", g->cfg.preempt_delay);
-	add_u64(o, "hello_interval_ms", g->cfg.hello_ms);
-	add_u64(o, "dead_count", g->cfg.dead_count);
+	hsb_json_add_u64(o, "preempt_delay_s", g->cfg.preempt_delay);
+	hsb_json_add_u64(o, "hello_interval_ms", g->cfg.hello_ms);
+	hsb_json_add_u64(o, "dead_count", g->cfg.dead_count);
 	add_bool(o, "ready", f->ready);
 	add_bool(o, "handover", f->handover);
-	add_u64(o, "slot", g->slot);
+	hsb_json_add_u64(o, "slot", g->slot);
 	if (sh->d->dp && !hsb_vgroup_get(sh->d->dp, g->slot, &active))
 		add_bool(o, "datapath_active", active);
 	json_object_object_add(o, "peer", peer(g, sh->now));
@@ -229,7 +228,7 @@ static void add_group(const struct vgmp_grp *g, void *ctx)
 	if (sh->d->ha)
 		hsb_switchover_members(sh->d->ha, g->slot, add_member, &mc);
 	json_object_object_add(o, "members", mc.arr);
-	add_u64(o, "failed_members", g->failed_members);
+	hsb_json_add_u64(o, "failed_members", g->failed_members);
 	json_object_object_add(o, "tracks", tracks(g));
 	json_object_object_add(o, "timers", timers(f, sh->now));
 	json_object_object_add(o, "counters", counters(g));
@@ -258,24 +257,25 @@ static struct json_object *heartbeat(const struct hsbd *d)
 	add_str(o, "interface", hb.ifname);
 	add_str(o, "local", hb.local);
 	add_str(o, "remote", hb.remote);
-	add_u64(o, "hello_interval_ms", hb.hello_ms);
-	add_u64(o, "hellos_sent", hb.link->tx_hellos);
-	add_u64(o, "hellos_triggered", hb.link->tx_triggered);
-	add_u64(o, "retransmits", hb.link->tx_retransmits);
-	add_u64(o, "acks_sent", hb.link->tx_acks);
-	add_u64(o, "hellos_received", hb.link->rx_hellos);
-	add_u64(o, "acks_received", hb.link->rx_acks);
-	add_u64(o, "acks_missing", hb.link->acks_missing);
-	add_u64(o, "peer_restarts", hb.link->peer_restarts);
-	add_u64(o, "packets_rx", hb.rx_packets);
-	add_u64(o, "packets_tx", hb.tx_packets);
-	add_u64(o, "tx_errors", hb.tx_errors);
-	add_u64(o, "rx_foreign", hb.rx_foreign);
-	add_u64(o, "rx_oversized", hb.rx_oversized);
-	add_u64(o, "unknown_groups", hb.unknown_groups);
+	hsb_json_add_u64(o, "hello_interval_ms", hb.hello_ms);
+	hsb_json_add_u64(o, "hellos_sent", hb.link->tx_hellos);
+	hsb_json_add_u64(o, "hellos_triggered", hb.link->tx_triggered);
+	hsb_json_add_u64(o, "retransmits", hb.link->tx_retransmits);
+	hsb_json_add_u64(o, "acks_sent", hb.link->tx_acks);
+	hsb_json_add_u64(o, "hellos_received", hb.link->rx_hellos);
+	hsb_json_add_u64(o, "acks_received", hb.link->rx_acks);
+	hsb_json_add_u64(o, "acks_missing", hb.link->acks_missing);
+	hsb_json_add_u64(o, "peer_restarts", hb.link->peer_restarts);
+	hsb_json_add_u64(o, "packets_rx", hb.rx_packets);
+	hsb_json_add_u64(o, "packets_tx", hb.tx_packets);
+	hsb_json_add_u64(o, "tx_errors", hb.tx_errors);
+	hsb_json_add_u64(o, "rx_foreign", hb.rx_foreign);
+	hsb_json_add_u64(o, "rx_oversized", hb.rx_oversized);
+	hsb_json_add_u64(o, "unknown_groups", hb.unknown_groups);
 	for (r = 1; r < VGMP_RX__COUNT; r++)
-		add_u64(rej, vgmp_rx_reason_name((enum vgmp_rx_reason)r),
-			hb.link->rx_rejected[r]);
+		hsb_json_add_u64(rej,
+				 vgmp_rx_reason_name((enum vgmp_rx_reason)r),
+				 hb.link->rx_rejected[r]);
 	json_object_object_add(o, "rx_rejected", rej);
 	return o;
 }

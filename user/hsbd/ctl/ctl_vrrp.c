@@ -6,6 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "clock.h"
 #include "ctl_proto.h"
 #include "ctl/ctl_cmd.h"
@@ -28,11 +29,6 @@ static struct json_object *jaddr(const struct vrrp_addr *a)
 	if (a->family == AF_UNSPEC || !inet_ntop(a->family, a->b, s, sizeof(s)))
 		return NULL; /* JSON null */
 	return json_object_new_string(s);
-}
-
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_uint64(v));
 }
 
 /* The current master as this host knows it: itself when Master, the
@@ -72,28 +68,31 @@ static struct json_object *counters(const struct vrrp_inst *in)
 	struct json_object *rej = json_object_new_object();
 	unsigned int r;
 
-	add_u64(o, "adverts_rx", c->adverts_rx);
-	add_u64(o, "adverts_tx", c->adverts_tx);
-	add_u64(o, "prio0_rx", c->prio0_rx);
-	add_u64(o, "prio0_tx", c->prio0_tx);
-	add_u64(o, "prio0_replies_suppressed", c->prio0_replies_suppressed);
-	add_u64(o, "become_master", c->become_master);
-	add_u64(o, "reasserts", c->reasserts);
-	add_u64(o, "reasserts_suppressed", c->reasserts_suppressed);
-	add_u64(o, "interval_mismatch", c->interval_mismatch);
-	add_u64(o, "addr_list_mismatch", c->addr_list_mismatch);
-	add_u64(o, "owner_conflict", c->owner_conflict);
-	add_u64(o, "preempt_delay_started", c->preempt_delay_started);
-	add_u64(o, "preempt_delay_cancelled", c->preempt_delay_cancelled);
-	add_u64(o, "tx_errors", in->st.tx_errors);
-	add_u64(o, "garp_sent", in->st.garp_sent);
-	add_u64(o, "garp_errors", in->st.garp_errors);
-	add_u64(o, "vip_add_errors", in->st.vip_add_errors);
-	add_u64(o, "vip_remove_errors", in->st.vip_remove_errors);
-	add_u64(o, "notify_runs", in->st.notify_runs);
-	add_u64(o, "link_changes", in->st.link_changes);
+	hsb_json_add_u64(o, "adverts_rx", c->adverts_rx);
+	hsb_json_add_u64(o, "adverts_tx", c->adverts_tx);
+	hsb_json_add_u64(o, "prio0_rx", c->prio0_rx);
+	hsb_json_add_u64(o, "prio0_tx", c->prio0_tx);
+	hsb_json_add_u64(o, "prio0_replies_suppressed",
+			 c->prio0_replies_suppressed);
+	hsb_json_add_u64(o, "become_master", c->become_master);
+	hsb_json_add_u64(o, "reasserts", c->reasserts);
+	hsb_json_add_u64(o, "reasserts_suppressed", c->reasserts_suppressed);
+	hsb_json_add_u64(o, "interval_mismatch", c->interval_mismatch);
+	hsb_json_add_u64(o, "addr_list_mismatch", c->addr_list_mismatch);
+	hsb_json_add_u64(o, "owner_conflict", c->owner_conflict);
+	hsb_json_add_u64(o, "preempt_delay_started", c->preempt_delay_started);
+	hsb_json_add_u64(o, "preempt_delay_cancelled",
+			 c->preempt_delay_cancelled);
+	hsb_json_add_u64(o, "tx_errors", in->st.tx_errors);
+	hsb_json_add_u64(o, "garp_sent", in->st.garp_sent);
+	hsb_json_add_u64(o, "garp_errors", in->st.garp_errors);
+	hsb_json_add_u64(o, "vip_add_errors", in->st.vip_add_errors);
+	hsb_json_add_u64(o, "vip_remove_errors", in->st.vip_remove_errors);
+	hsb_json_add_u64(o, "notify_runs", in->st.notify_runs);
+	hsb_json_add_u64(o, "link_changes", in->st.link_changes);
 	for (r = 1; r < VRRP_RX__COUNT; r++)
-		add_u64(rej, vrrp_rx_reason_name(r), c->rx_rejected[r]);
+		hsb_json_add_u64(rej, vrrp_rx_reason_name(r),
+				 c->rx_rejected[r]);
 	json_object_object_add(o, "rx_rejected", rej);
 	return o;
 }
@@ -114,7 +113,8 @@ static struct json_object *last_transition(const struct vrrp_fsm *f,
 	json_object_object_add(
 		o, "reason",
 		json_object_new_string(vrrp_reason_name(f->last.reason)));
-	add_u64(o, "age_ms", now >= f->last.at_ms ? now - f->last.at_ms : 0);
+	hsb_json_add_u64(o, "age_ms",
+			 now >= f->last.at_ms ? now - f->last.at_ms : 0);
 	return o;
 }
 
@@ -147,7 +147,7 @@ static struct json_object *datapath(struct hsbd *d, const struct vrrp_inst *in)
 	uint8_t m[6];
 	bool active;
 
-	add_u64(o, "group", in->group);
+	hsb_json_add_u64(o, "group", in->group);
 	if (d->dp && !hsb_vgroup_get(d->dp, in->group, &active))
 		json_object_object_add(o, "active",
 				       json_object_new_boolean(active));
@@ -169,18 +169,18 @@ static void add_inst(const struct vrrp_inst *in, void *ctx)
 	struct json_object *peers;
 	unsigned int i;
 
-	add_u64(o, "vrid", c->vrid);
+	hsb_json_add_u64(o, "vrid", c->vrid);
 	json_object_object_add(o, "interface",
 			       json_object_new_string(c->ifname));
 	json_object_object_add(o, "family",
 			       json_object_new_string(f->cfg.family == AF_INET ?
 							      "ipv4" :
 							      "ipv6"));
-	add_u64(o, "version", c->version);
+	hsb_json_add_u64(o, "version", c->version);
 	json_object_object_add(
 		o, "state", json_object_new_string(vrrp_state_name(f->state)));
-	add_u64(o, "priority_configured", c->priority);
-	add_u64(o, "priority_effective", f->priority);
+	hsb_json_add_u64(o, "priority_configured", c->priority);
+	hsb_json_add_u64(o, "priority_effective", f->priority);
 	json_object_object_add(o, "master_address", master_addr(f));
 	json_object_object_add(o, "vips", vips(c));
 	json_object_object_add(o, "last_transition",
@@ -189,20 +189,23 @@ static void add_inst(const struct vrrp_inst *in, void *ctx)
 		json_object_object_add(o, "primary_address",
 				       jaddr(&f->cfg.primary));
 		if (f->state == VRRP_STATE_BACKUP && f->master_known)
-			add_u64(o, "master_priority", f->master_priority);
+			hsb_json_add_u64(o, "master_priority",
+					 f->master_priority);
 		json_object_object_add(o, "link_usable",
 				       json_object_new_boolean(f->link_up));
-		add_u64(o, "advert_interval_cs", c->advert_cs);
-		add_u64(o, "master_adver_interval_cs", f->master_adver_cs);
-		add_u64(o, "skew_ms",
-			vrrp_skew_ms(f->cfg.version, f->priority,
-				     f->master_adver_cs));
-		add_u64(o, "master_down_interval_ms",
-			vrrp_master_down_ms(f->cfg.version, f->priority,
-					    f->master_adver_cs));
+		hsb_json_add_u64(o, "advert_interval_cs", c->advert_cs);
+		hsb_json_add_u64(o, "master_adver_interval_cs",
+				 f->master_adver_cs);
+		hsb_json_add_u64(o, "skew_ms",
+				 vrrp_skew_ms(f->cfg.version, f->priority,
+					      f->master_adver_cs));
+		hsb_json_add_u64(o, "master_down_interval_ms",
+				 vrrp_master_down_ms(f->cfg.version,
+						     f->priority,
+						     f->master_adver_cs));
 		json_object_object_add(o, "preempt",
 				       json_object_new_boolean(c->preempt));
-		add_u64(o, "preempt_delay_cs", c->preempt_delay_cs);
+		hsb_json_add_u64(o, "preempt_delay_cs", c->preempt_delay_cs);
 		json_object_object_add(o, "accept",
 				       json_object_new_boolean(c->accept));
 		json_object_object_add(
@@ -215,9 +218,9 @@ static void add_inst(const struct vrrp_inst *in, void *ctx)
 			json_object_array_add(peers, jaddr(&a));
 		}
 		json_object_object_add(o, "unicast_peers", peers);
-		add_u64(o, "garp_count", c->garp_count);
-		add_u64(o, "garp_interval_ms", c->garp_interval_ms);
-		add_u64(o, "garp_refresh_s", c->garp_refresh_s);
+		hsb_json_add_u64(o, "garp_count", c->garp_count);
+		hsb_json_add_u64(o, "garp_interval_ms", c->garp_interval_ms);
+		hsb_json_add_u64(o, "garp_refresh_s", c->garp_refresh_s);
 		json_object_object_add(
 			o, "notify",
 			c->notify[0] ? json_object_new_string(c->notify) :

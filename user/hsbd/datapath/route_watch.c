@@ -35,6 +35,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "datapath/datapath.h"
 #include "log.h"
 #include "netlink/link_events.h"
@@ -122,11 +123,6 @@ static void rw_stop(struct hsbd *d)
 	rw.neighs = NULL;
 }
 
-static void put(struct json_object *out, const char *name, uint64_t v)
-{
-	json_object_object_add(out, name, json_object_new_uint64(v));
-}
-
 /* messages, overruns and errors are the shared source's: this engine
  * hears all it hears */
 static void rw_counters(struct hsbd *d, struct json_object *out)
@@ -138,15 +134,15 @@ static void rw_counters(struct hsbd *d, struct json_object *out)
 		hsb_lev_stats(d->links, &st);
 	if (rw.neighs)
 		hsb_nh_neigh_stats(rw.neighs, &ns);
-	put(out, "messages", st.messages);
-	put(out, "bumps", rw.bumps);
-	put(out, "batches_kept", rw.batches_kept);
-	put(out, "neigh_changes", ns.changes);
-	put(out, "neigh_unchanged", ns.unchanged);
-	put(out, "neigh_untracked", ns.untracked);
-	put(out, "neigh_tracked", ns.tracked);
-	put(out, "overruns", st.overruns);
-	put(out, "errors", st.errors);
+	hsb_json_add_u64(out, "messages", st.messages);
+	hsb_json_add_u64(out, "bumps", rw.bumps);
+	hsb_json_add_u64(out, "batches_kept", rw.batches_kept);
+	hsb_json_add_u64(out, "neigh_changes", ns.changes);
+	hsb_json_add_u64(out, "neigh_unchanged", ns.unchanged);
+	hsb_json_add_u64(out, "neigh_untracked", ns.untracked);
+	hsb_json_add_u64(out, "neigh_tracked", ns.tracked);
+	hsb_json_add_u64(out, "overruns", st.overruns);
+	hsb_json_add_u64(out, "errors", st.errors);
 }
 
 const struct hsb_engine hsb_route_watch_engine = {

@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "clock.h"
 #include "evloop.h"
 #include "log.h"
@@ -906,11 +907,6 @@ static int hrp_reconcile(struct hsbd *d, const struct hsb_config *cfg,
 	return 0;
 }
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_uint64(v));
-}
-
 static void hrp_counters(struct hsbd *d, struct json_object *o)
 {
 	const struct hsb_hrp *h = d->hrp;
@@ -922,17 +918,17 @@ static void hrp_counters(struct hsbd *d, struct json_object *o)
 	for (t = 1; t < HRP_REC__MAX; t++) {
 		snprintf(k, sizeof(k), "tx_%s",
 			 hrp_rec_type_name((enum hrp_rec_type)t));
-		add_u64(o, k, h->st.tx_records[t]);
+		hsb_json_add_u64(o, k, h->st.tx_records[t]);
 		snprintf(k, sizeof(k), "rx_%s",
 			 hrp_rec_type_name((enum hrp_rec_type)t));
-		add_u64(o, k, h->st.rx_records[t]);
+		hsb_json_add_u64(o, k, h->st.rx_records[t]);
 	}
-	add_u64(o, "tx_dropped", h->st.tx_dropped);
-	add_u64(o, "tx_coalesced", h->st.tx_coalesced);
-	add_u64(o, "bulk_done", h->st.bulk_done);
-	add_u64(o, "bulk_raw_bytes", h->st.bulk_raw_bytes);
-	add_u64(o, "bulk_zlib_bytes", h->st.bulk_zlib_bytes);
-	add_u64(o, "install_sessions", h->inst.stats.sessions);
+	hsb_json_add_u64(o, "tx_dropped", h->st.tx_dropped);
+	hsb_json_add_u64(o, "tx_coalesced", h->st.tx_coalesced);
+	hsb_json_add_u64(o, "bulk_done", h->st.bulk_done);
+	hsb_json_add_u64(o, "bulk_raw_bytes", h->st.bulk_raw_bytes);
+	hsb_json_add_u64(o, "bulk_zlib_bytes", h->st.bulk_zlib_bytes);
+	hsb_json_add_u64(o, "install_sessions", h->inst.stats.sessions);
 }
 
 static const char *const phase_names[] = {

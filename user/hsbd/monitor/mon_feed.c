@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <json-c/json.h>
 
+#include "json_add.h"
 #include "clock.h"
 #include "config.h"
 #include "ctl/ctl_server.h"
@@ -61,11 +62,6 @@ static void add_str(struct json_object *o, const char *key, const char *v)
 		json_object_object_add(o, key, json_object_new_string(v));
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static void on_ha(const struct hsb_ha_event *ev, void *ctx)
 {
 	struct hsbd_monitor *m = ctx;
@@ -79,18 +75,18 @@ static void on_ha(const struct hsb_ha_event *ev, void *ctx)
 		return;
 	add_str(o, "group", ev->group);
 	if (ev->kind == HSB_HA_EV_GROUP) {
-		add_u64(o, "slot", ev->slot);
+		hsb_json_add_u64(o, "slot", ev->slot);
 		add_str(o, "state", ev->active ? "active" : "standby");
 	}
 	if (ev->ifname) {
-		add_u64(o, "vrid", ev->vrid);
+		hsb_json_add_u64(o, "vrid", ev->vrid);
 		add_str(o, "interface", ev->ifname);
 	}
 	if (ev->kind == HSB_HA_EV_MEMBER) {
 		add_str(o, "family", ev->family == AF_INET6 ? "ipv6" : "ipv4");
 		add_str(o, "from", hsb_ha_member_state_name(ev->from));
 		add_str(o, "to", hsb_ha_member_state_name(ev->to));
-		add_u64(o, "priority", ev->priority);
+		hsb_json_add_u64(o, "priority", ev->priority);
 	}
 	add_str(o, "reason", ev->reason);
 	send_event(m->d, o);
@@ -145,13 +141,14 @@ static void on_tick(struct hsb_loop *loop, struct hsb_timer *t, void *ctx)
 			if (!o)
 				o = hsb_mon_event(hsb_wall_ms(), "datapath");
 			if (o)
-				add_u64(o, counted[i].key, now[i] - m->last[i]);
+				hsb_json_add_u64(o, counted[i].key,
+						 now[i] - m->last[i]);
 		}
 		if (o) {
 			for (i = 0; i < N_COUNTED; i++)
 				if (now[i] == m->last[i])
-					add_u64(o, counted[i].key, 0);
-			add_u64(o, "interval_ms", now_ms - m->last_ms);
+					hsb_json_add_u64(o, counted[i].key, 0);
+			hsb_json_add_u64(o, "interval_ms", now_ms - m->last_ms);
 			send_event(m->d, o);
 		}
 	}
@@ -285,7 +282,7 @@ void hsbd_monitor_config(struct hsbd *d, const struct hsb_config *prev)
 	if (!o)
 		return;
 	add_str(o, "origin", origin_name(d->origin));
-	add_u64(o, "generation", d->stats.config_applied);
+	hsb_json_add_u64(o, "generation", d->stats.config_applied);
 	if (prev)
 		hsb_config_foreach(prev, collect, &a);
 	hsb_config_foreach(d->cfg, collect, &b);
@@ -310,8 +307,8 @@ void hsbd_monitor_config(struct hsbd *d, const struct hsb_config *prev)
 			}
 		}
 		json_object_object_add(o, "changed", names);
-		add_u64(o, "added", added);
-		add_u64(o, "removed", removed);
+		hsb_json_add_u64(o, "added", added);
+		hsb_json_add_u64(o, "removed", removed);
 	}
 	release(&a);
 	release(&b);
@@ -327,6 +324,6 @@ struct json_object *hsbd_monitor_hello(struct hsbd *d)
 	add_str(o, "event", "start");
 	add_str(o, "sysname", d->cfg->sysname);
 	add_str(o, "version", HSB_VERSION);
-	add_u64(o, "generation", d->stats.config_applied);
+	hsb_json_add_u64(o, "generation", d->stats.config_applied);
 	return o;
 }
