@@ -71,19 +71,21 @@ void hsb_nh_neigh_free(struct hsb_nh_neigh *t)
 	free(t);
 }
 
-/* FNV-1a over what names a neighbour: interface, family, address. */
-static uint32_t hash(const struct hsb_lev_neigh *n)
+/* The home slot of a neighbour: FNV-1a over what names it (interface,
+ * family, address). */
+static uint32_t home(const struct hsb_nh_neigh *t, int ifindex, uint8_t family,
+		     const uint8_t addr[16])
 {
 	uint32_t h = 2166136261u;
 	uint8_t buf[4 + 1 + 16];
 	size_t i;
 
-	memcpy(buf, &n->ifindex, 4);
-	buf[4] = n->family;
-	memcpy(buf + 5, n->addr, 16);
+	memcpy(buf, &ifindex, 4);
+	buf[4] = family;
+	memcpy(buf + 5, addr, 16);
 	for (i = 0; i < sizeof(buf); i++)
 		h = (h ^ buf[i]) * 16777619u;
-	return h;
+	return h & t->mask;
 }
 
 static bool same(const struct nh_entry *e, const struct hsb_lev_neigh *n)
@@ -96,7 +98,7 @@ static bool same(const struct nh_entry *e, const struct hsb_lev_neigh *n)
 static uint32_t lookup(const struct hsb_nh_neigh *t,
 		       const struct hsb_lev_neigh *n, bool *found)
 {
-	uint32_t i = hash(n) & t->mask;
+	uint32_t i = home(t, n->ifindex, n->family, n->addr);
 
 	while (t->slots[i].used) {
 		if (same(&t->slots[i], n)) {
@@ -116,18 +118,16 @@ static void remove_at(struct hsb_nh_neigh *t, uint32_t i)
 	uint32_t j = i;
 
 	for (;;) {
-		struct hsb_lev_neigh k;
-		uint32_t home;
+		const struct nh_entry *e;
+		uint32_t h;
 
 		j = (j + 1) & t->mask;
-		if (!t->slots[j].used)
+		e = &t->slots[j];
+		if (!e->used)
 			break;
-		k.ifindex = t->slots[j].ifindex;
-		k.family = t->slots[j].family;
-		memcpy(k.addr, t->slots[j].addr, sizeof(k.addr));
-		home = hash(&k) & t->mask;
+		h = home(t, e->ifindex, e->family, e->addr);
 		/* j may move to i unless its home lies cyclically in (i, j] */
-		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+		if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
 			t->slots[i] = t->slots[j];
 			i = j;
 		}

@@ -61,16 +61,17 @@ static void rw_bump(struct route_watch *w)
 }
 
 /* Whether batch b can have changed a cached next-hop answer. Every
- * neighbour in it is judged, so the table learns them all. */
+ * neighbour in it is judged, so the table learns them all. (Subscribed
+ * only with a table: w->neighs is set.) */
 static bool nh_changed(struct route_watch *w, const struct hsb_lev_batch *b)
 {
 	bool changed = b->resync || (b->kinds & ~HSB_LEV_NEIGH) ||
-		       b->neighs_many || !w->neighs;
+		       b->neighs_many;
 	unsigned int i;
 
-	if (b->resync && w->neighs)
+	if (b->resync)
 		hsb_nh_neigh_forget(w->neighs);
-	for (i = 0; w->neighs && i < b->n_neighs; i++)
+	for (i = 0; i < b->n_neighs; i++)
 		if (hsb_nh_neigh_changes(w->neighs, &b->neighs[i]))
 			changed = true;
 	return changed;
