@@ -98,22 +98,22 @@ tally() {
 	fi
 }
 declare -A job_name
+# reap: wait for one harness to finish and tally it
+reap() {
+	local done_pid rc
+	wait -n -p done_pid
+	rc=$?
+	tally "${job_name[$done_pid]}" "$rc"
+	running=$((running - 1))
+}
 for name in "${names[@]}"; do
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n -p done_pid
-		rc=$?
-		tally "${job_name[$done_pid]}" "$rc"
-		running=$((running - 1))
-	fi
+	[ "$running" -lt "$jobs" ] || reap
 	run_one "$name" >"$build/logs/$name.report" 2>&1 &
 	job_name[$!]=$name
 	running=$((running + 1))
 done
 while [ "$running" -gt 0 ]; do
-	wait -n -p done_pid
-	rc=$?
-	tally "${job_name[$done_pid]}" "$rc"
-	running=$((running - 1))
+	reap
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
